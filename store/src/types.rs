@@ -1,0 +1,270 @@
+//! Row types shared by the server, the wasm front end and the ingest crate.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Longest ticker we accept. Real ones are far shorter; the cap keeps hostile input out.
+pub const MAX_SYMBOL_LEN: usize = 12;
+
+/// A ticker symbol as the dashboard shows it: `IBM`, `BTC`, `BRK.B`.
+///
+/// Parsing is the only way to get one, so a value that reaches a query is already
+/// known to be short, upper-case and free of anything SQL could mistake for syntax.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Symbol(String);
+
+/// Why a string is not a [`Symbol`]; the message is shown to the user as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SymbolError {
+    Empty,
+    TooLong(usize),
+    BadCharacter(char),
+}
+
+impl fmt::Display for SymbolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SymbolError::Empty => write!(f, "the symbol is empty"),
+            SymbolError::TooLong(n) => write!(
+                f,
+                "a symbol has at most {MAX_SYMBOL_LEN} characters, this one has {n}"
+            ),
+            SymbolError::BadCharacter(c) => write!(
+                f,
+                "a symbol has only letters, digits, '.' and '-', not {c:?}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SymbolError {}
+
+impl Symbol {
+    /// Trims, upper-cases and checks a user- or API-supplied ticker.
+    pub fn parse(raw: &str) -> Result<Self, SymbolError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(SymbolError::Empty);
+        }
+        let len = trimmed.chars().count();
+        if len > MAX_SYMBOL_LEN {
+            return Err(SymbolError::TooLong(len));
+        }
+        if let Some(c) = trimmed
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '.' || *c == '-'))
+        {
+            return Err(SymbolError::BadCharacter(c));
+        }
+        Ok(Symbol(trimmed.to_ascii_uppercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Symbol {
+    type Error = SymbolError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Symbol::parse(&value)
+    }
+}
+
+impl From<Symbol> for String {
+    fn from(value: Symbol) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One trading day of one symbol.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DailyBar {
+    pub symbol: Symbol,
+    pub date: NaiveDate,
+    pub open: f64,
+    pub high: f64,
+    pub low: f64,
+    pub close: f64,
+    pub volume: f64,
+}
+
+/// The chart's data for one symbol, column by column: smaller on the wire than a list
+/// of bars, and the shape ECharts wants.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PriceSeries {
+    pub dates: Vec<NaiveDate>,
+    pub open: Vec<f64>,
+    pub close: Vec<f64>,
+}
+
+impl PriceSeries {
+    pub fn len(&self) -> usize {
+        self.dates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dates.is_empty()
+    }
+}
+
+impl FromIterator<DailyBar> for PriceSeries {
+    fn from_iter<I: IntoIterator<Item = DailyBar>>(iter: I) -> Self {
+        let mut series = PriceSeries::default();
+        for bar in iter {
+            series.dates.push(bar.date);
+            series.open.push(bar.open);
+            series.close.push(bar.close);
+        }
+        series
+    }
+}
+
+/// A scraped news headline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    pub url: String,
+    pub coin: String,
+    pub published_at: DateTime<Utc>,
+    pub title: String,
+}
+
+impl Headline {
+    /// Only http(s) links are ever rendered as links; anything else (`javascript:`,
+    /// `data:`) is shown as text.
+    pub fn has_web_url(&self) -> bool {
+        let lower = self.url.trim_start().to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    }
+}
+
+/// Outcome of an ingest run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Succeeded => "succeeded",
+            RunStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "running" => Some(RunStatus::Running),
+            "succeeded" => Some(RunStatus::Succeeded),
+            "failed" => Some(RunStatus::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// One row of the runs table, as the dashboard's freshness line needs it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    pub id: i64,
+    pub source: String,
+    pub status: RunStatus,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub fetched: i64,
+    pub inserted: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    pub error: Option<String>,
+}
+
+/// How an upsert changed the table: together they add up to the rows offered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// "3 h ago", "5 min ago", "2 d ago": the freshness line's wording.
+pub fn age_in_words(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - then).num_seconds().max(0);
+    match secs {
+        0..=59 => "just now".to_string(),
+        60..=3599 => format!("{} min ago", secs / 60),
+        3600..=86_399 => format!("{} h ago", secs / 3600),
+        _ => format!("{} d ago", secs / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn symbol_is_trimmed_and_upper_cased() {
+        assert_eq!(Symbol::parse("  ibm ").unwrap().as_str(), "IBM");
+        assert_eq!(Symbol::parse("brk.b").unwrap().as_str(), "BRK.B");
+    }
+
+    #[test]
+    fn symbol_rejects_empty_long_and_sql() {
+        assert_eq!(Symbol::parse("   "), Err(SymbolError::Empty));
+        assert_eq!(
+            Symbol::parse("ABCDEFGHIJKLMN"),
+            Err(SymbolError::TooLong(14))
+        );
+        assert_eq!(
+            Symbol::parse("IBM';DROP"),
+            Err(SymbolError::BadCharacter('\''))
+        );
+        assert!(Symbol::parse("A B").is_err());
+    }
+
+    #[test]
+    fn symbol_deserialises_through_parse() {
+        let s: Symbol = serde_json::from_str("\"tsla\"").unwrap();
+        assert_eq!(s.as_str(), "TSLA");
+        assert!(serde_json::from_str::<Symbol>("\"x y\"").is_err());
+    }
+
+    #[test]
+    fn only_web_urls_count_as_links() {
+        let mut h = Headline {
+            url: "https://u.today/x".into(),
+            coin: "bitcoin".into(),
+            published_at: Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(),
+            title: "t".into(),
+        };
+        assert!(h.has_web_url());
+        h.url = "javascript:alert(1)".into();
+        assert!(!h.has_web_url());
+        h.url = "HTTP://EXAMPLE.COM".into();
+        assert!(h.has_web_url());
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        let now = Utc.with_ymd_and_hms(2024, 1, 2, 12, 0, 0).unwrap();
+        assert_eq!(age_in_words(now, now), "just now");
+        assert_eq!(
+            age_in_words(now - chrono::Duration::minutes(5), now),
+            "5 min ago"
+        );
+        assert_eq!(age_in_words(now - chrono::Duration::hours(3), now), "3 h ago");
+        assert_eq!(age_in_words(now - chrono::Duration::days(2), now), "2 d ago");
+    }
+}
