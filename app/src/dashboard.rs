@@ -1,0 +1,196 @@
+//! The page's data: one server function returns everything the page shows for a symbol,
+//! so a selection costs one round trip.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use store::{Headline, PriceSeries, Symbol};
+
+/// Everything the page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub title: String,
+    /// Every symbol in the database, for the select.
+    pub symbols: Vec<Symbol>,
+    /// The symbol shown; `None` when the database is empty or the request named a bad one.
+    pub selected: Option<Symbol>,
+    pub series: PriceSeries,
+    /// The news coin of the selected symbol, when it has one.
+    pub coin: Option<String>,
+    pub headlines: Vec<Headline>,
+    /// One line per source: "prices updated 3 h ago".
+    pub freshness: Vec<Freshness>,
+    /// The database holds the generated demo data set.
+    pub demo: bool,
+    /// Why the requested symbol is not shown, in words for the user.
+    pub notice: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Freshness {
+    pub text: String,
+    pub failed: bool,
+}
+
+/// What can go wrong loading the page; the message is shown to the user as it is.
+/// Internal details (SQL errors, hosts) are logged on the server, never sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("The database is not reachable right now. This page recovers by itself as soon as it is back.")]
+    DatabaseUnavailable,
+    #[error("Something went wrong talking to the server: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+/// Loads the dashboard for `symbol` (`None`: the default symbol).
+///
+/// Also reachable as `POST /api/dashboard` with a form body `symbol=IBM`.
+#[server(endpoint = "dashboard")]
+pub async fn get_dashboard(symbol: Option<String>) -> Result<Dashboard, AppError> {
+    use crate::state::AppState;
+    let state = expect_context::<AppState>();
+    let loaded = load::load_dashboard(&state, symbol.as_deref()).await;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(match &loaded {
+            Ok((_, status)) => *status,
+            Err(_) => axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        });
+    }
+    loaded.map(|(dashboard, _)| dashboard)
+}
+
+/// The server side of [`get_dashboard`], free of Leptos so it can be read and tested alone.
+#[cfg(feature = "ssr")]
+pub mod load {
+    use super::*;
+    use crate::state::AppState;
+    use axum::http::StatusCode;
+    use store::{age_in_words, RunStatus, Store, StoreError};
+
+    /// Longest piece of a rejected symbol echoed back to the user.
+    const ECHO_LIMIT: usize = 24;
+
+    fn unavailable(err: StoreError) -> AppError {
+        tracing::error!(error = %err, "dashboard query failed");
+        AppError::DatabaseUnavailable
+    }
+
+    /// Builds the dashboard and the HTTP status that fits it: 400 for a malformed symbol,
+    /// 404 for one with no data, 200 otherwise.
+    pub async fn load_dashboard(
+        state: &AppState,
+        requested: Option<&str>,
+    ) -> Result<(Dashboard, StatusCode), AppError> {
+        let store: &Store = &state.store;
+        let settings = &state.settings;
+        let (symbols, runs, demo) =
+            tokio::try_join!(store.symbols(), store.latest_runs(), store.is_demo())
+                .map_err(unavailable)?;
+
+        let mut status = StatusCode::OK;
+        let mut notice = None;
+        let selected = match requested.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Symbol::parse(&settings.default_symbol)
+                .ok()
+                .filter(|s| symbols.contains(s))
+                .or_else(|| symbols.first().cloned()),
+            Some(raw) => match Symbol::parse(raw) {
+                Err(why) => {
+                    status = StatusCode::BAD_REQUEST;
+                    notice = Some(format!("“{}” is not a symbol: {why}.", echo(raw)));
+                    None
+                }
+                Ok(symbol) if symbols.contains(&symbol) => Some(symbol),
+                Ok(symbol) => {
+                    status = StatusCode::NOT_FOUND;
+                    notice = Some(format!(
+                        "There are no prices for {symbol}. Pick one of the symbols below."
+                    ));
+                    None
+                }
+            },
+        };
+
+        let coin = selected
+            .as_ref()
+            .and_then(|s| settings.coin_for(s.as_str()))
+            .map(str::to_string);
+        let (series, headlines) = match &selected {
+            Some(symbol) => {
+                let (bars, headlines) = tokio::try_join!(
+                    store.daily_bars(symbol, None, None),
+                    store.latest_headlines(coin.as_deref(), settings.headlines)
+                )
+                .map_err(unavailable)?;
+                (bars.into_iter().collect(), headlines)
+            }
+            None => (
+                PriceSeries::default(),
+                store
+                    .latest_headlines(None, settings.headlines)
+                    .await
+                    .map_err(unavailable)?,
+            ),
+        };
+
+        let now = chrono::Utc::now();
+        let freshness = if runs.is_empty() {
+            vec![Freshness { text: "no data yet".into(), failed: false }]
+        } else {
+            runs.iter()
+                .map(|run| {
+                    let when = run.finished_at.unwrap_or(run.started_at);
+                    let age = age_in_words(when, now);
+                    match run.status {
+                        RunStatus::Succeeded => Freshness {
+                            text: format!("{} updated {age}", run.source),
+                            failed: false,
+                        },
+                        RunStatus::Failed => Freshness {
+                            text: format!("{}: last run failed {age}", run.source),
+                            failed: true,
+                        },
+                        RunStatus::Running => Freshness {
+                            text: format!("{} updating since {age}", run.source),
+                            failed: false,
+                        },
+                    }
+                })
+                .collect()
+        };
+
+        Ok((
+            Dashboard {
+                title: settings.title.clone(),
+                symbols,
+                selected,
+                series,
+                coin,
+                headlines,
+                freshness,
+                demo,
+                notice,
+            },
+            status,
+        ))
+    }
+
+    /// A short, single-line copy of user input, safe to show back.
+    fn echo(raw: &str) -> String {
+        let flat: String = raw.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        if flat.chars().count() > ECHO_LIMIT {
+            format!("{}…", flat.chars().take(ECHO_LIMIT).collect::<String>())
+        } else {
+            flat
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! The dashboard's runtime settings, owned by `Leptos.toml` (`[dashboard]`).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the owner configures about the page. Read once at start by the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DashboardSettings {
+    /// The page title.
+    pub title: String,
+    /// Shown when the URL names no symbol (falls back to the first symbol present).
+    pub default_symbol: String,
+    /// The news coin for a symbol: `BTC = "bitcoin"`. Symbols without one show all headlines.
+    pub coins: BTreeMap<String, String>,
+    /// How many headlines the table shows.
+    pub headlines: u32,
+}
+
+impl Default for DashboardSettings {
+    fn default() -> Self {
+        DashboardSettings {
+            title: "tickerboard".into(),
+            default_symbol: "IBM".into(),
+            coins: BTreeMap::from([
+                ("BTC".into(), "bitcoin".into()),
+                ("ETH".into(), "ethereum".into()),
+            ]),
+            headlines: 20,
+        }
+    }
+}
+
+impl DashboardSettings {
+    /// The news coin for `symbol`, if it is a crypto symbol.
+    pub fn coin_for(&self, symbol: &str) -> Option<&str> {
+        self.coins.get(symbol).map(String::as_str)
+    }
+}

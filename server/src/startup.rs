@@ -1,0 +1,159 @@
+//! Putting the server together: open the store, build the router, serve until a signal.
+
+use crate::configuration::{ConfigError, Settings};
+use app::state::AppState;
+use app::{shell, App};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use std::time::Duration;
+use store::{Store, StoreError, StoreOptions};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("Leptos site options: {0}")]
+    Leptos(String),
+    #[error("cannot listen on {addr} (LEPTOS_SITE_ADDR): {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Reads the settings, opens the store, and serves until Ctrl-C or SIGTERM.
+pub async fn run_from_env() -> Result<(), StartError> {
+    let settings = Settings::from_env()?;
+    let conf = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?;
+    let leptos_options = conf.leptos_options;
+    let addr = leptos_options.site_addr;
+
+    let store = open_store(&settings).await?;
+    let state = AppState {
+        leptos_options,
+        store: store.clone(),
+        settings: Arc::new(settings.dashboard),
+    };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    tracing::info!("serving the dashboard on http://{addr}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Opens the database named by the settings (or the zero-setup SQLite file, filled with
+/// demo data while new) and brings its schema up to date.
+pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
+    let options = StoreOptions {
+        pool_mode: settings.pool_mode,
+        acquire_timeout: Duration::from_secs(3),
+        ..StoreOptions::default()
+    };
+    let opened = Store::open(settings.database_url(), &options).await?;
+    match settings.database_url() {
+        None => tracing::info!(file = store::DEFAULT_SQLITE_FILE, "DATABASE_URL not set: using the embedded SQLite file"),
+        Some(_) => tracing::info!(backend = opened.store.backend(), pool_mode = ?settings.pool_mode, "connected to DATABASE_URL"),
+    }
+    if opened.is_new_default {
+        store::demo::seed(&opened.store).await?;
+    }
+    Ok(opened.store)
+}
+
+/// The whole HTTP surface: the Leptos page and server functions, `/healthz`, static
+/// files (hashed `/pkg` files cached for a year), compression.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let site_root = state.leptos_options.site_root.to_string();
+    let pkg_dir = format!("{site_root}/{}", state.leptos_options.site_pkg_dir);
+
+    // cargo-leptos puts a content hash in every /pkg file name: they never change.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
+    // Other assets (the versioned ECharts build, icons): a day.
+    let assets = ServeDir::new(&site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(leptos_fallback(state.clone()));
+
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .nest("/pkg", pkg)
+        .fallback_service(assets)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Paths that are neither routes nor files render the app's not-found page.
+fn leptos_fallback(state: AppState) -> axum::routing::MethodRouter {
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(state.clone()),
+        move || shell(options.clone()),
+    );
+    axum::routing::get(handler)
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

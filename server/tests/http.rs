@@ -1,0 +1,292 @@
+//! The server over real HTTP: the page, the server function, health, bad input and a
+//! database that goes away and comes back. Real SQLite files and a real Postgres.
+
+use app::settings::DashboardSettings;
+use app::state::AppState;
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use store::testing::{create_postgres_database, fresh_postgres, fresh_sqlite, TempDir};
+use store::{demo, Store, StoreOptions};
+use tokio::net::{TcpListener, TcpStream};
+
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    store: Store,
+    _dir: Option<TempDir>,
+}
+
+impl TestApp {
+    async fn get(&self, path_and_query: &str) -> (u16, String) {
+        let res = self.client.get(format!("{}{path_and_query}", self.base)).send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+
+    async fn dashboard_api(&self, symbol: &str) -> (u16, serde_json::Value) {
+        let res = self
+            .client
+            .post(format!("{}/api/dashboard", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("symbol={symbol}"))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap())
+    }
+}
+
+/// Serves `store` on a random loopback port, as the real binary does.
+async fn spawn_app(store: Store, dir: Option<TempDir>) -> TestApp {
+    let site = TempDir::new();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("tickerboard")
+        .site_root(site.path.display().to_string())
+        .build();
+    let state = AppState {
+        leptos_options,
+        store: store.clone(),
+        settings: Arc::new(DashboardSettings::default()),
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _site = site;
+        axum::serve(listener, server::startup::router(state)).await.unwrap();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        store,
+        _dir: dir,
+    }
+}
+
+async fn demo_app_sqlite() -> TestApp {
+    let (store, dir) = fresh_sqlite().await;
+    demo::seed(&store).await.unwrap();
+    spawn_app(store, Some(dir)).await
+}
+
+async fn demo_app_postgres() -> TestApp {
+    let store = fresh_postgres().await;
+    demo::seed(&store).await.unwrap();
+    spawn_app(store, None).await
+}
+
+macro_rules! on_both_backends {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn check($app: TestApp) $body
+            #[tokio::test]
+            async fn sqlite() { check(demo_app_sqlite().await).await; }
+            #[tokio::test]
+            async fn postgres() { check(demo_app_postgres().await).await; }
+        }
+    };
+}
+
+on_both_backends!(home_page_has_table_select_and_chart_data, |app| {
+    let (status, html) = app.get("/").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(r#"data-testid="news-table""#));
+    assert!(html.contains(r#"id="symbol""#) && html.contains(r#"data-testid="symbol-select""#));
+    assert!(html.contains(r#"data-testid="price-chart""#));
+    // The default symbol is selected and its series is in this same response.
+    assert!(html.contains(r#"<option value="IBM" selected"#), "IBM selected");
+    let ibm = app.store.daily_bars(&store::Symbol::parse("IBM").unwrap(), None, None).await.unwrap();
+    let last = ibm.last().unwrap();
+    assert!(html.contains(&format!("last close {:.2}", last.close)), "summary of the chart data");
+    assert!(html.contains(&last.date.to_string()), "series data inline");
+    assert!(html.contains(r#"data-testid="demo-banner""#));
+    assert!(html.contains("prices updated"));
+    // Works without JS: a GET form.
+    assert!(html.contains(r#"<form method="get" action="/""#), "{html}");
+});
+
+on_both_backends!(crypto_symbol_filters_headlines_to_its_coin, |app| {
+    let (status, html) = app.get("/?symbol=btc").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"<option value="BTC" selected"#));
+    assert!(html.contains("Latest bitcoin headlines"));
+    assert!(html.contains("/tickerboard-demo/bitcoin/"));
+    assert!(!html.contains("/tickerboard-demo/ethereum/"));
+    assert!(html.contains(r#"rel="noopener noreferrer""#));
+});
+
+on_both_backends!(bad_symbols_get_a_message_and_a_fitting_status, |app| {
+    let before = app.store.symbols().await.unwrap();
+
+    let (status, html) = app.get("/?symbol=NOPE").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("There are no prices for NOPE"), "{html}");
+
+    let long = "A".repeat(300);
+    let (status, html) = app.get(&format!("/?symbol={long}")).await;
+    assert_eq!(status, 400);
+    assert!(html.contains("at most 12 characters"));
+    assert!(!html.contains(&long), "oversized input is not echoed whole");
+
+    let (status, html) = app.get("/?symbol=IBM%27%3B%20DROP%20TABLE%20daily_prices%3B--").await;
+    assert_eq!(status, 400);
+    assert!(html.contains("is not a symbol"));
+    assert!(html.contains("&#x27;") || html.contains("&#39;") || html.contains("IBM'"), "echoed as text");
+
+    let (status, html) = app.get("/?symbol=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert_eq!(status, 400);
+    assert!(!html.contains("<script>alert(1)"), "input is escaped");
+
+    assert_eq!(app.store.symbols().await.unwrap(), before, "no table was touched");
+});
+
+on_both_backends!(server_function_answers_over_http, |app| {
+    let (status, json) = app.dashboard_api("TSLA").await;
+    assert_eq!(status, 200, "{json}");
+    assert_eq!(json["selected"], "TSLA");
+    let dates = json["series"]["dates"].as_array().unwrap();
+    assert!(dates.len() > 1000);
+    assert_eq!(json["series"]["close"].as_array().unwrap().len(), dates.len());
+    assert!(json["symbols"].as_array().unwrap().iter().any(|s| s == "BTC"));
+
+    let (status, json) = app.dashboard_api("ZZZZ").await;
+    assert_eq!(status, 404);
+    assert!(json["notice"].as_str().unwrap().contains("ZZZZ"));
+});
+
+on_both_backends!(health_and_compression, |app| {
+    let (status, body) = app.get("/healthz").await;
+    assert_eq!((status, body.as_str()), (200, "ok"));
+    let res = app.client.get(format!("{}/", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(res.headers().get("content-encoding").unwrap(), "gzip");
+    let (status, _) = app.get("/no/such/page").await;
+    assert_eq!(status, 404);
+});
+
+#[tokio::test]
+async fn postgres_is_never_filled_with_demo_data() {
+    let url = create_postgres_database().await;
+    let opened = Store::open(Some(&url), &StoreOptions::default()).await.unwrap();
+    assert!(!opened.is_new_default);
+    let app = spawn_app(opened.store, None).await;
+    let (status, html) = app.get("/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("no data yet"));
+    assert!(!html.contains(r#"data-testid="demo-banner""#));
+    assert!(html.contains("No headlines yet."));
+}
+
+#[tokio::test]
+async fn no_database_password_reaches_the_page_or_the_api() {
+    let url = create_postgres_database().await;
+    let password = "pw-7f3a-never-shown";
+    let admin = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    admin.migrate().await.unwrap();
+    demo::seed(&admin).await.unwrap();
+    // The throwaway server trusts loopback, so any password is accepted: what matters
+    // is that the one in the URL never travels to a client.
+    let with_password = url.replacen("postgres@", &format!("postgres:{password}@"), 1);
+    let store = Store::connect(&with_password, &StoreOptions::default()).await.unwrap();
+    let app = spawn_app(store, None).await;
+    let (_, html) = app.get("/").await;
+    let (_, json) = app.dashboard_api("IBM").await;
+    assert!(!html.contains(password) && !json.to_string().contains(password));
+    assert!(!html.contains("postgres://"));
+}
+
+/// A TCP relay between the app and Postgres that can be cut and restored: the database
+/// "goes away" while the server keeps running.
+struct Relay {
+    addr: SocketAddr,
+    up: Arc<AtomicBool>,
+    generation: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Relay {
+    async fn start(target: SocketAddr) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let up = Arc::new(AtomicBool::new(true));
+        let generation = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (up2, gen2) = (up.clone(), generation.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else { break };
+                if !up2.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let gen_at_start = gen2.load(Ordering::SeqCst);
+                let gen3 = gen2.clone();
+                tokio::spawn(async move {
+                    let Ok(mut server) = TcpStream::connect(target).await else { return };
+                    let cut = async move {
+                        while gen3.load(Ordering::SeqCst) == gen_at_start {
+                            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        }
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = cut => {}
+                    }
+                });
+            }
+        });
+        Relay { addr, up, generation }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn database_lost_while_serving_shows_an_error_and_recovers() {
+    let url = create_postgres_database().await;
+    let direct = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    direct.migrate().await.unwrap();
+    demo::seed(&direct).await.unwrap();
+
+    let pg_addr: SocketAddr = {
+        let rest = url.split('@').nth(1).unwrap();
+        rest.split('/').next().unwrap().parse().unwrap()
+    };
+    let relay = Relay::start(pg_addr).await;
+    let relayed = url.replace(&pg_addr.to_string(), &relay.addr.to_string());
+    let options = StoreOptions { acquire_timeout: std::time::Duration::from_secs(2), ..Default::default() };
+    let store = Store::connect(&relayed, &options).await.unwrap();
+    let app = spawn_app(store, None).await;
+
+    let (status, _) = app.get("/?symbol=IBM").await;
+    assert_eq!(status, 200);
+
+    relay.cut();
+    // The relay closes open connections on its next tick.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (status, html) = app.get("/?symbol=IBM").await;
+    assert_eq!(status, 503, "{html}");
+    assert!(html.contains(r#"data-testid="error-panel""#));
+    assert!(html.contains("database is not reachable"));
+    let (status, _) = app.get("/healthz").await;
+    assert_eq!(status, 503);
+
+    relay.restore();
+    let mut recovered = false;
+    for _ in 0..20 {
+        let (status, html) = app.get("/?symbol=IBM").await;
+        if status == 200 && html.contains(r#"data-testid="news-table""#) {
+            recovered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(recovered, "the page works again once the database is back");
+}
