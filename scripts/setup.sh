@@ -1,8 +1,59 @@
 #!/usr/bin/env bash
-# Installs what building and testing tickerboard needs, skipping what is there already.
-# Safe to run again and again; quick when everything is installed.
+# Installs what building (and, with --test, testing) tickerboard needs, skipping what is
+# there already. Safe to run again and again; a few seconds when all is installed.
+#   bash scripts/setup.sh          # toolchain, cargo-leptos, wasm-bindgen, wasm-opt
+#   bash scripts/setup.sh --test   # also Chromium, PostgreSQL binaries, pgbouncer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The pinned toolchain and the wasm32 target, from rust-toolchain.toml.
-rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+CARGO_LEPTOS_VERSION=0.3.11
+want_test=false
+[ "${1:-}" = "--test" ] && want_test=true
+
+say() { echo "==> $*"; }
+
+apt_updated=false
+apt_install() {
+  if ! $apt_updated; then
+    say "apt-get update"
+    apt-get update -qq
+    apt_updated=true
+  fi
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# 1. The pinned Rust toolchain and the wasm32 target (rust-toolchain.toml).
+rustup toolchain install >/dev/null 2>&1 || rustup toolchain install
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# 2. cargo-leptos, built from crates.io without its download features.
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+# 3. wasm-bindgen-cli, exactly the version in Cargo.lock. (Its own lock file names a
+#    crate the registry no longer has, so no --locked here.)
+wb_version=$(grep -A1 'name = "wasm-bindgen"$' Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p')
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
+  say "installing wasm-bindgen-cli $wb_version (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+
+# 4. npm packages: binaryen's wasm-opt (Debian's is too old: its output fails to
+#    hydrate) and Playwright (driving Debian's Chromium, never a downloaded browser).
+command -v npm >/dev/null || apt_install nodejs npm
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "npm ci in end2end/"
+  (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# 5. brotli and gzip, to precompress the static files once at build time.
+command -v brotli >/dev/null || apt_install brotli
+
+if $want_test; then
+  [ -x /usr/bin/chromium ] || apt_install chromium
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  command -v pgbouncer >/dev/null || apt_install pgbouncer
+fi

@@ -103,26 +103,65 @@ pub fn PriceChart(series: Signal<Option<(Symbol, PriceSeries)>>) -> impl IntoVie
 
 /// Builds the ECharts option for a series: open and close lines by date, an axis
 /// tooltip, zoom by wheel/pinch and by slider, starting at `range`.
-pub fn chart_option(symbol: &Symbol, series: &PriceSeries, range: Range, dark: bool) -> charming::Chart {
+pub fn chart_option(
+    symbol: &Symbol,
+    series: &PriceSeries,
+    range: Range,
+    dark: bool,
+) -> charming::Chart {
     use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
     use charming::element::{AxisType, Tooltip, Trigger};
     use charming::series::Line;
     use charming::Chart;
 
     let dates: Vec<String> = series.dates.iter().map(|d| d.to_string()).collect();
-    let start = dates.get(range.start_index(series)).cloned().unwrap_or_default();
+    let start = dates
+        .get(range.start_index(series))
+        .cloned()
+        .unwrap_or_default();
     let end = dates.last().cloned().unwrap_or_default();
-    let (open_color, close_color) = if dark { ("#7aa2ff", "#ffb454") } else { ("#2456c9", "#b3541e") };
+    let (open_color, close_color) = if dark {
+        ("#7aa2ff", "#ffb454")
+    } else {
+        ("#2456c9", "#b3541e")
+    };
 
     Chart::new()
         .background_color("transparent")
-        .legend(Legend::new().top(0).data(vec![format!("{symbol} open"), format!("{symbol} close")]))
+        .legend(
+            Legend::new()
+                .top(0)
+                .data(vec![format!("{symbol} open"), format!("{symbol} close")]),
+        )
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .grid(Grid::new().left(8).right(16).top(36).bottom(64).contain_label(true))
-        .x_axis(Axis::new().type_(AxisType::Category).boundary_gap(false).data(dates))
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(16)
+                .top(36)
+                .bottom(64)
+                .contain_label(true),
+        )
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .boundary_gap(false)
+                .data(dates),
+        )
         .y_axis(Axis::new().type_(AxisType::Value).scale(true))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Inside).start_value(start.clone()).end_value(end.clone()))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).start_value(start).end_value(end).bottom(8))
+        .data_zoom(
+            DataZoom::new()
+                .type_(DataZoomType::Inside)
+                .start_value(start.clone())
+                .end_value(end.clone()),
+        )
+        .data_zoom(
+            DataZoom::new()
+                .type_(DataZoomType::Slider)
+                .start_value(start)
+                .end_value(end)
+                .bottom(8),
+        )
         .series(
             Line::new()
                 .name(format!("{symbol} open"))
@@ -207,7 +246,10 @@ mod draw {
         match existing {
             None => {
                 let theme = if dark { Theme::Dark } else { Theme::Default };
-                if let Err(e) = WasmRenderer::new_opt(None, None).theme(theme).render(CHART_ID, &chart) {
+                if let Err(e) = WasmRenderer::new_opt(None, None)
+                    .theme(theme)
+                    .render(CHART_ID, &chart)
+                {
                     leptos::logging::error!("drawing the chart failed: {e:?}");
                     return;
                 }
@@ -229,7 +271,10 @@ mod draw {
 
     /// Follows the container's new size after a window resize.
     pub fn resize() {
-        if let Some(instance) = element().and_then(|el| instance_of(&el)).filter(|i| !i.is_undefined()) {
+        if let Some(instance) = element()
+            .and_then(|el| instance_of(&el))
+            .filter(|i| !i.is_undefined())
+        {
             instance.resize();
         }
     }
@@ -260,9 +305,15 @@ mod tests {
         let s = series(800); // 2020-01-01 .. 2022-03-10
         assert_eq!(Range::All.start_index(&s), 0);
         let one_month = Range::OneMonth.start_index(&s);
-        assert_eq!(s.dates[one_month], NaiveDate::from_ymd_opt(2022, 2, 10).unwrap());
+        assert_eq!(
+            s.dates[one_month],
+            NaiveDate::from_ymd_opt(2022, 2, 10).unwrap()
+        );
         let one_year = Range::OneYear.start_index(&s);
-        assert_eq!(s.dates[one_year], NaiveDate::from_ymd_opt(2021, 3, 10).unwrap());
+        assert_eq!(
+            s.dates[one_year],
+            NaiveDate::from_ymd_opt(2021, 3, 10).unwrap()
+        );
         assert_eq!(Range::FiveYears.start_index(&s), 0);
         assert_eq!(Range::OneYear.start_index(&PriceSeries::default()), 0);
     }

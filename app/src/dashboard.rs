@@ -2,9 +2,9 @@
 //! so a selection costs one round trip.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 use store::{Headline, PriceSeries, Symbol};
 
 /// Everything the page shows.
@@ -144,7 +144,10 @@ pub mod load {
 
         let now = chrono::Utc::now();
         let freshness = if runs.is_empty() {
-            vec![Freshness { text: "no data yet".into(), failed: false }]
+            vec![Freshness {
+                text: "no data yet".into(),
+                failed: false,
+            }]
         } else {
             runs.iter()
                 .map(|run| {
@@ -186,7 +189,10 @@ pub mod load {
 
     /// A short, single-line copy of user input, safe to show back.
     fn echo(raw: &str) -> String {
-        let flat: String = raw.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let flat: String = raw
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         if flat.chars().count() > ECHO_LIMIT {
             format!("{}…", flat.chars().take(ECHO_LIMIT).collect::<String>())
         } else {

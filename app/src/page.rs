@@ -46,7 +46,16 @@ pub fn HomePage() -> impl IntoView {
 /// Title, demo banner, freshness, the notice about a bad symbol, and the select.
 #[component]
 fn Header(dashboard: Dashboard) -> impl IntoView {
-    let Dashboard { title, symbols, selected, freshness, demo, notice, series, .. } = dashboard;
+    let Dashboard {
+        title,
+        symbols,
+        selected,
+        freshness,
+        demo,
+        notice,
+        series,
+        ..
+    } = dashboard;
     let summary = selected.as_ref().map(|s| chart_summary(s, &series));
     view! {
         <Title text=title.clone() />
@@ -73,7 +82,11 @@ fn Header(dashboard: Dashboard) -> impl IntoView {
 
 /// A one-line description of the chart, read by screen readers and shown without JS.
 fn chart_summary(symbol: &Symbol, series: &store::PriceSeries) -> String {
-    match (series.dates.first(), series.dates.last(), series.close.last()) {
+    match (
+        series.dates.first(),
+        series.dates.last(),
+        series.close.last(),
+    ) {
         (Some(first), Some(last), Some(close)) => format!(
             "{symbol}: {} daily prices from {first} to {last}; last close {close:.2}.",
             series.len()

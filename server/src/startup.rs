@@ -37,7 +37,13 @@ pub enum StartError {
 pub async fn run_from_env() -> Result<(), StartError> {
     let settings = Settings::from_env()?;
     let conf = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?;
-    let leptos_options = conf.leptos_options;
+    let mut leptos_options = conf.leptos_options;
+    // cargo-leptos tells a server it starts that the /pkg names are hashed; started by
+    // hand (or by systemd), the server learns it from the hash file the build left
+    // beside the binary.
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() && hash_file_beside_binary(&leptos_options) {
+        leptos_options.hash_files = true;
+    }
     let addr = leptos_options.site_addr;
 
     let store = open_store(&settings).await?;
@@ -59,6 +65,13 @@ pub async fn run_from_env() -> Result<(), StartError> {
     Ok(())
 }
 
+fn hash_file_beside_binary(options: &LeptosOptions) -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+        .is_some_and(|path| path.is_file())
+}
+
 /// Opens the database named by the settings (or the zero-setup SQLite file, filled with
 /// demo data while new) and brings its schema up to date.
 pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
@@ -69,8 +82,13 @@ pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
     };
     let opened = Store::open(settings.database_url(), &options).await?;
     match settings.database_url() {
-        None => tracing::info!(file = store::DEFAULT_SQLITE_FILE, "DATABASE_URL not set: using the embedded SQLite file"),
-        Some(_) => tracing::info!(backend = opened.store.backend(), pool_mode = ?settings.pool_mode, "connected to DATABASE_URL"),
+        None => tracing::info!(
+            file = store::DEFAULT_SQLITE_FILE,
+            "DATABASE_URL not set: using the embedded SQLite file"
+        ),
+        Some(_) => {
+            tracing::info!(backend = opened.store.backend(), pool_mode = ?settings.pool_mode, "connected to DATABASE_URL")
+        }
     }
     if opened.is_new_default {
         store::demo::seed(&opened.store).await?;
@@ -87,7 +105,11 @@ pub fn router(state: AppState) -> Router {
 
     // cargo-leptos puts a content hash in every /pkg file name: they never change.
     let pkg = Router::new()
-        .fallback_service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .fallback_service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -145,7 +167,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -20,7 +20,12 @@ struct TestApp {
 
 impl TestApp {
     async fn get(&self, path_and_query: &str) -> (u16, String) {
-        let res = self.client.get(format!("{}{path_and_query}", self.base)).send().await.unwrap();
+        let res = self
+            .client
+            .get(format!("{}{path_and_query}", self.base))
+            .send()
+            .await
+            .unwrap();
         let status = res.status().as_u16();
         (status, res.text().await.unwrap())
     }
@@ -55,11 +60,16 @@ async fn spawn_app(store: Store, dir: Option<TempDir>) -> TestApp {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         let _site = site;
-        axum::serve(listener, server::startup::router(state)).await.unwrap();
+        axum::serve(listener, server::startup::router(state))
+            .await
+            .unwrap();
     });
     TestApp {
         base: format!("http://{addr}"),
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         store,
         _dir: dir,
     }
@@ -97,10 +107,20 @@ on_both_backends!(home_page_has_table_select_and_chart_data, |app| {
     assert!(html.contains(r#"id="symbol""#) && html.contains(r#"data-testid="symbol-select""#));
     assert!(html.contains(r#"data-testid="price-chart""#));
     // The default symbol is selected and its series is in this same response.
-    assert!(html.contains(r#"<option value="IBM" selected"#), "IBM selected");
-    let ibm = app.store.daily_bars(&store::Symbol::parse("IBM").unwrap(), None, None).await.unwrap();
+    assert!(
+        html.contains(r#"<option value="IBM" selected"#),
+        "IBM selected"
+    );
+    let ibm = app
+        .store
+        .daily_bars(&store::Symbol::parse("IBM").unwrap(), None, None)
+        .await
+        .unwrap();
     let last = ibm.last().unwrap();
-    assert!(html.contains(&format!("last close {:.2}", last.close)), "summary of the chart data");
+    assert!(
+        html.contains(&format!("last close {:.2}", last.close)),
+        "summary of the chart data"
+    );
     assert!(html.contains(&last.date.to_string()), "series data inline");
     assert!(html.contains(r#"data-testid="demo-banner""#));
     assert!(html.contains("prices updated"));
@@ -131,16 +151,27 @@ on_both_backends!(bad_symbols_get_a_message_and_a_fitting_status, |app| {
     assert!(html.contains("at most 12 characters"));
     assert!(!html.contains(&long), "oversized input is not echoed whole");
 
-    let (status, html) = app.get("/?symbol=IBM%27%3B%20DROP%20TABLE%20daily_prices%3B--").await;
+    let (status, html) = app
+        .get("/?symbol=IBM%27%3B%20DROP%20TABLE%20daily_prices%3B--")
+        .await;
     assert_eq!(status, 400);
     assert!(html.contains("is not a symbol"));
-    assert!(html.contains("&#x27;") || html.contains("&#39;") || html.contains("IBM'"), "echoed as text");
+    assert!(
+        html.contains("&#x27;") || html.contains("&#39;") || html.contains("IBM'"),
+        "echoed as text"
+    );
 
-    let (status, html) = app.get("/?symbol=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    let (status, html) = app
+        .get("/?symbol=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
     assert_eq!(status, 400);
     assert!(!html.contains("<script>alert(1)"), "input is escaped");
 
-    assert_eq!(app.store.symbols().await.unwrap(), before, "no table was touched");
+    assert_eq!(
+        app.store.symbols().await.unwrap(),
+        before,
+        "no table was touched"
+    );
 });
 
 on_both_backends!(server_function_answers_over_http, |app| {
@@ -149,8 +180,15 @@ on_both_backends!(server_function_answers_over_http, |app| {
     assert_eq!(json["selected"], "TSLA");
     let dates = json["series"]["dates"].as_array().unwrap();
     assert!(dates.len() > 1000);
-    assert_eq!(json["series"]["close"].as_array().unwrap().len(), dates.len());
-    assert!(json["symbols"].as_array().unwrap().iter().any(|s| s == "BTC"));
+    assert_eq!(
+        json["series"]["close"].as_array().unwrap().len(),
+        dates.len()
+    );
+    assert!(json["symbols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "BTC"));
 
     let (status, json) = app.dashboard_api("ZZZZ").await;
     assert_eq!(status, 404);
@@ -160,7 +198,13 @@ on_both_backends!(server_function_answers_over_http, |app| {
 on_both_backends!(health_and_compression, |app| {
     let (status, body) = app.get("/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok"));
-    let res = app.client.get(format!("{}/", app.base)).header("accept-encoding", "gzip").send().await.unwrap();
+    let res = app
+        .client
+        .get(format!("{}/", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers().get("content-encoding").unwrap(), "gzip");
     let (status, _) = app.get("/no/such/page").await;
     assert_eq!(status, 404);
@@ -169,7 +213,9 @@ on_both_backends!(health_and_compression, |app| {
 #[tokio::test]
 async fn postgres_is_never_filled_with_demo_data() {
     let url = create_postgres_database().await;
-    let opened = Store::open(Some(&url), &StoreOptions::default()).await.unwrap();
+    let opened = Store::open(Some(&url), &StoreOptions::default())
+        .await
+        .unwrap();
     assert!(!opened.is_new_default);
     let app = spawn_app(opened.store, None).await;
     let (status, html) = app.get("/").await;
@@ -183,13 +229,17 @@ async fn postgres_is_never_filled_with_demo_data() {
 async fn no_database_password_reaches_the_page_or_the_api() {
     let url = create_postgres_database().await;
     let password = "pw-7f3a-never-shown";
-    let admin = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let admin = Store::connect(&url, &StoreOptions::default())
+        .await
+        .unwrap();
     admin.migrate().await.unwrap();
     demo::seed(&admin).await.unwrap();
     // The throwaway server trusts loopback, so any password is accepted: what matters
     // is that the one in the URL never travels to a client.
     let with_password = url.replacen("postgres@", &format!("postgres:{password}@"), 1);
-    let store = Store::connect(&with_password, &StoreOptions::default()).await.unwrap();
+    let store = Store::connect(&with_password, &StoreOptions::default())
+        .await
+        .unwrap();
     let app = spawn_app(store, None).await;
     let (_, html) = app.get("/").await;
     let (_, json) = app.dashboard_api("IBM").await;
@@ -214,7 +264,9 @@ impl Relay {
         let (up2, gen2) = (up.clone(), generation.clone());
         tokio::spawn(async move {
             loop {
-                let Ok((mut client, _)) = listener.accept().await else { break };
+                let Ok((mut client, _)) = listener.accept().await else {
+                    break;
+                };
                 if !up2.load(Ordering::SeqCst) {
                     drop(client);
                     continue;
@@ -222,7 +274,9 @@ impl Relay {
                 let gen_at_start = gen2.load(Ordering::SeqCst);
                 let gen3 = gen2.clone();
                 tokio::spawn(async move {
-                    let Ok(mut server) = TcpStream::connect(target).await else { return };
+                    let Ok(mut server) = TcpStream::connect(target).await else {
+                        return;
+                    };
                     let cut = async move {
                         while gen3.load(Ordering::SeqCst) == gen_at_start {
                             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -235,7 +289,11 @@ impl Relay {
                 });
             }
         });
-        Relay { addr, up, generation }
+        Relay {
+            addr,
+            up,
+            generation,
+        }
     }
 
     fn cut(&self) {
@@ -251,7 +309,9 @@ impl Relay {
 #[tokio::test]
 async fn database_lost_while_serving_shows_an_error_and_recovers() {
     let url = create_postgres_database().await;
-    let direct = Store::connect(&url, &StoreOptions::default()).await.unwrap();
+    let direct = Store::connect(&url, &StoreOptions::default())
+        .await
+        .unwrap();
     direct.migrate().await.unwrap();
     demo::seed(&direct).await.unwrap();
 
@@ -261,7 +321,10 @@ async fn database_lost_while_serving_shows_an_error_and_recovers() {
     };
     let relay = Relay::start(pg_addr).await;
     let relayed = url.replace(&pg_addr.to_string(), &relay.addr.to_string());
-    let options = StoreOptions { acquire_timeout: std::time::Duration::from_secs(2), ..Default::default() };
+    let options = StoreOptions {
+        acquire_timeout: std::time::Duration::from_secs(2),
+        ..Default::default()
+    };
     let store = Store::connect(&relayed, &options).await.unwrap();
     let app = spawn_app(store, None).await;
 

@@ -129,12 +129,11 @@ impl Store {
     /// URL or a server that is down fails now, not at the first page view.
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let mut connect = PgConnectOptions::from_str(url).map_err(|source| {
-                StoreError::Connect {
+            let mut connect =
+                PgConnectOptions::from_str(url).map_err(|source| StoreError::Connect {
                     backend: "postgres",
                     source,
-                }
-            })?;
+                })?;
             if options.pool_mode == PoolMode::Transaction {
                 connect = connect.statement_cache_capacity(0);
             }
@@ -476,7 +475,10 @@ impl Store {
         let mut seen = HashSet::with_capacity(bars.len());
         for bar in bars {
             if !seen.insert((bar.symbol.as_str(), bar.date)) {
-                return Err(StoreError::DuplicateKey(format!("{} {}", bar.symbol, bar.date)));
+                return Err(StoreError::DuplicateKey(format!(
+                    "{} {}",
+                    bar.symbol, bar.date
+                )));
             }
         }
         let mut counts = WriteCounts::default();
@@ -525,8 +527,7 @@ impl Store {
                         row.push_bind(bar.symbol.as_str()).push_bind(bar.date);
                     });
                     existing.push(")");
-                    let existing: i64 =
-                        existing.build_query_scalar().fetch_one(&mut *tx).await?;
+                    let existing: i64 = existing.build_query_scalar().fetch_one(&mut *tx).await?;
 
                     let mut upsert = QueryBuilder::new(
                         "INSERT INTO daily_prices (symbol, date, open, high, low, close, volume, source) ",
@@ -561,7 +562,11 @@ impl Store {
     }
 
     /// Inserts new headlines and updates changed ones (keyed by URL), in one transaction.
-    pub async fn upsert_headlines(&self, headlines: &[Headline], source: &str) -> Result<WriteCounts> {
+    pub async fn upsert_headlines(
+        &self,
+        headlines: &[Headline],
+        source: &str,
+    ) -> Result<WriteCounts> {
         let mut seen = HashSet::with_capacity(headlines.len());
         for h in headlines {
             if !seen.insert(h.url.as_str()) {
@@ -607,8 +612,7 @@ impl Store {
                         list.push_bind(h.url.as_str());
                     }
                     existing.push(")");
-                    let existing: i64 =
-                        existing.build_query_scalar().fetch_one(&mut *tx).await?;
+                    let existing: i64 = existing.build_query_scalar().fetch_one(&mut *tx).await?;
 
                     let mut upsert = QueryBuilder::new(
                         "INSERT INTO headlines (url, coin, published_at, title, source) ",

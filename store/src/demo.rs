@@ -20,12 +20,54 @@ struct Instrument {
 }
 
 const INSTRUMENTS: &[Instrument] = &[
-    Instrument { symbol: "AAPL", start: 75.0, drift: 0.20, volatility: 0.017, every_day: false, volume: 6.0e7 },
-    Instrument { symbol: "IBM", start: 120.0, drift: 0.08, volatility: 0.012, every_day: false, volume: 4.0e6 },
-    Instrument { symbol: "MSFT", start: 160.0, drift: 0.18, volatility: 0.015, every_day: false, volume: 2.5e7 },
-    Instrument { symbol: "TSLA", start: 60.0, drift: 0.30, volatility: 0.035, every_day: false, volume: 9.0e7 },
-    Instrument { symbol: "BTC", start: 7200.0, drift: 0.45, volatility: 0.033, every_day: true, volume: 3.0e4 },
-    Instrument { symbol: "ETH", start: 130.0, drift: 0.50, volatility: 0.042, every_day: true, volume: 4.0e5 },
+    Instrument {
+        symbol: "AAPL",
+        start: 75.0,
+        drift: 0.20,
+        volatility: 0.017,
+        every_day: false,
+        volume: 6.0e7,
+    },
+    Instrument {
+        symbol: "IBM",
+        start: 120.0,
+        drift: 0.08,
+        volatility: 0.012,
+        every_day: false,
+        volume: 4.0e6,
+    },
+    Instrument {
+        symbol: "MSFT",
+        start: 160.0,
+        drift: 0.18,
+        volatility: 0.015,
+        every_day: false,
+        volume: 2.5e7,
+    },
+    Instrument {
+        symbol: "TSLA",
+        start: 60.0,
+        drift: 0.30,
+        volatility: 0.035,
+        every_day: false,
+        volume: 9.0e7,
+    },
+    Instrument {
+        symbol: "BTC",
+        start: 7200.0,
+        drift: 0.45,
+        volatility: 0.033,
+        every_day: true,
+        volume: 3.0e4,
+    },
+    Instrument {
+        symbol: "ETH",
+        start: 130.0,
+        drift: 0.50,
+        volatility: 0.042,
+        every_day: true,
+        volume: 4.0e5,
+    },
 ];
 
 /// Years of history the demo holds.
@@ -91,20 +133,50 @@ fn round2(x: f64) -> f64 {
 }
 
 const HEADLINES: &[(&str, &str)] = &[
-    ("bitcoin", "Bitcoin holds above key support as ETF inflows continue"),
-    ("bitcoin", "Analysts split on whether Bitcoin's rally has room to run"),
-    ("bitcoin", "Bitcoin hash rate sets a new record after difficulty adjustment"),
-    ("bitcoin", "Long-term Bitcoin holders add to positions, on-chain data shows"),
+    (
+        "bitcoin",
+        "Bitcoin holds above key support as ETF inflows continue",
+    ),
+    (
+        "bitcoin",
+        "Analysts split on whether Bitcoin's rally has room to run",
+    ),
+    (
+        "bitcoin",
+        "Bitcoin hash rate sets a new record after difficulty adjustment",
+    ),
+    (
+        "bitcoin",
+        "Long-term Bitcoin holders add to positions, on-chain data shows",
+    ),
     ("bitcoin", "Bitcoin volatility falls to a multi-month low"),
     ("bitcoin", "Miners move coins to exchanges as fees spike"),
-    ("bitcoin", "What the halving cycle says about Bitcoin's next quarter"),
-    ("bitcoin", "Bitcoin options open interest climbs ahead of expiry"),
+    (
+        "bitcoin",
+        "What the halving cycle says about Bitcoin's next quarter",
+    ),
+    (
+        "bitcoin",
+        "Bitcoin options open interest climbs ahead of expiry",
+    ),
     ("ethereum", "Ethereum gas fees drop to yearly lows"),
     ("ethereum", "Staking deposits on Ethereum keep rising"),
-    ("ethereum", "Ethereum developers set a date for the next upgrade"),
-    ("ethereum", "Layer-2 activity on Ethereum doubles in a month"),
-    ("ethereum", "ETH/BTC ratio tests a level not seen since spring"),
-    ("ethereum", "Ethereum validators vote on a gas limit increase"),
+    (
+        "ethereum",
+        "Ethereum developers set a date for the next upgrade",
+    ),
+    (
+        "ethereum",
+        "Layer-2 activity on Ethereum doubles in a month",
+    ),
+    (
+        "ethereum",
+        "ETH/BTC ratio tests a level not seen since spring",
+    ),
+    (
+        "ethereum",
+        "Ethereum validators vote on a gas limit increase",
+    ),
 ];
 
 /// Demo headlines, spread over the days before `now`.
@@ -152,7 +224,11 @@ pub async fn seed(store: &Store) -> Result<()> {
             .await?;
     }
     store.set_meta("demo", "true").await?;
-    tracing::info!(bars = bars.len(), headlines = headlines.len(), "filled the new SQLite file with demo data");
+    tracing::info!(
+        bars = bars.len(),
+        headlines = headlines.len(),
+        "filled the new SQLite file with demo data"
+    );
     Ok(())
 }
 
@@ -172,7 +248,11 @@ mod tests {
             assert!(b.low > 0.0 && b.volume >= 0.0, "{b:?}");
             assert!(b.date <= today);
         }
-        assert!(a.iter().any(|b| b.symbol.as_str() == "BTC" && b.date.weekday() == Weekday::Sun));
-        assert!(!a.iter().any(|b| b.symbol.as_str() == "IBM" && b.date.weekday() == Weekday::Sun));
+        assert!(a
+            .iter()
+            .any(|b| b.symbol.as_str() == "BTC" && b.date.weekday() == Weekday::Sun));
+        assert!(!a
+            .iter()
+            .any(|b| b.symbol.as_str() == "IBM" && b.date.weekday() == Weekday::Sun));
     }
 }

@@ -264,7 +264,13 @@ mod tests {
             age_in_words(now - chrono::Duration::minutes(5), now),
             "5 min ago"
         );
-        assert_eq!(age_in_words(now - chrono::Duration::hours(3), now), "3 h ago");
-        assert_eq!(age_in_words(now - chrono::Duration::days(2), now), "2 d ago");
+        assert_eq!(
+            age_in_words(now - chrono::Duration::hours(3), now),
+            "3 h ago"
+        );
+        assert_eq!(
+            age_in_words(now - chrono::Duration::days(2), now),
+            "2 d ago"
+        );
     }
 }

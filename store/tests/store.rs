@@ -49,7 +49,8 @@ fn headline(n: u32, coin: &str, hours_ago: i64) -> Headline {
     Headline {
         url: format!("https://u.today/story-{n}"),
         coin: coin.into(),
-        published_at: Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap() - Duration::hours(hours_ago),
+        published_at: Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap()
+            - Duration::hours(hours_ago),
         title: format!("Story {n}"),
     }
 }
@@ -67,11 +68,21 @@ on_both_backends!(bars_round_trip_in_date_order, |store| {
         bar("TSLA", day(2024, 3, 27), 180.0),
     ];
     let counts = store.upsert_bars(&bars, "test").await.unwrap();
-    assert_eq!(counts, WriteCounts { inserted: 4, updated: 0, unchanged: 0 });
+    assert_eq!(
+        counts,
+        WriteCounts {
+            inserted: 4,
+            updated: 0,
+            unchanged: 0
+        }
+    );
 
     let ibm = store.daily_bars(&sym("IBM"), None, None).await.unwrap();
     let dates: Vec<_> = ibm.iter().map(|b| b.date).collect();
-    assert_eq!(dates, vec![day(2024, 3, 26), day(2024, 3, 27), day(2024, 3, 28)]);
+    assert_eq!(
+        dates,
+        vec![day(2024, 3, 26), day(2024, 3, 27), day(2024, 3, 28)]
+    );
     assert_eq!(ibm[0], bars[1]);
 
     let ranged = store
@@ -81,27 +92,56 @@ on_both_backends!(bars_round_trip_in_date_order, |store| {
     assert_eq!(ranged.len(), 1);
     assert_eq!(ranged[0].close, 189.0);
 
-    assert_eq!(store.symbols().await.unwrap(), vec![sym("IBM"), sym("TSLA")]);
+    assert_eq!(
+        store.symbols().await.unwrap(),
+        vec![sym("IBM"), sym("TSLA")]
+    );
     assert!(store.has_symbol(&sym("TSLA")).await.unwrap());
     assert!(!store.has_symbol(&sym("AAPL")).await.unwrap());
 });
 
 on_both_backends!(replaying_a_batch_changes_nothing, |store| {
-    let bars: Vec<_> = (1..=20).map(|d| bar("IBM", day(2024, 1, d), 100.0 + d as f64)).collect();
+    let bars: Vec<_> = (1..=20)
+        .map(|d| bar("IBM", day(2024, 1, d), 100.0 + d as f64))
+        .collect();
     store.upsert_bars(&bars, "test").await.unwrap();
     let again = store.upsert_bars(&bars, "test").await.unwrap();
-    assert_eq!(again, WriteCounts { inserted: 0, updated: 0, unchanged: 20 });
+    assert_eq!(
+        again,
+        WriteCounts {
+            inserted: 0,
+            updated: 0,
+            unchanged: 20
+        }
+    );
 
     let mut changed = bars.clone();
     changed[3].close += 0.5;
     changed.push(bar("IBM", day(2024, 1, 21), 130.0));
     let counts = store.upsert_bars(&changed, "test").await.unwrap();
-    assert_eq!(counts, WriteCounts { inserted: 1, updated: 1, unchanged: 19 });
-    assert_eq!(store.daily_bars(&sym("IBM"), None, None).await.unwrap().len(), 21);
+    assert_eq!(
+        counts,
+        WriteCounts {
+            inserted: 1,
+            updated: 1,
+            unchanged: 19
+        }
+    );
+    assert_eq!(
+        store
+            .daily_bars(&sym("IBM"), None, None)
+            .await
+            .unwrap()
+            .len(),
+        21
+    );
 });
 
 on_both_backends!(duplicate_keys_in_a_batch_write_nothing, |store| {
-    let bars = vec![bar("IBM", day(2024, 1, 2), 1.0), bar("IBM", day(2024, 1, 2), 2.0)];
+    let bars = vec![
+        bar("IBM", day(2024, 1, 2), 1.0),
+        bar("IBM", day(2024, 1, 2), 2.0),
+    ];
     let err = store.upsert_bars(&bars, "test").await.unwrap_err();
     assert!(matches!(err, StoreError::DuplicateKey(_)), "{err}");
     assert!(store.symbols().await.unwrap().is_empty());
@@ -114,7 +154,14 @@ on_both_backends!(large_batches_are_written_in_chunks, |store| {
         .collect();
     let counts = store.upsert_bars(&bars, "test").await.unwrap();
     assert_eq!(counts.inserted, 25_000);
-    assert_eq!(store.daily_bars(&sym("BIG"), None, None).await.unwrap().len(), 25_000);
+    assert_eq!(
+        store
+            .daily_bars(&sym("BIG"), None, None)
+            .await
+            .unwrap()
+            .len(),
+        25_000
+    );
     let again = store.upsert_bars(&bars, "test").await.unwrap();
     assert_eq!(again.unchanged, 25_000);
 });
@@ -138,7 +185,14 @@ on_both_backends!(headlines_newest_first_and_by_coin, |store| {
     assert_eq!(order, vec!["Story 3", "Story 1"]);
 
     let again = store.upsert_headlines(&hs, "test").await.unwrap();
-    assert_eq!(again, WriteCounts { inserted: 0, updated: 0, unchanged: 4 });
+    assert_eq!(
+        again,
+        WriteCounts {
+            inserted: 0,
+            updated: 0,
+            unchanged: 4
+        }
+    );
 });
 
 on_both_backends!(latest_run_per_source, |store| {
@@ -157,9 +211,18 @@ on_both_backends!(latest_run_per_source, |store| {
         error: (status == RunStatus::Failed).then(|| "boom".to_string()),
         rejections: "[]".into(),
     };
-    store.insert_run(&run("prices", 0, RunStatus::Succeeded)).await.unwrap();
-    store.insert_run(&run("prices", 60, RunStatus::Failed)).await.unwrap();
-    store.insert_run(&run("news", 30, RunStatus::Succeeded)).await.unwrap();
+    store
+        .insert_run(&run("prices", 0, RunStatus::Succeeded))
+        .await
+        .unwrap();
+    store
+        .insert_run(&run("prices", 60, RunStatus::Failed))
+        .await
+        .unwrap();
+    store
+        .insert_run(&run("news", 30, RunStatus::Succeeded))
+        .await
+        .unwrap();
 
     let latest = store.latest_runs().await.unwrap();
     assert_eq!(latest.len(), 2);
@@ -176,9 +239,15 @@ on_both_backends!(latest_run_per_source, |store| {
 });
 
 on_both_backends!(hostile_symbol_text_is_only_ever_data, |store| {
-    store.upsert_bars(&[bar("IBM", day(2024, 1, 2), 5.0)], "test").await.unwrap();
+    store
+        .upsert_bars(&[bar("IBM", day(2024, 1, 2), 5.0)], "test")
+        .await
+        .unwrap();
     // Symbol::parse refuses this; the query layer would bind it anyway.
-    let hostile = store.latest_headlines(Some("x' OR '1'='1"), 10).await.unwrap();
+    let hostile = store
+        .latest_headlines(Some("x' OR '1'='1"), 10)
+        .await
+        .unwrap();
     assert!(hostile.is_empty());
     assert_eq!(store.symbols().await.unwrap(), vec![sym("IBM")]);
 });
@@ -192,16 +261,24 @@ on_both_backends!(demo_seed_fills_and_marks, |store| {
     assert!(symbols.contains(&sym("BTC")));
     let btc = store.daily_bars(&sym("BTC"), None, None).await.unwrap();
     assert!(btc.len() > 365 * 4);
-    assert!(!store.latest_headlines(Some("bitcoin"), 5).await.unwrap().is_empty());
+    assert!(!store
+        .latest_headlines(Some("bitcoin"), 5)
+        .await
+        .unwrap()
+        .is_empty());
     let runs = store.latest_runs().await.unwrap();
-    assert!(runs.iter().any(|r| r.source == "prices" && r.status == RunStatus::Succeeded));
+    assert!(runs
+        .iter()
+        .any(|r| r.source == "prices" && r.status == RunStatus::Succeeded));
 });
 
 #[tokio::test]
 async fn default_sqlite_file_is_created_and_reported_new() {
     let dir = store::testing::TempDir::new();
     let url = format!("sqlite://{}", dir.path.join("fresh.db").display());
-    let opened = Store::open(Some(&url), &StoreOptions::default()).await.unwrap();
+    let opened = Store::open(Some(&url), &StoreOptions::default())
+        .await
+        .unwrap();
     // An explicit URL is never the zero-setup default, so never gets demo data.
     assert!(!opened.is_new_default);
     assert!(dir.path.join("fresh.db").exists());
@@ -209,8 +286,13 @@ async fn default_sqlite_file_is_created_and_reported_new() {
 
 #[tokio::test]
 async fn unreachable_postgres_fails_at_connect_without_leaking_the_password() {
-    let opts = StoreOptions { acquire_timeout: std::time::Duration::from_secs(2), ..Default::default() };
-    let err = Store::connect("postgres://user:s3cret-pw@127.0.0.1:1/db", &opts).await.unwrap_err();
+    let opts = StoreOptions {
+        acquire_timeout: std::time::Duration::from_secs(2),
+        ..Default::default()
+    };
+    let err = Store::connect("postgres://user:s3cret-pw@127.0.0.1:1/db", &opts)
+        .await
+        .unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("DATABASE_URL"), "{msg}");
     assert!(!msg.contains("s3cret-pw"), "{msg}");
@@ -218,6 +300,8 @@ async fn unreachable_postgres_fails_at_connect_without_leaking_the_password() {
 
 #[tokio::test]
 async fn unsupported_url_is_a_clear_error() {
-    let err = Store::connect("mysql://x", &StoreOptions::default()).await.unwrap_err();
+    let err = Store::connect("mysql://x", &StoreOptions::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("postgres:// or sqlite://"));
 }

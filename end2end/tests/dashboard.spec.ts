@@ -1,0 +1,171 @@
+import { test, expect, Page, ConsoleMessage } from '@playwright/test';
+
+/** The chart's drawn option, read from ECharts itself. */
+async function drawnOption(page: Page) {
+  return page.evaluate(() => {
+    const el = document.querySelector('[data-testid=price-chart]') as HTMLElement;
+    const chart = (window as any).echarts?.getInstanceByDom(el);
+    if (!chart) return null;
+    const opt = chart.getOption();
+    return {
+      series: opt.series.map((s: any) => ({ name: s.name, length: s.data.length, last: s.data[s.data.length - 1] })),
+      dates: opt.xAxis[0].data.length,
+      lastDate: opt.xAxis[0].data[opt.xAxis[0].data.length - 1],
+      zoom: opt.dataZoom.map((z: any) => z.type),
+      canvas: !!el.querySelector('canvas'),
+    };
+  });
+}
+
+/** The series the server has for a symbol, through the server function. */
+async function serverSeries(page: Page, symbol: string) {
+  const res = await page.request.post('/api/dashboard', { form: { symbol } });
+  expect(res.ok()).toBeTruthy();
+  return (await res.json()).series as { dates: string[]; open: number[]; close: number[] };
+}
+
+function collectErrors(page: Page) {
+  const errors: string[] = [];
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+async function waitForDrawn(page: Page, symbol: string) {
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', new RegExp(`^${symbol} `));
+}
+
+test('the chart is drawn from the server-rendered data, with zoom', async ({ page }, info) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('tickerboard');
+  await expect(page.getByTestId('symbol-select')).toHaveValue('IBM');
+  await waitForDrawn(page, 'IBM');
+  const drawn = await drawnOption(page);
+  const expected = await serverSeries(page, 'IBM');
+  expect(drawn).not.toBeNull();
+  expect(drawn!.canvas).toBe(true);
+  expect(drawn!.series.map((s: any) => s.name)).toEqual(['IBM open', 'IBM close']);
+  expect(drawn!.series[1].length).toBe(expected.close.length);
+  expect(drawn!.series[1].last).toBe(expected.close[expected.close.length - 1]);
+  expect(drawn!.zoom.sort()).toEqual(['inside', 'slider']);
+  // The canvas really has pixels on it.
+  const box = await page.getByTestId('price-chart').boundingBox();
+  expect(box!.width).toBeGreaterThan(300);
+  expect(box!.height).toBeGreaterThan(200);
+  await page.screenshot({ path: `test-results/home-${info.project.name}.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('picking another symbol redraws in place and updates the URL; reload and Back keep it', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/');
+  await waitForDrawn(page, 'IBM');
+  const navigations: string[] = [];
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
+  // Marks the document: a full reload would lose it.
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  await page.getByTestId('symbol-select').selectOption('BTC');
+  await expect(page).toHaveURL(/\?symbol=BTC$/);
+  await waitForDrawn(page, 'BTC');
+  const drawn = await drawnOption(page);
+  const btc = await serverSeries(page, 'BTC');
+  expect(drawn!.series.map((s: any) => s.name)).toEqual(['BTC open', 'BTC close']);
+  expect(drawn!.series[0].length).toBe(btc.open.length);
+  expect(drawn!.series[0].last).toBe(btc.open[btc.open.length - 1]);
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+
+  // The table follows: bitcoin headlines only.
+  const table = page.getByTestId('news-table');
+  await expect(table.locator('caption')).toHaveText('Latest bitcoin headlines');
+  const hrefs = await table.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  expect(hrefs.length).toBeGreaterThan(0);
+  for (const h of hrefs) expect(h).toContain('/bitcoin/');
+
+  await page.reload();
+  await expect(page.getByTestId('symbol-select')).toHaveValue('BTC');
+  await waitForDrawn(page, 'BTC');
+
+  await page.getByTestId('symbol-select').selectOption('TSLA');
+  await waitForDrawn(page, 'TSLA');
+  await page.goBack();
+  await expect(page).toHaveURL(/\?symbol=BTC$/);
+  await expect(page.getByTestId('symbol-select')).toHaveValue('BTC');
+  await waitForDrawn(page, 'BTC');
+  expect(errors).toEqual([]);
+});
+
+test('range buttons zoom the chart', async ({ page }) => {
+  await page.goto('/?symbol=MSFT');
+  await waitForDrawn(page, 'MSFT');
+  await page.getByRole('button', { name: '1M' }).click();
+  await expect(page.getByRole('button', { name: '1M' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', 'MSFT 1M');
+  const zoom = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid=price-chart]') as HTMLElement;
+    const opt = (window as any).echarts.getInstanceByDom(el).getOption();
+    return { start: opt.dataZoom[0].startValue, end: opt.dataZoom[0].endValue };
+  });
+  // About 21 trading days in a month.
+  expect(zoom.end - zoom.start).toBeGreaterThan(15);
+  expect(zoom.end - zoom.start).toBeLessThan(25);
+});
+
+test('headline links point out, safely', async ({ page }) => {
+  await page.goto('/');
+  const links = page.getByTestId('news-table').locator('tbody a');
+  expect(await links.count()).toBeGreaterThan(5);
+  for (const a of await links.all()) {
+    const href = (await a.getAttribute('href'))!;
+    expect(href).toMatch(/^https?:\/\//);
+    expect(new URL(href).host).not.toBe(new URL(page.url()).host);
+    expect(await a.getAttribute('rel')).toBe('noopener noreferrer');
+  }
+});
+
+test('no horizontal overflow', async ({ page }, info) => {
+  for (const path of ['/', '/?symbol=BTC', '/?symbol=NOPE']) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} on ${info.project.name}`).toBeLessThanOrEqual(0);
+  }
+});
+
+test('an unknown symbol says so', async ({ page }) => {
+  const res = await page.goto('/?symbol=NOPE');
+  expect(res!.status()).toBe(404);
+  await expect(page.getByTestId('notice')).toContainText('There are no prices for NOPE');
+  await expect(page.getByTestId('symbol-select')).toBeVisible();
+});
+
+test('the chart follows the window size', async ({ page }) => {
+  await page.goto('/');
+  await waitForDrawn(page, 'IBM');
+  const canvasWidth = async () => (await page.locator('[data-testid=price-chart] canvas').first().boundingBox())!.width;
+  const containerWidth = () => page.getByTestId('price-chart').evaluate((el) => el.clientWidth);
+  const before = await canvasWidth();
+  const vp = page.viewportSize()!;
+  await page.setViewportSize({ width: vp.width > 600 ? 700 : 360, height: vp.height });
+  const target = await containerWidth();
+  expect(target).toBeLessThan(before - 20);
+  await expect.poll(canvasWidth).toBeCloseTo(target, 0);
+});
+
+test.describe('with JavaScript off', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the table and the form still work', async ({ page }, info) => {
+    await page.goto('/');
+    await expect(page.getByTestId('news-table').locator('tbody tr')).not.toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Show' })).toBeVisible();
+    await page.getByTestId('symbol-select').selectOption('ETH');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect(page).toHaveURL(/\?symbol=ETH$/);
+    await expect(page.getByTestId('news-table').locator('caption')).toHaveText('Latest ethereum headlines');
+    await expect(page.getByTestId('chart-summary')).toContainText('ETH:');
+    await page.screenshot({ path: `test-results/nojs-${info.project.name}.png`, fullPage: true });
+  });
+});
