@@ -14,7 +14,6 @@ use std::time::Duration;
 use store::{Store, StoreError, StoreOptions};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -101,20 +100,7 @@ pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let site_root = state.leptos_options.site_root.to_string();
-    let pkg_dir = format!("{site_root}/{}", state.leptos_options.site_pkg_dir);
 
-    // cargo-leptos puts a content hash in every /pkg file name: they never change.
-    let pkg = Router::new()
-        .fallback_service(
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ));
-    // Other assets (the versioned ECharts build, icons): a day.
     let assets = ServeDir::new(&site_root)
         .precompressed_br()
         .precompressed_gzip()
@@ -130,14 +116,42 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )
-        .nest("/pkg", pkg)
         .fallback_service(assets)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=86400"),
-        ))
+        .layer(axum::middleware::from_fn(cache_policy))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// One place decides what browsers may cache: hashed `/pkg` files for a year (their
+/// names change with their content), other static files for a day, pages, API answers
+/// and errors not at all (they show live data).
+async fn cache_policy(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let is_pkg = path.starts_with("/pkg/");
+    let is_file = !path.starts_with("/api/")
+        && path
+            .rsplit('/')
+            .next()
+            .is_some_and(|name| name.contains('.'));
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let policy = if !response.status().is_success() || is_html || !is_file {
+        "no-cache"
+    } else if is_pkg {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=86400"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
 }
 
 /// Paths that are neither routes nor files render the app's not-found page.

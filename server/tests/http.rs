@@ -44,9 +44,22 @@ impl TestApp {
     }
 }
 
-/// Serves `store` on a random loopback port, as the real binary does.
+/// Serves `store` on a random loopback port, as the real binary does, with a small
+/// built site: one hashed /pkg file (and its brotli copy) and one plain asset.
 async fn spawn_app(store: Store, dir: Option<TempDir>) -> TestApp {
     let site = TempDir::new();
+    std::fs::create_dir_all(site.path.join("pkg")).unwrap();
+    std::fs::write(
+        site.path.join("pkg/tickerboard.abc123.js"),
+        "console.log('hi')",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path.join("pkg/tickerboard.abc123.js.br"),
+        b"\x0b\x08\x80console.log('hi')\x03",
+    )
+    .unwrap();
+    std::fs::write(site.path.join("favicon.svg"), "<svg/>").unwrap();
     let leptos_options = LeptosOptions::builder()
         .output_name("tickerboard")
         .site_root(site.path.display().to_string())
@@ -193,6 +206,62 @@ on_both_backends!(server_function_answers_over_http, |app| {
     let (status, json) = app.dashboard_api("ZZZZ").await;
     assert_eq!(status, 404);
     assert!(json["notice"].as_str().unwrap().contains("ZZZZ"));
+});
+
+on_both_backends!(caching_follows_what_can_change, |app| {
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let res = app
+        .client
+        .get(format!("{}/pkg/tickerboard.abc123.js", app.base))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        header(&res, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        header(&res, "content-encoding"),
+        "br",
+        "the precompressed copy is sent"
+    );
+    let res = app
+        .client
+        .get(format!("{}/favicon.svg", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&res, "cache-control"), "public, max-age=86400");
+    for path in [
+        "/",
+        "/?symbol=BTC",
+        "/?symbol=NOPE",
+        "/healthz",
+        "/pkg/missing.js",
+    ] {
+        let res = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(header(&res, "cache-control"), "no-cache", "{path}");
+    }
+    let res = app
+        .client
+        .post(format!("{}/api/dashboard", app.base))
+        .form(&[("symbol", "IBM")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&res, "cache-control"), "no-cache");
 });
 
 on_both_backends!(health_and_compression, |app| {

@@ -105,7 +105,11 @@ pub fn bars(today: NaiveDate) -> Vec<DailyBar> {
         while day <= today {
             let trading = inst.every_day || !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
             if trading {
-                let daily_drift = inst.drift / 252.0;
+                let days_per_year = if inst.every_day { 365.0 } else { 252.0 };
+                // Log-normal-ish: subtracting half the variance keeps the median path
+                // on the stated drift instead of compounding volatility into it.
+                let daily_drift =
+                    inst.drift / days_per_year - inst.volatility * inst.volatility / 2.0;
                 let open = price * (1.0 + inst.volatility * 0.3 * noise.next_normal());
                 let close = open * (1.0 + daily_drift + inst.volatility * noise.next_normal());
                 let high = open.max(close) * (1.0 + inst.volatility * 0.5 * noise.next_unit());
