@@ -22,6 +22,21 @@ pub const DEFAULT_SQLITE_FILE: &str = "tickerboard.db";
 const PG_CHUNK: usize = 20_000;
 const SQLITE_CHUNK: usize = 2_000;
 
+/// SQLite write transactions take the write lock at once: two writers then queue on the
+/// busy timeout instead of one failing when it upgrades from reading to writing.
+const SQLITE_WRITE_TX: &str = "BEGIN IMMEDIATE";
+
+/// Serialises writers of one table on Postgres for the length of a transaction, so two
+/// runs of the same source commit one whole batch after the other. A transaction-level
+/// lock, so it also holds behind a transaction-mode pooler.
+async fn lock_table(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, table: &str) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+        .bind(format!("tickerboard:{table}"))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The message names the setting, never its value: the URL carries a password.
@@ -485,6 +500,7 @@ impl Store {
         match &self.pool {
             Pool::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
+                lock_table(&mut tx, "daily_prices").await?;
                 for chunk in bars.chunks(PG_CHUNK) {
                     let (ins, upd): (i64, i64) = sqlx::query_as(
                         "WITH up AS ( \
@@ -518,7 +534,7 @@ impl Store {
                 tx.commit().await?;
             }
             Pool::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with(SQLITE_WRITE_TX).await?;
                 for chunk in bars.chunks(SQLITE_CHUNK) {
                     let mut existing = QueryBuilder::new(
                         "SELECT COUNT(*) FROM daily_prices WHERE (symbol, date) IN (",
@@ -577,6 +593,7 @@ impl Store {
         match &self.pool {
             Pool::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
+                lock_table(&mut tx, "headlines").await?;
                 for chunk in headlines.chunks(PG_CHUNK) {
                     let (ins, upd): (i64, i64) = sqlx::query_as(
                         "WITH up AS ( \
@@ -603,7 +620,7 @@ impl Store {
                 tx.commit().await?;
             }
             Pool::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_with(SQLITE_WRITE_TX).await?;
                 for chunk in headlines.chunks(SQLITE_CHUNK) {
                     let mut existing =
                         QueryBuilder::new("SELECT COUNT(*) FROM headlines WHERE url IN (");
@@ -640,6 +657,202 @@ impl Store {
             }
         }
         Ok(counts)
+    }
+}
+
+impl Store {
+    /// Inserts new observations and updates changed ones (keyed by city and observed
+    /// time), in one transaction.
+    pub async fn upsert_weather(
+        &self,
+        rows: &[WeatherObservation],
+        source: &str,
+    ) -> Result<WriteCounts> {
+        let mut seen = HashSet::with_capacity(rows.len());
+        for r in rows {
+            if !seen.insert((r.city.as_str(), r.observed_at)) {
+                return Err(StoreError::DuplicateKey(format!(
+                    "{} {}",
+                    r.city, r.observed_at
+                )));
+            }
+        }
+        let mut counts = WriteCounts::default();
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                lock_table(&mut tx, "weather_observations").await?;
+                for chunk in rows.chunks(PG_CHUNK) {
+                    let (ins, upd): (i64, i64) = sqlx::query_as(
+                        "WITH up AS ( \
+                           INSERT INTO weather_observations AS w (city, observed_at, city_id, temp_c, temp_f, humidity, description, source) \
+                           SELECT t.*, $8 FROM UNNEST($1::text[], $2::timestamptz[], $3::int8[], $4::float8[], \
+                                                     $5::float8[], $6::int4[], $7::text[]) \
+                                AS t(city, observed_at, city_id, temp_c, temp_f, humidity, description) \
+                           ON CONFLICT (city, observed_at) DO UPDATE SET city_id = EXCLUDED.city_id, \
+                             temp_c = EXCLUDED.temp_c, temp_f = EXCLUDED.temp_f, humidity = EXCLUDED.humidity, \
+                             description = EXCLUDED.description, source = EXCLUDED.source, updated_at = now() \
+                           WHERE (w.city_id, w.temp_c, w.temp_f, w.humidity, w.description, w.source) \
+                             IS DISTINCT FROM (EXCLUDED.city_id, EXCLUDED.temp_c, EXCLUDED.temp_f, \
+                                  EXCLUDED.humidity, EXCLUDED.description, EXCLUDED.source) \
+                           RETURNING (xmax = 0) AS inserted) \
+                         SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted) FROM up",
+                    )
+                    .bind(chunk.iter().map(|r| r.city.as_str()).collect::<Vec<_>>())
+                    .bind(chunk.iter().map(|r| r.observed_at).collect::<Vec<_>>())
+                    .bind(chunk.iter().map(|r| r.city_id).collect::<Vec<_>>())
+                    .bind(chunk.iter().map(|r| r.temp_c).collect::<Vec<_>>())
+                    .bind(chunk.iter().map(|r| r.temp_f).collect::<Vec<_>>())
+                    .bind(chunk.iter().map(|r| r.humidity as i32).collect::<Vec<_>>())
+                    .bind(chunk.iter().map(|r| r.description.as_str()).collect::<Vec<_>>())
+                    .bind(source)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    counts.add(chunk.len() as u64, ins as u64, upd as u64);
+                }
+                tx.commit().await?;
+            }
+            Pool::Sqlite(pool) => {
+                let mut tx = pool.begin_with(SQLITE_WRITE_TX).await?;
+                for chunk in rows.chunks(SQLITE_CHUNK) {
+                    let mut existing = QueryBuilder::new(
+                        "SELECT COUNT(*) FROM weather_observations WHERE (city, observed_at) IN (",
+                    );
+                    existing.push_values(chunk, |mut row, r| {
+                        row.push_bind(r.city.as_str()).push_bind(r.observed_at);
+                    });
+                    existing.push(")");
+                    let existing: i64 = existing.build_query_scalar().fetch_one(&mut *tx).await?;
+                    let mut upsert = QueryBuilder::new(
+                        "INSERT INTO weather_observations (city, observed_at, city_id, temp_c, temp_f, humidity, description, source) ",
+                    );
+                    upsert.push_values(chunk, |mut row, r| {
+                        row.push_bind(r.city.as_str())
+                            .push_bind(r.observed_at)
+                            .push_bind(r.city_id)
+                            .push_bind(r.temp_c)
+                            .push_bind(r.temp_f)
+                            .push_bind(r.humidity)
+                            .push_bind(r.description.as_str())
+                            .push_bind(source);
+                    });
+                    upsert.push(
+                        " ON CONFLICT (city, observed_at) DO UPDATE SET city_id = excluded.city_id, \
+                          temp_c = excluded.temp_c, temp_f = excluded.temp_f, humidity = excluded.humidity, \
+                          description = excluded.description, source = excluded.source, \
+                          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+                          WHERE weather_observations.city_id IS NOT excluded.city_id \
+                             OR weather_observations.temp_c IS NOT excluded.temp_c \
+                             OR weather_observations.temp_f IS NOT excluded.temp_f \
+                             OR weather_observations.humidity IS NOT excluded.humidity \
+                             OR weather_observations.description IS NOT excluded.description \
+                             OR weather_observations.source IS NOT excluded.source",
+                    );
+                    let changed = upsert.build().execute(&mut *tx).await?.rows_affected();
+                    let inserted = chunk.len() as u64 - existing as u64;
+                    counts.add(chunk.len() as u64, inserted, changed - inserted);
+                }
+                tx.commit().await?;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Weather rows of a city, oldest first.
+    pub async fn weather_for(&self, city: &str) -> Result<Vec<WeatherObservation>> {
+        let sql = "SELECT city, city_id, observed_at, temp_c, temp_f, humidity, description \
+                   FROM weather_observations WHERE city = $1 ORDER BY observed_at";
+        let rows: Vec<(String, i64, DateTime<Utc>, f64, f64, i32, String)> = match &self.pool {
+            Pool::Postgres(pool) => sqlx::query_as(sql).bind(city).fetch_all(pool).await?,
+            Pool::Sqlite(pool) => sqlx::query_as(sql).bind(city).fetch_all(pool).await?,
+        };
+        Ok(rows
+            .into_iter()
+            .map(
+                |(city, city_id, observed_at, temp_c, temp_f, humidity, description)| {
+                    WeatherObservation {
+                        city,
+                        city_id,
+                        observed_at,
+                        temp_c,
+                        temp_f,
+                        humidity: i64::from(humidity),
+                        description,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    /// Records that a run has started; [`Store::finish_run`] completes the row.
+    pub async fn start_run(
+        &self,
+        source: &str,
+        parameters: &str,
+        started_at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let sql = "INSERT INTO ingest_runs (source, parameters, started_at, status) \
+                   VALUES ($1, $2, $3, 'running') RETURNING id";
+        Ok(match &self.pool {
+            Pool::Postgres(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(source)
+                    .bind(parameters)
+                    .bind(started_at)
+                    .fetch_one(pool)
+                    .await?
+            }
+            Pool::Sqlite(pool) => {
+                sqlx::query_scalar(sql)
+                    .bind(source)
+                    .bind(parameters)
+                    .bind(started_at)
+                    .fetch_one(pool)
+                    .await?
+            }
+        })
+    }
+
+    /// Completes a run row with its outcome.
+    pub async fn finish_run(&self, id: i64, run: &NewRun) -> Result<()> {
+        let sql = "UPDATE ingest_runs SET finished_at = $2, fetched = $3, inserted = $4, updated = $5, \
+                   unchanged = $6, rejected = $7, status = $8, error = $9, rejections = $10 WHERE id = $1";
+        macro_rules! bind_finish {
+            ($q:expr) => {
+                $q.bind(id)
+                    .bind(run.finished_at)
+                    .bind(run.fetched)
+                    .bind(run.inserted)
+                    .bind(run.updated)
+                    .bind(run.unchanged)
+                    .bind(run.rejected)
+                    .bind(run.status.as_str())
+                    .bind(&run.error)
+                    .bind(&run.rejections)
+            };
+        }
+        match &self.pool {
+            Pool::Postgres(pool) => bind_finish!(sqlx::query(sql)).execute(pool).await?,
+            Pool::Sqlite(pool) => {
+                bind_finish!(sqlx::query(sql)).execute(pool).await?;
+                return Ok(());
+            }
+        };
+        Ok(())
+    }
+
+    /// Runs SQL as written, for tests that arrange faults (a failing trigger, a dropped table).
+    #[doc(hidden)]
+    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                sqlx::raw_sql(sql).execute(pool).await?;
+            }
+            Pool::Sqlite(pool) => {
+                sqlx::raw_sql(sql).execute(pool).await?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -146,6 +146,18 @@ impl Headline {
     }
 }
 
+/// One city's current weather.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WeatherObservation {
+    pub city: String,
+    pub city_id: i64,
+    pub observed_at: DateTime<Utc>,
+    pub temp_c: f64,
+    pub temp_f: f64,
+    pub humidity: i64,
+    pub description: String,
+}
+
 /// Outcome of an ingest run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

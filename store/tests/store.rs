@@ -305,3 +305,73 @@ async fn unsupported_url_is_a_clear_error() {
         .unwrap_err();
     assert!(err.to_string().contains("postgres:// or sqlite://"));
 }
+
+on_both_backends!(weather_upserts_by_city_and_observed_time, |store| {
+    let at = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
+    let obs = |city: &str, minutes: i64, temp_c: f64| WeatherObservation {
+        city: city.into(),
+        city_id: 2643743,
+        observed_at: at + Duration::minutes(minutes),
+        temp_c,
+        temp_f: temp_c * 9.0 / 5.0 + 32.0,
+        humidity: 70,
+        description: "light rain".into(),
+    };
+    let rows = vec![obs("London", 0, 12.5), obs("London", 10, 13.0), obs("Paris", 0, 15.0)];
+    let first = store.upsert_weather(&rows, "test").await.unwrap();
+    assert_eq!(first, WriteCounts { inserted: 3, updated: 0, unchanged: 0 });
+    let again = store.upsert_weather(&rows, "test").await.unwrap();
+    assert_eq!(again, WriteCounts { inserted: 0, updated: 0, unchanged: 3 });
+    let london = store.weather_for("London").await.unwrap();
+    assert_eq!(london.len(), 2);
+    assert_eq!(london[1], rows[1]);
+});
+
+on_both_backends!(a_run_is_started_then_finished, |store| {
+    let started = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
+    let id = store.start_run("prices", r#"{"symbols":["IBM"]}"#, started).await.unwrap();
+    let running = store.latest_runs().await.unwrap();
+    assert_eq!(running[0].status, RunStatus::Running);
+    store
+        .finish_run(
+            id,
+            &NewRun {
+                source: "prices".into(),
+                parameters: String::new(),
+                started_at: started,
+                finished_at: Some(started + Duration::seconds(3)),
+                fetched: 100,
+                inserted: 90,
+                updated: 5,
+                unchanged: 3,
+                rejected: 2,
+                status: RunStatus::Succeeded,
+                error: None,
+                rejections: r#"[{"key":"IBM 2024-01-01","reason":"x"}]"#.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let done = &store.recent_runs(5).await.unwrap()[0];
+    assert_eq!((done.id, done.status, done.fetched, done.rejected), (id, RunStatus::Succeeded, 100, 2));
+    assert_eq!(done.finished_at, Some(started + Duration::seconds(3)));
+});
+
+on_both_backends!(concurrent_writers_commit_whole_batches, |store| {
+    // Two writers of overlapping batches at once: both succeed, and every row ends up
+    // with one writer's values for the whole batch, never a mix within one batch.
+    let make = |close: f64| -> Vec<DailyBar> {
+        (0..3000).map(|i| bar("CONC", day(2000, 1, 1) + Duration::days(i), close)).collect()
+    };
+    let (a, b) = (make(10.0), make(20.0));
+    let (s1, s2) = (store.clone(), store.clone());
+    let (ra, rb) = tokio::join!(
+        async move { s1.upsert_bars(&a, "a").await },
+        async move { s2.upsert_bars(&b, "b").await }
+    );
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(ra.inserted + rb.inserted, 3000, "{ra:?} {rb:?}");
+    let rows = store.daily_bars(&sym("CONC"), None, None).await.unwrap();
+    let closes: std::collections::HashSet<u64> = rows.iter().map(|r| r.close as u64).collect();
+    assert_eq!(closes.len(), 1, "one batch is entirely on top of the other");
+});
