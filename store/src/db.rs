@@ -762,7 +762,7 @@ impl Store {
     pub async fn weather_for(&self, city: &str) -> Result<Vec<WeatherObservation>> {
         let sql = "SELECT city, city_id, observed_at, temp_c, temp_f, humidity, description \
                    FROM weather_observations WHERE city = $1 ORDER BY observed_at";
-        let rows: Vec<(String, i64, DateTime<Utc>, f64, f64, i32, String)> = match &self.pool {
+        let rows: Vec<WeatherRow> = match &self.pool {
             Pool::Postgres(pool) => sqlx::query_as(sql).bind(city).fetch_all(pool).await?,
             Pool::Sqlite(pool) => sqlx::query_as(sql).bind(city).fetch_all(pool).await?,
         };
@@ -863,6 +863,9 @@ impl WriteCounts {
         self.unchanged += offered - inserted - updated;
     }
 }
+
+/// `weather_observations` columns as read back.
+type WeatherRow = (String, i64, DateTime<Utc>, f64, f64, i32, String);
 
 /// A finished run, ready to be recorded.
 #[derive(Clone, Debug)]
