@@ -317,11 +317,29 @@ on_both_backends!(weather_upserts_by_city_and_observed_time, |store| {
         humidity: 70,
         description: "light rain".into(),
     };
-    let rows = vec![obs("London", 0, 12.5), obs("London", 10, 13.0), obs("Paris", 0, 15.0)];
+    let rows = vec![
+        obs("London", 0, 12.5),
+        obs("London", 10, 13.0),
+        obs("Paris", 0, 15.0),
+    ];
     let first = store.upsert_weather(&rows, "test").await.unwrap();
-    assert_eq!(first, WriteCounts { inserted: 3, updated: 0, unchanged: 0 });
+    assert_eq!(
+        first,
+        WriteCounts {
+            inserted: 3,
+            updated: 0,
+            unchanged: 0
+        }
+    );
     let again = store.upsert_weather(&rows, "test").await.unwrap();
-    assert_eq!(again, WriteCounts { inserted: 0, updated: 0, unchanged: 3 });
+    assert_eq!(
+        again,
+        WriteCounts {
+            inserted: 0,
+            updated: 0,
+            unchanged: 3
+        }
+    );
     let london = store.weather_for("London").await.unwrap();
     assert_eq!(london.len(), 2);
     assert_eq!(london[1], rows[1]);
@@ -329,7 +347,10 @@ on_both_backends!(weather_upserts_by_city_and_observed_time, |store| {
 
 on_both_backends!(a_run_is_started_then_finished, |store| {
     let started = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
-    let id = store.start_run("prices", r#"{"symbols":["IBM"]}"#, started).await.unwrap();
+    let id = store
+        .start_run("prices", r#"{"symbols":["IBM"]}"#, started)
+        .await
+        .unwrap();
     let running = store.latest_runs().await.unwrap();
     assert_eq!(running[0].status, RunStatus::Running);
     store
@@ -353,7 +374,10 @@ on_both_backends!(a_run_is_started_then_finished, |store| {
         .await
         .unwrap();
     let done = &store.recent_runs(5).await.unwrap()[0];
-    assert_eq!((done.id, done.status, done.fetched, done.rejected), (id, RunStatus::Succeeded, 100, 2));
+    assert_eq!(
+        (done.id, done.status, done.fetched, done.rejected),
+        (id, RunStatus::Succeeded, 100, 2)
+    );
     assert_eq!(done.finished_at, Some(started + Duration::seconds(3)));
 });
 
@@ -361,14 +385,15 @@ on_both_backends!(concurrent_writers_commit_whole_batches, |store| {
     // Two writers of overlapping batches at once: both succeed, and every row ends up
     // with one writer's values for the whole batch, never a mix within one batch.
     let make = |close: f64| -> Vec<DailyBar> {
-        (0..3000).map(|i| bar("CONC", day(2000, 1, 1) + Duration::days(i), close)).collect()
+        (0..3000)
+            .map(|i| bar("CONC", day(2000, 1, 1) + Duration::days(i), close))
+            .collect()
     };
     let (a, b) = (make(10.0), make(20.0));
     let (s1, s2) = (store.clone(), store.clone());
-    let (ra, rb) = tokio::join!(
-        async move { s1.upsert_bars(&a, "a").await },
-        async move { s2.upsert_bars(&b, "b").await }
-    );
+    let (ra, rb) = tokio::join!(async move { s1.upsert_bars(&a, "a").await }, async move {
+        s2.upsert_bars(&b, "b").await
+    });
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     assert_eq!(ra.inserted + rb.inserted, 3000, "{ra:?} {rb:?}");
     let rows = store.daily_bars(&sym("CONC"), None, None).await.unwrap();

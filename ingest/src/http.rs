@@ -1,0 +1,217 @@
+//! One HTTP client for every source: a user agent naming the project, a timeout, and
+//! retries only for failures a retry can fix (timeouts, refused connections, 5xx).
+//! An answer the service meant (a 4xx, a rate-limit body) is never retried: with 25
+//! Alpha Vantage calls a day, a retry storm would spend them all.
+
+use backon::{ExponentialBuilder, Retryable};
+use std::time::Duration;
+use url::Url;
+
+pub const USER_AGENT: &str = concat!(
+    "tickerboard-ingest/",
+    env!("CARGO_PKG_VERSION"),
+    " (daily prices and headlines dashboard; polite: a few requests a day)"
+);
+
+/// Query parameters that carry secrets; they are masked wherever a URL is shown.
+const SECRET_PARAMS: &[&str] = &["apikey", "appid", "api_key", "key", "token"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("{url} did not answer within {timeout:?}")]
+    Timeout { url: String, timeout: Duration },
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: reqwest::StatusCode,
+    pub content_type: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Http {
+    client: reqwest::Client,
+    timeout: Duration,
+    retries: usize,
+    retry_delay: Duration,
+}
+
+impl Http {
+    pub fn new(timeout: Duration, retries: usize, retry_delay: Duration) -> Http {
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .build()
+            .expect("a client with a timeout and a user agent builds");
+        Http {
+            client,
+            timeout,
+            retries,
+            retry_delay,
+        }
+    }
+
+    /// GETs `url`. Transport failures and 5xx answers are retried with exponential
+    /// backoff; anything else is returned as it came.
+    pub async fn get(&self, url: &Url) -> Result<Fetched, FetchError> {
+        let shown = redact(url);
+        let attempt = || async {
+            let response = self
+                .client
+                .get(url.clone())
+                .send()
+                .await
+                .map_err(|e| self.transport_error(&shown, e))?;
+            let status = response.status();
+            let content_type = response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            let body = response
+                .text()
+                .await
+                .map_err(|e| self.transport_error(&shown, e))?;
+            if status.is_server_error() {
+                return Err(Attempt::ServerError(Fetched {
+                    status,
+                    content_type,
+                    body,
+                }));
+            }
+            Ok(Fetched {
+                status,
+                content_type,
+                body,
+            })
+        };
+        let result = attempt
+            .retry(
+                ExponentialBuilder::default()
+                    .with_min_delay(self.retry_delay)
+                    .with_max_times(self.retries),
+            )
+            .when(|e: &Attempt| e.retryable())
+            .notify(|e: &Attempt, wait: Duration| {
+                tracing::warn!(url = %shown, error = %e, ?wait, "request failed, retrying");
+            })
+            .await;
+        match result {
+            Ok(fetched) => Ok(fetched),
+            // The last answer was a 5xx: give it to the source, which words the error.
+            Err(Attempt::ServerError(fetched)) => Ok(fetched),
+            Err(Attempt::Failed(e)) => Err(e),
+        }
+    }
+
+    fn transport_error(&self, shown: &str, e: reqwest::Error) -> Attempt {
+        // without_url: reqwest's message would otherwise print the URL with its key.
+        let e = e.without_url();
+        Attempt::Failed(if e.is_timeout() {
+            FetchError::Timeout {
+                url: shown.to_string(),
+                timeout: self.timeout,
+            }
+        } else {
+            FetchError::Unreachable {
+                url: shown.to_string(),
+                reason: error_chain(&e),
+            }
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum Attempt {
+    #[error("{0}")]
+    Failed(FetchError),
+    #[error("HTTP {}", .0.status)]
+    ServerError(Fetched),
+}
+
+impl Attempt {
+    fn retryable(&self) -> bool {
+        matches!(
+            self,
+            Attempt::ServerError(_)
+                | Attempt::Failed(FetchError::Timeout { .. })
+                | Attempt::Failed(FetchError::Unreachable { .. })
+        )
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// `url` with the values of secret query parameters replaced by `***`.
+pub fn redact(url: &Url) -> String {
+    if url.query().is_none() {
+        return url.to_string();
+    }
+    let mut shown = url.clone();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let secret = SECRET_PARAMS.iter().any(|s| k.eq_ignore_ascii_case(s));
+            (
+                k.into_owned(),
+                if secret { "***".into() } else { v.into_owned() },
+            )
+        })
+        .collect();
+    shown.query_pairs_mut().clear().extend_pairs(pairs);
+    shown.to_string().replace("%2A%2A%2A", "***")
+}
+
+/// A short excerpt of a body for an error message: one line, at most 160 characters.
+pub fn excerpt(body: &str) -> String {
+    let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 160 {
+        format!("{}…", flat.chars().take(160).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_in_urls_are_masked() {
+        let url = Url::parse(
+            "https://x.test/query?function=TIME_SERIES_DAILY&symbol=IBM&apikey=SECRET123",
+        )
+        .unwrap();
+        let shown = redact(&url);
+        assert!(!shown.contains("SECRET123"), "{shown}");
+        assert!(
+            shown.contains("apikey=***") && shown.contains("symbol=IBM"),
+            "{shown}"
+        );
+        let url =
+            Url::parse("https://x.test/data/2.5/weather?q=London&appid=abc&units=metric").unwrap();
+        assert!(!redact(&url).contains("abc"));
+    }
+
+    #[test]
+    fn excerpts_are_short_and_flat() {
+        let long = "a\n b ".repeat(200);
+        let e = excerpt(&long);
+        assert!(e.chars().count() <= 161 && !e.contains('\n'));
+    }
+}

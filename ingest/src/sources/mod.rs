@@ -1,0 +1,51 @@
+//! One module per outside service. Each turns the service's answer into typed rows,
+//! setting aside the rows it cannot read (with their reasons), or fails with the
+//! service's own words.
+
+pub mod alphavantage;
+pub mod openweather;
+pub mod utoday;
+
+use crate::http::FetchError;
+use crate::report::Rejection;
+
+/// Rows read from a source, and the ones it could not read.
+#[derive(Debug)]
+pub struct Parsed<T> {
+    pub rows: Vec<T>,
+    pub rejections: Vec<Rejection>,
+}
+
+impl<T> Default for Parsed<T> {
+    fn default() -> Self {
+        Parsed {
+            rows: Vec::new(),
+            rejections: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// The service said no, in its own words (Alpha Vantage's `Information`, an
+    /// OpenWeatherMap `message`).
+    #[error("{service} refused: {message}")]
+    Refused {
+        service: &'static str,
+        message: String,
+    },
+    /// The answer is not what the service documents.
+    #[error("{service} answered something unexpected: {detail}")]
+    Unexpected {
+        service: &'static str,
+        detail: String,
+    },
+    /// A setting the source needs is missing.
+    #[error("{0} is not set")]
+    MissingSetting(&'static str),
+    /// A page that used to have rows has none: its layout probably changed.
+    #[error("{0}")]
+    NothingFound(String),
+}

@@ -1,0 +1,225 @@
+//! U.Today headlines for a coin: the listing page `/{coin}-news` first, its RSS feed
+//! `/rss` when the listing yields nothing. Sites change: zero headlines from both is a
+//! failure that names what was tried, never an empty success.
+
+use super::{Parsed, SourceError};
+use crate::http::{excerpt, Http};
+use crate::report::Rejection;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use scraper::{ElementRef, Html, Selector};
+use store::Headline;
+use url::Url;
+
+const SERVICE: &str = "U.Today";
+pub const CARD: &str = "div.category-item";
+pub const LINK: &str = "a.category-item__title-link";
+pub const TITLE: &str = "div.category-item__title";
+pub const TIME: &str = "div.humble--time";
+/// The card date, e.g. `03/28/2024 - 14:05`. No zone is stated; we read it as UTC.
+const TIME_FORMAT: &str = "%m/%d/%Y - %H:%M";
+
+pub struct UToday<'a> {
+    pub http: &'a Http,
+    pub base: &'a Url,
+}
+
+/// Where the headlines came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Listing,
+    Rss,
+}
+
+impl UToday<'_> {
+    pub fn listing_url(&self, coin: &str) -> Result<Url, SourceError> {
+        self.base
+            .join(&format!("{coin}-news"))
+            .map_err(|e| SourceError::Unexpected {
+                service: SERVICE,
+                detail: format!("UTODAY_URL cannot take a path: {e}"),
+            })
+    }
+
+    pub fn rss_url(&self) -> Result<Url, SourceError> {
+        self.base.join("rss").map_err(|e| SourceError::Unexpected {
+            service: SERVICE,
+            detail: format!("UTODAY_URL cannot take a path: {e}"),
+        })
+    }
+
+    /// Headlines for `coin` (`bitcoin`): two requests at most.
+    pub async fn headlines(&self, coin: &str) -> Result<(Parsed<Headline>, Origin), SourceError> {
+        let listing_url = self.listing_url(coin)?;
+        let listing = self.http.get(&listing_url).await;
+        let mut tried = Vec::new();
+        match listing {
+            Ok(page) if page.status.is_success() => {
+                let parsed = parse_listing(&page.body, &listing_url, coin);
+                if !parsed.rows.is_empty() {
+                    return Ok((parsed, Origin::Listing));
+                }
+                tried.push(format!(
+                    "{listing_url}: {} cards matched {CARD:?} ({} set aside), none with {LINK:?}, {TITLE:?} and a {TIME:?} date",
+                    parsed.rows.len() + parsed.rejections.len(),
+                    parsed.rejections.len()
+                ));
+            }
+            Ok(page) => tried.push(format!("{listing_url}: HTTP {}", page.status)),
+            Err(e) => tried.push(e.to_string()),
+        }
+
+        let rss_url = self.rss_url()?;
+        match self.http.get(&rss_url).await {
+            Ok(feed) if feed.status.is_success() => match parse_rss(&feed.body, coin) {
+                Ok(parsed) if !parsed.rows.is_empty() => return Ok((parsed, Origin::Rss)),
+                Ok(parsed) => tried.push(format!(
+                    "{rss_url}: {} items, none about {coin:?} with a title, link and pubDate",
+                    parsed.rejections.len()
+                )),
+                Err(e) => tried.push(format!("{rss_url}: {e}: {}", excerpt(&feed.body))),
+            },
+            Ok(feed) => tried.push(format!("{rss_url}: HTTP {}", feed.status)),
+            Err(e) => tried.push(e.to_string()),
+        }
+        Err(SourceError::NothingFound(format!(
+            "{SERVICE} gave no headlines for {coin:?}; the page layout may have changed. Tried: {}",
+            tried.join("; ")
+        )))
+    }
+}
+
+/// Reads the cards of a listing page. Cards that cannot become a headline (no link,
+/// no title, no or an unreadable date: sponsored and promo cards) are set aside with
+/// their reason; relative links are made absolute against the page URL.
+pub fn parse_listing(html: &str, page_url: &Url, coin: &str) -> Parsed<Headline> {
+    let doc = Html::parse_document(html);
+    let card = Selector::parse(CARD).expect("valid selector");
+    let link = Selector::parse(LINK).expect("valid selector");
+    let title = Selector::parse(TITLE).expect("valid selector");
+    let time = Selector::parse(TIME).expect("valid selector");
+
+    let mut parsed = Parsed::default();
+    for (i, el) in doc.select(&card).enumerate() {
+        let title_text = el
+            .select(&title)
+            .next()
+            .map(text_of)
+            .filter(|t| !t.is_empty())
+            .or_else(|| {
+                el.select(&link)
+                    .next()
+                    .map(text_of)
+                    .filter(|t| !t.is_empty())
+            });
+        let href = el.select(&link).next().and_then(|a| a.value().attr("href"));
+        let key = href
+            .map(str::to_string)
+            .or(title_text.clone())
+            .unwrap_or_else(|| format!("card {}", i + 1));
+        let Some(href) = href else {
+            parsed
+                .rejections
+                .push(Rejection::new(key, "card has no article link"));
+            continue;
+        };
+        let Ok(url) = page_url.join(href.trim()) else {
+            parsed
+                .rejections
+                .push(Rejection::new(key, format!("link {href:?} is not a URL")));
+            continue;
+        };
+        let Some(title_text) = title_text else {
+            parsed
+                .rejections
+                .push(Rejection::new(key, "card has no title"));
+            continue;
+        };
+        let Some(when) = el
+            .select(&time)
+            .next()
+            .map(text_of)
+            .filter(|t| !t.is_empty())
+        else {
+            parsed.rejections.push(Rejection::new(
+                key,
+                "card has no date (sponsored or promo card?)",
+            ));
+            continue;
+        };
+        match NaiveDateTime::parse_from_str(&when, TIME_FORMAT) {
+            Ok(t) => parsed.rows.push(Headline {
+                url: url.to_string(),
+                coin: coin.to_string(),
+                published_at: t.and_utc(),
+                title: title_text,
+            }),
+            Err(_) => parsed.rejections.push(Rejection::new(
+                key,
+                format!("date {when:?} is not MM/DD/YYYY - HH:MM"),
+            )),
+        }
+    }
+    parsed
+}
+
+/// Reads the RSS feed, keeping items about `coin` (its name in the title, link or a
+/// category). Items without a title, link or readable pubDate are set aside.
+pub fn parse_rss(xml: &str, coin: &str) -> Result<Parsed<Headline>, rss::Error> {
+    let channel = rss::Channel::read_from(xml.as_bytes())?;
+    let needle = coin.to_ascii_lowercase();
+    let mut parsed = Parsed::default();
+    for item in channel.items() {
+        let about_coin = item
+            .title()
+            .is_some_and(|t| t.to_ascii_lowercase().contains(&needle))
+            || item
+                .link()
+                .is_some_and(|l| l.to_ascii_lowercase().contains(&needle))
+            || item
+                .categories()
+                .iter()
+                .any(|c| c.name().to_ascii_lowercase().contains(&needle));
+        let key = item
+            .link()
+            .or(item.title())
+            .unwrap_or("rss item")
+            .to_string();
+        if !about_coin {
+            parsed
+                .rejections
+                .push(Rejection::new(key, format!("not about {coin}")));
+            continue;
+        }
+        let (Some(title), Some(link)) = (item.title(), item.link()) else {
+            parsed
+                .rejections
+                .push(Rejection::new(key, "item has no title or link"));
+            continue;
+        };
+        let Some(published) = item
+            .pub_date()
+            .and_then(|d| DateTime::parse_from_rfc2822(d.trim()).ok())
+        else {
+            parsed.rejections.push(Rejection::new(
+                key,
+                format!("pubDate {:?} is not an RFC 822 date", item.pub_date()),
+            ));
+            continue;
+        };
+        parsed.rows.push(Headline {
+            url: link.trim().to_string(),
+            coin: coin.to_string(),
+            published_at: published.with_timezone(&Utc),
+            title: collapse(title),
+        });
+    }
+    Ok(parsed)
+}
+
+fn text_of(el: ElementRef<'_>) -> String {
+    collapse(&el.text().collect::<String>())
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
