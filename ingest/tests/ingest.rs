@@ -1,0 +1,627 @@
+//! The ingest against recorded real responses (shared/fixtures) and our own cases,
+//! served by a real HTTP server on loopback (wiremock) through the base-URL settings,
+//! into a real SQLite file and a real Postgres.
+
+use ingest::{Ingest, Settings};
+use secrecy::SecretString;
+use std::path::PathBuf;
+use std::time::Duration;
+use store::testing::{fresh_postgres, fresh_sqlite};
+use store::{RunStatus, Store, Symbol};
+use url::Url;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const AV_KEY: &str = "test-av-key-5ecret";
+const OWM_KEY: &str = "test-owm-key-5ecret";
+
+/// A recorded response from shared/fixtures, or one of ours from tests/fixtures.
+fn fixture(name: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared = std::env::var("TICKERBOARD_SHARED_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("../../shared/fixtures"));
+    for dir in [shared, root.join("tests/fixtures")] {
+        if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+            return text;
+        }
+    }
+    panic!("fixture {name} not found in shared/fixtures or ingest/tests/fixtures");
+}
+
+fn settings_for(server: &MockServer) -> Settings {
+    let base = Url::parse(&server.uri()).unwrap();
+    Settings {
+        alphavantage_key: Some(SecretString::from(AV_KEY)),
+        openweather_key: Some(SecretString::from(OWM_KEY)),
+        alphavantage_url: base.clone(),
+        utoday_url: base.clone(),
+        openweather_url: base,
+        http_timeout: Duration::from_millis(1500),
+        http_retries: 1,
+        retry_delay: Duration::from_millis(10),
+        ..Settings::default()
+    }
+}
+
+fn json(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body, "application/json")
+}
+
+fn html(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body, "text/html; charset=utf-8")
+}
+
+fn sym(s: &str) -> Symbol {
+    Symbol::parse(s).unwrap()
+}
+
+async fn av_daily(server: &MockServer, symbol: &str, outputsize: &str, body: String) {
+    Mock::given(method("GET"))
+        .and(path("/query"))
+        .and(query_param("function", "TIME_SERIES_DAILY"))
+        .and(query_param("symbol", symbol))
+        .and(query_param("outputsize", outputsize))
+        .and(query_param("apikey", AV_KEY))
+        .respond_with(json(body))
+        .mount(server)
+        .await;
+}
+
+fn assert_no_key(report: &ingest::RunReport) {
+    let text = serde_json::to_string(report).unwrap();
+    assert!(
+        !text.contains(AV_KEY) && !text.contains(OWM_KEY),
+        "a key leaked: {text}"
+    );
+}
+
+macro_rules! on_both_backends {
+    ($name:ident, |$store:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn check($store: Store) $body
+            #[tokio::test]
+            async fn sqlite() {
+                let (store, _dir) = fresh_sqlite().await;
+                check(store).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                check(fresh_postgres().await).await;
+            }
+        }
+    };
+}
+
+on_both_backends!(stock_prices_load_and_replays_add_nothing, |store| {
+    let server = MockServer::start().await;
+    av_daily(
+        &server,
+        "IBM",
+        "compact",
+        fixture("alphavantage/time_series_daily_IBM.json"),
+    )
+    .await;
+    let ingest = Ingest::new(store.clone(), settings_for(&server));
+
+    let first = ingest.prices(&sym("IBM"), false).await;
+    assert_eq!(first.status, RunStatus::Succeeded, "{first:?}");
+    assert_eq!(
+        (
+            first.fetched,
+            first.inserted,
+            first.unchanged,
+            first.rejected
+        ),
+        (2, 2, 0, 0)
+    );
+    let bars = store.daily_bars(&sym("IBM"), None, None).await.unwrap();
+    assert_eq!(bars.len(), 2);
+    assert_eq!(bars[1].date.to_string(), "2020-05-08");
+    assert_eq!(
+        (bars[1].open, bars[1].high, bars[1].low, bars[1].close),
+        (122.67, 122.8, 121.06, 121.79)
+    );
+    assert_eq!(bars[1].volume, 2538547.0);
+
+    let again = ingest.prices(&sym("IBM"), false).await;
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2));
+    assert_eq!(
+        store
+            .daily_bars(&sym("IBM"), None, None)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let runs = store.recent_runs(10).await.unwrap();
+    assert_eq!(runs.len(), 2);
+    assert!(runs
+        .iter()
+        .all(|r| r.status == RunStatus::Succeeded && r.source == "prices"));
+    assert_eq!(runs[0].unchanged, 2);
+    assert_no_key(&first);
+});
+
+on_both_backends!(full_backfill_asks_for_the_whole_history, |store| {
+    let server = MockServer::start().await;
+    av_daily(
+        &server,
+        "IBM",
+        "full",
+        fixture("alphavantage/time_series_daily_IBM.json"),
+    )
+    .await;
+    let report = Ingest::new(store, settings_for(&server))
+        .prices(&sym("IBM"), true)
+        .await;
+    assert!(report.succeeded(), "{report:?}");
+});
+
+on_both_backends!(crypto_in_both_key_layouts, |store| {
+    let server = MockServer::start().await;
+    for (market, file) in [
+        ("EUR", "alphavantage/digital_currency_daily_BTC_EUR.json"),
+        ("CNY", "alphavantage/digital_currency_daily_old_layout.json"),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/query"))
+            .and(query_param("function", "DIGITAL_CURRENCY_DAILY"))
+            .and(query_param("symbol", "BTC"))
+            .and(query_param("market", market))
+            .respond_with(json(fixture(file)))
+            .mount(&server)
+            .await;
+    }
+    let ingest = Ingest::new(store.clone(), settings_for(&server));
+    let current = ingest.crypto(&sym("BTC"), "EUR").await;
+    assert!(current.succeeded(), "{current:?}");
+    assert_eq!(current.inserted, 3);
+    let bars = store.daily_bars(&sym("BTC"), None, None).await.unwrap();
+    assert_eq!(bars.last().unwrap().open, 97883.18);
+    assert_eq!(bars.last().unwrap().volume, 9.35943544);
+
+    let old = ingest.crypto(&sym("BTC"), "CNY").await;
+    assert!(old.succeeded(), "{old:?}");
+    assert_eq!(old.inserted, 2);
+    let bars = store.daily_bars(&sym("BTC"), None, None).await.unwrap();
+    assert_eq!(bars[0].date.to_string(), "2022-02-28");
+    assert_eq!(bars[0].close, 272623.84, "the CNY column of the old layout");
+});
+
+on_both_backends!(
+    api_refusals_fail_the_run_with_the_api_words_and_are_not_retried,
+    |store| {
+        for (file, words) in [
+            (
+                "alphavantage/error_information_rate_limit.json",
+                "25 requests per day",
+            ),
+            (
+                "alphavantage/error_message_invalid_call.json",
+                "Invalid API call",
+            ),
+            ("alphavantage/note_rate_limit.json", "5 calls per minute"),
+        ] {
+            let server = MockServer::start().await;
+            av_daily(&server, "IBM", "compact", fixture(file)).await;
+            let report = Ingest::new(store.clone(), settings_for(&server))
+                .prices(&sym("IBM"), false)
+                .await;
+            assert_eq!(report.status, RunStatus::Failed);
+            let error = report.error.clone().unwrap();
+            assert!(error.contains(words), "{error}");
+            assert_eq!(
+                server.received_requests().await.unwrap().len(),
+                1,
+                "a refusal is not retried"
+            );
+            assert_no_key(&report);
+        }
+        assert!(store.symbols().await.unwrap().is_empty());
+        let runs = store.recent_runs(10).await.unwrap();
+        assert_eq!(runs.len(), 3);
+        assert!(runs
+            .iter()
+            .all(|r| r.status == RunStatus::Failed && r.error.is_some()));
+    }
+);
+
+on_both_backends!(malformed_json_and_html_pages_fail, |store| {
+    let server = MockServer::start().await;
+    av_daily(
+        &server,
+        "IBM",
+        "compact",
+        r#"{"Time Series (Daily)": {"2024-01-02": {"1. open": "1"#.into(),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(query_param("symbol", "TSLA"))
+        .respond_with(html(
+            "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+        ))
+        .mount(&server)
+        .await;
+    let ingest = Ingest::new(store.clone(), settings_for(&server));
+    let broken = ingest.prices(&sym("IBM"), false).await;
+    assert!(
+        broken.error.as_deref().unwrap().contains("malformed JSON"),
+        "{broken:?}"
+    );
+    let page = ingest.prices(&sym("TSLA"), false).await;
+    assert!(
+        page.error.as_deref().unwrap().contains("HTML page"),
+        "{page:?}"
+    );
+    assert!(store.symbols().await.unwrap().is_empty());
+});
+
+on_both_backends!(
+    validation_rejects_rows_with_reasons_and_writes_the_rest,
+    |store| {
+        let server = MockServer::start().await;
+        av_daily(
+            &server,
+            "TSLA",
+            "compact",
+            fixture("alphavantage/time_series_daily_with_bad_rows.json"),
+        )
+        .await;
+        let report = Ingest::new(store.clone(), settings_for(&server))
+            .prices(&sym("TSLA"), false)
+            .await;
+        assert!(report.succeeded(), "{report:?}");
+        assert_eq!(
+            (report.fetched, report.inserted, report.rejected),
+            (6, 2, 4)
+        );
+        let reasons: Vec<String> = report
+            .rejections
+            .iter()
+            .map(|r| format!("{}: {}", r.key, r.reason))
+            .collect();
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("TSLA 2024-03-22:") && r.contains("not a number")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("TSLA 2024-03-26: high 177 is below")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("TSLA 2024-03-25: volume")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("TSLA 2099-01-02:") && r.contains("future")),
+            "{reasons:?}"
+        );
+        assert_eq!(
+            store
+                .daily_bars(&sym("TSLA"), None, None)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(store.recent_runs(1).await.unwrap()[0].rejected, 4);
+    }
+);
+
+on_both_backends!(a_timeout_is_a_failed_run_after_one_retry, |store| {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            json(fixture("alphavantage/time_series_daily_IBM.json"))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let mut settings = settings_for(&server);
+    settings.http_timeout = Duration::from_millis(300);
+    let report = Ingest::new(store.clone(), settings)
+        .prices(&sym("IBM"), false)
+        .await;
+    assert_eq!(report.status, RunStatus::Failed);
+    let error = report.error.clone().unwrap();
+    assert!(error.contains("did not answer within"), "{error}");
+    assert!(
+        !error.contains(AV_KEY) && error.contains("apikey=***"),
+        "{error}"
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        2,
+        "one retry, no storm"
+    );
+});
+
+on_both_backends!(server_errors_are_retried, |store| {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    av_daily(
+        &server,
+        "IBM",
+        "compact",
+        fixture("alphavantage/time_series_daily_IBM.json"),
+    )
+    .await;
+    let report = Ingest::new(store, settings_for(&server))
+        .prices(&sym("IBM"), false)
+        .await;
+    assert!(report.succeeded(), "{report:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+});
+
+async fn utoday(server: &MockServer, listing: Option<String>, rss: Option<String>) {
+    if let Some(body) = listing {
+        Mock::given(method("GET"))
+            .and(path("/bitcoin-news"))
+            .respond_with(html(body))
+            .mount(server)
+            .await;
+    }
+    if let Some(body) = rss {
+        Mock::given(method("GET"))
+            .and(path("/rss"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/rss+xml"))
+            .mount(server)
+            .await;
+    }
+}
+
+on_both_backends!(headlines_from_the_listing_with_awkward_cards, |store| {
+    let server = MockServer::start().await;
+    utoday(&server, Some(fixture("utoday/bitcoin-news.html")), None).await;
+    let report = Ingest::new(store.clone(), settings_for(&server))
+        .news("bitcoin")
+        .await;
+    assert!(report.succeeded(), "{report:?}");
+    assert_eq!(
+        (report.fetched, report.inserted, report.rejected),
+        (7, 3, 4),
+        "{report:?}"
+    );
+    let reasons: Vec<_> = report
+        .rejections
+        .iter()
+        .map(|r| r.reason.as_str())
+        .collect();
+    assert!(reasons.iter().any(|r| r.contains("no date")), "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("\"Press Release\" is not MM/DD/YYYY")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.starts_with("duplicate")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.starts_with("not an http(s) URL")),
+        "{reasons:?}"
+    );
+
+    let stored = store.latest_headlines(Some("bitcoin"), 10).await.unwrap();
+    let titles: Vec<_> = stored.iter().map(|h| h.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        vec![
+            "Bitcoin ETFs See Record Inflows",
+            "Bitcoin Hash Rate Hits New High",
+            "Bitcoin Miners Move Coins to Exchanges"
+        ]
+    );
+    assert_eq!(
+        stored[1].url,
+        format!("{}/bitcoin-hash-rate-hits-new-high", server.uri()),
+        "relative link made absolute"
+    );
+    assert_eq!(
+        stored[0].published_at.to_rfc3339(),
+        "2024-03-28T14:05:00+00:00"
+    );
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "no RSS request when the listing works"
+    );
+
+    let again = Ingest::new(store.clone(), settings_for(&server))
+        .news("bitcoin")
+        .await;
+    assert_eq!((again.inserted, again.unchanged), (0, 3));
+});
+
+on_both_backends!(
+    rss_is_the_fallback_when_the_listing_yields_nothing,
+    |store| {
+        let server = MockServer::start().await;
+        utoday(
+            &server,
+            Some(fixture("utoday/changed-layout.html")),
+            Some(fixture("utoday/rss.xml")),
+        )
+        .await;
+        let report = Ingest::new(store.clone(), settings_for(&server))
+            .news("bitcoin")
+            .await;
+        assert!(report.succeeded(), "{report:?}");
+        assert_eq!(report.inserted, 2, "{report:?}");
+        let stored = store.latest_headlines(Some("bitcoin"), 10).await.unwrap();
+        assert_eq!(stored[0].title, "Bitcoin Climbs Back Above $70,000");
+        assert_eq!(
+            stored[1].published_at.to_rfc3339(),
+            "2024-03-27T20:45:00+00:00"
+        );
+        assert!(report
+            .rejections
+            .iter()
+            .any(|r| r.reason.contains("not an RFC 822 date")));
+    }
+);
+
+on_both_backends!(
+    no_headlines_from_either_is_a_failure_naming_what_was_tried,
+    |store| {
+        let server = MockServer::start().await;
+        utoday(&server, Some(fixture("utoday/changed-layout.html")), None).await;
+        let report = Ingest::new(store.clone(), settings_for(&server))
+            .news("bitcoin")
+            .await;
+        assert_eq!(report.status, RunStatus::Failed);
+        let error = report.error.unwrap();
+        assert!(
+            error.contains("/bitcoin-news") && error.contains("/rss"),
+            "{error}"
+        );
+        assert!(
+            error.contains("div.category-item") && error.contains("HTTP 404"),
+            "{error}"
+        );
+        let runs = store.latest_runs().await.unwrap();
+        assert_eq!(runs[0].status, RunStatus::Failed);
+    }
+);
+
+on_both_backends!(weather_for_cities_in_celsius_and_fahrenheit, |store| {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/data/2.5/weather"))
+        .and(query_param("q", "London"))
+        .and(query_param("units", "metric"))
+        .and(query_param("appid", OWM_KEY))
+        .respond_with(json(fixture(
+            "openweather/current_weather_London_metric.json",
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/data/2.5/weather"))
+        .and(query_param("q", "Atlantis"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw(
+            r#"{"cod":"404","message":"city not found"}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let ingest = Ingest::new(store.clone(), settings_for(&server));
+    let report = ingest.weather(&["London".into(), "Atlantis".into()]).await;
+    assert!(report.succeeded(), "{report:?}");
+    assert_eq!((report.inserted, report.rejected), (1, 1));
+    assert_eq!(report.rejections[0].key, "Atlantis");
+    assert!(report.rejections[0].reason.contains("city not found"));
+    let rows = store.weather_for("London").await.unwrap();
+    assert_eq!(
+        (
+            rows[0].temp_c,
+            rows[0].temp_f,
+            rows[0].humidity,
+            rows[0].city_id
+        ),
+        (8.94, 48.09, 90, 2643743)
+    );
+    assert_eq!(rows[0].description, "overcast clouds");
+    assert_eq!(rows[0].observed_at.timestamp(), 1556444155);
+    let again = ingest.weather(&["London".into()]).await;
+    assert_eq!((again.inserted, again.unchanged), (0, 1));
+    assert_no_key(&report);
+});
+
+on_both_backends!(a_refused_weather_key_fails_the_run, |store| {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            fixture("openweather/error_401_invalid_key.json"),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let report = Ingest::new(store, settings_for(&server))
+        .weather(&["London".into()])
+        .await;
+    assert_eq!(report.status, RunStatus::Failed);
+    assert!(
+        report
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("HTTP 401: Invalid API key"),
+        "{report:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+});
+
+on_both_backends!(a_write_that_fails_midway_leaves_no_partial_batch, |store| {
+    let server = MockServer::start().await;
+    av_daily(
+        &server,
+        "IBM",
+        "compact",
+        fixture("alphavantage/time_series_daily_IBM.json"),
+    )
+    .await;
+    // The database fails on the second row of the batch, after the first was written.
+    let trigger = match store.backend() {
+        "postgres" => "CREATE FUNCTION fail_may_8() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                       BEGIN IF NEW.date = DATE '2020-05-08' THEN RAISE EXCEPTION 'disk full (simulated)'; END IF; \
+                       RETURN NEW; END $$; \
+                       CREATE TRIGGER fail_may_8 BEFORE INSERT ON daily_prices FOR EACH ROW EXECUTE FUNCTION fail_may_8();",
+        _ => "CREATE TRIGGER fail_may_8 BEFORE INSERT ON daily_prices WHEN NEW.date = '2020-05-08' \
+              BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END;",
+    };
+    store.execute_raw(trigger).await.unwrap();
+    let report = Ingest::new(store.clone(), settings_for(&server))
+        .prices(&sym("IBM"), false)
+        .await;
+    assert_eq!(report.status, RunStatus::Failed);
+    let error = report.error.clone().unwrap();
+    assert!(
+        error.contains("nothing of it was written") && error.contains("disk full"),
+        "{error}"
+    );
+    assert!(
+        store
+            .daily_bars(&sym("IBM"), None, None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "the first row was rolled back"
+    );
+    let run = &store.recent_runs(1).await.unwrap()[0];
+    assert_eq!((run.status, run.inserted), (RunStatus::Failed, 0));
+});
+
+on_both_backends!(
+    a_missing_key_is_a_clear_failure_without_a_request,
+    |store| {
+        let server = MockServer::start().await;
+        let mut settings = settings_for(&server);
+        settings.alphavantage_key = None;
+        let report = Ingest::new(store, settings)
+            .prices(&sym("IBM"), false)
+            .await;
+        assert_eq!(
+            report.error.as_deref(),
+            Some("ALPHAVANTAGE_API_KEY is not set")
+        );
+        assert!(server.received_requests().await.unwrap().is_empty());
+    }
+);
