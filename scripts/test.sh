@@ -20,11 +20,11 @@ fi
 
 echo "==> lints"
 cargo fmt --all --check
-cargo clippy --locked -p store -p app -p server --all-targets -- -D warnings
+cargo clippy --locked -p store -p app -p server -p ingest --all-targets -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-echo "==> unit, store and HTTP tests (SQLite and Postgres)"
-cargo test --locked -p store -p app -p server
+echo "==> unit, store, ingest and HTTP tests (SQLite, Postgres, PgBouncer)"
+cargo test --locked -p store -p app -p server -p ingest
 
 echo "==> release build of the site"
 bash scripts/build-site.sh

@@ -40,12 +40,40 @@ case "$cmd" in
       start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "export TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$port/postgres"
+    # PgBouncer in transaction mode in front of it, as Supabase's pooler is.
+    if command -v pgbouncer >/dev/null; then
+      bport=$(free_port)
+      cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$port user=postgres
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $bport
+unix_socket_dir =
+auth_type = any
+pool_mode = transaction
+default_pool_size = 4
+max_client_conn = 500
+ignore_startup_parameters = extra_float_digits,options
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+      [ "$(id -u)" = 0 ] && chown postgres: "$dir/pgbouncer.ini"
+      as_owner pgbouncer -d "$dir/pgbouncer.ini" >/dev/null 2>&1 || { cat "$dir/pgbouncer.log" >&2; exit 1; }
+      for _ in $(seq 50); do
+        python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1',$bport)))" && break
+        sleep 0.1
+      done
+      echo "export TEST_PGBOUNCER_URL=postgres://postgres@127.0.0.1:$bport/postgres"
+    fi
     echo "export PG_THROWAWAY_DIR=$dir"
     echo "export PG_THROWAWAY_PORT=$port"
     ;;
   stop)
     dir=${2:?usage: stop DIR}
     bin=$(find_pg_bin)
+    [ -f "$dir/pgbouncer.pid" ] && kill "$(cat "$dir/pgbouncer.pid")" 2>/dev/null || true
     as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$dir"
     ;;

@@ -29,9 +29,14 @@ const SQLITE_WRITE_TX: &str = "BEGIN IMMEDIATE";
 /// Serialises writers of one table on Postgres for the length of a transaction, so two
 /// runs of the same source commit one whole batch after the other. A transaction-level
 /// lock, so it also holds behind a transaction-mode pooler.
-async fn lock_table(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, table: &str) -> Result<()> {
+async fn lock_table(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    persistent: bool,
+    table: &str,
+) -> Result<()> {
     sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
         .bind(format!("tickerboard:{table}"))
+        .persistent(persistent)
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -57,6 +62,25 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Runs `$body` with `$conn: &mut PgConnection`. Behind a transaction-mode pooler the
+/// body runs inside a transaction: sqlx prepares a statement and executes it in two
+/// round trips, and only a transaction keeps both on the same server connection.
+macro_rules! on_pg {
+    ($self:expr, $pool:expr, |$conn:ident| $body:expr) => {{
+        if $self.pool_mode == PoolMode::Transaction {
+            let mut tx = $pool.begin().await?;
+            let $conn: &mut sqlx::PgConnection = &mut *tx;
+            let out = $body;
+            tx.commit().await?;
+            out
+        } else {
+            let mut pooled = $pool.acquire().await?;
+            let $conn: &mut sqlx::PgConnection = &mut *pooled;
+            $body
+        }
+    }};
+}
 
 /// How connections reach Postgres.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -112,6 +136,7 @@ enum Pool {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    pool_mode: PoolMode,
 }
 
 /// What [`Store::open`] found.
@@ -163,6 +188,7 @@ impl Store {
                 })?;
             Ok(Store {
                 pool: Pool::Postgres(pool),
+                pool_mode: options.pool_mode,
             })
         } else if url.starts_with("sqlite:") {
             let connect = SqliteConnectOptions::from_str(url)
@@ -186,6 +212,7 @@ impl Store {
                 })?;
             Ok(Store {
                 pool: Pool::Sqlite(pool),
+                pool_mode: PoolMode::Session,
             })
         } else {
             Err(StoreError::UnsupportedUrl)
@@ -193,12 +220,36 @@ impl Store {
     }
 
     /// Applies the migrations not yet applied; safe to run at every start.
+    ///
+    /// Behind a transaction-mode pooler the migrator's session advisory lock would stay
+    /// with whichever server connection took it, so it is not taken there: each
+    /// migration still runs in its own transaction, and `CREATE … IF NOT EXISTS` keeps
+    /// two racing starts harmless.
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {
-            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Pool::Postgres(pool) => {
+                let mut migrator = sqlx::migrate!("./migrations/postgres");
+                if self.pool_mode == PoolMode::Session {
+                    migrator.run(pool).await?
+                } else {
+                    // One transaction pins one server connection; the migrator's own
+                    // (named) statements are dropped before it goes back to the pool.
+                    migrator.set_locking(false);
+                    let mut tx = pool.begin().await?;
+                    migrator.run(&mut *tx).await?;
+                    sqlx::raw_sql("DEALLOCATE ALL").execute(&mut *tx).await?;
+                    tx.commit().await?;
+                }
+            }
             Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// Whether statements may be cached as named prepared statements (not behind a
+    /// transaction-mode pooler, where another client may own the name on the server).
+    fn persistent(&self) -> bool {
+        self.pool_mode == PoolMode::Session
     }
 
     pub fn backend(&self) -> &'static str {
@@ -219,7 +270,7 @@ impl Store {
     /// A cheap round trip, for health checks.
     pub async fn ping(&self) -> Result<()> {
         match &self.pool {
-            Pool::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await?,
+            Pool::Postgres(pool) => sqlx::raw_sql("SELECT 1").execute(pool).await?,
             Pool::Sqlite(pool) => {
                 sqlx::query("SELECT 1").execute(pool).await?;
                 return Ok(());
@@ -232,7 +283,10 @@ impl Store {
         let sql = "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM daily_prices LIMIT 1) p) \
                  + (SELECT COUNT(*) FROM (SELECT 1 FROM headlines LIMIT 1) h) AS n";
         let n: i64 = match &self.pool {
-            Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await?,
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| sqlx::query_scalar(sql)
+                .persistent(self.persistent())
+                .fetch_one(&mut *conn)
+                .await?),
             Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await?,
         };
         Ok(n == 0)
@@ -241,12 +295,13 @@ impl Store {
     /// Reads a value from the `meta` table.
     pub async fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(match &self.pool {
-            Pool::Postgres(pool) => {
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| {
                 sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
                     .bind(key)
-                    .fetch_optional(pool)
+                    .persistent(self.persistent())
+                    .fetch_optional(&mut *conn)
                     .await?
-            }
+            }),
             Pool::Sqlite(pool) => {
                 sqlx::query_scalar("SELECT value FROM meta WHERE key = ?1")
                     .bind(key)
@@ -260,9 +315,14 @@ impl Store {
         let sql = "INSERT INTO meta (key, value) VALUES ($1, $2) \
                    ON CONFLICT (key) DO UPDATE SET value = excluded.value";
         match &self.pool {
-            Pool::Postgres(pool) => {
-                sqlx::query(sql).bind(key).bind(value).execute(pool).await?;
-            }
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| {
+                sqlx::query(sql)
+                    .bind(key)
+                    .bind(value)
+                    .persistent(self.persistent())
+                    .execute(&mut *conn)
+                    .await?;
+            }),
             Pool::Sqlite(pool) => {
                 sqlx::query(sql).bind(key).bind(value).execute(pool).await?;
             }
@@ -285,7 +345,10 @@ impl Store {
                        FROM s WHERE s.symbol IS NOT NULL) \
                    SELECT symbol FROM s WHERE symbol IS NOT NULL";
         let raw: Vec<String> = match &self.pool {
-            Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(pool).await?,
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| sqlx::query_scalar(sql)
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
+                .await?),
             Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(pool).await?,
         };
         // A symbol written by hand that is not a valid Symbol is skipped, not fatal.
@@ -295,12 +358,13 @@ impl Store {
     /// Does `symbol` have any bar?
     pub async fn has_symbol(&self, symbol: &Symbol) -> Result<bool> {
         let found: Option<i32> = match &self.pool {
-            Pool::Postgres(pool) => {
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| {
                 sqlx::query_scalar("SELECT 1 FROM daily_prices WHERE symbol = $1 LIMIT 1")
                     .bind(symbol.as_str())
-                    .fetch_optional(pool)
+                    .persistent(self.persistent())
+                    .fetch_optional(&mut *conn)
                     .await?
-            }
+            }),
             Pool::Sqlite(pool) => {
                 sqlx::query_scalar("SELECT 1 FROM daily_prices WHERE symbol = ?1 LIMIT 1")
                     .bind(symbol.as_str())
@@ -323,14 +387,15 @@ impl Store {
         let sql = "SELECT date, open, high, low, close, volume FROM daily_prices \
                    WHERE symbol = $1 AND date >= $2 AND date <= $3 ORDER BY date";
         let rows: Vec<(NaiveDate, f64, f64, f64, f64, f64)> = match &self.pool {
-            Pool::Postgres(pool) => {
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| {
                 sqlx::query_as(sql)
                     .bind(symbol.as_str())
                     .bind(from)
                     .bind(to)
-                    .fetch_all(pool)
+                    .persistent(self.persistent())
+                    .fetch_all(&mut *conn)
                     .await?
-            }
+            }),
             Pool::Sqlite(pool) => {
                 sqlx::query_as(sql)
                     .bind(symbol.as_str())
@@ -358,25 +423,27 @@ impl Store {
     pub async fn latest_headlines(&self, coin: Option<&str>, limit: u32) -> Result<Vec<Headline>> {
         let limit = i64::from(limit);
         let rows: Vec<(String, String, DateTime<Utc>, String)> = match (&self.pool, coin) {
-            (Pool::Postgres(pool), Some(coin)) => {
+            (Pool::Postgres(pool), Some(coin)) => on_pg!(self, pool, |conn| {
                 sqlx::query_as(
                     "SELECT url, coin, published_at, title FROM headlines WHERE coin = $1 \
                      ORDER BY published_at DESC, url LIMIT $2",
                 )
                 .bind(coin)
                 .bind(limit)
-                .fetch_all(pool)
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
                 .await?
-            }
-            (Pool::Postgres(pool), None) => {
+            }),
+            (Pool::Postgres(pool), None) => on_pg!(self, pool, |conn| {
                 sqlx::query_as(
                     "SELECT url, coin, published_at, title FROM headlines \
                      ORDER BY published_at DESC, url LIMIT $1",
                 )
                 .bind(limit)
-                .fetch_all(pool)
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
                 .await?
-            }
+            }),
             (Pool::Sqlite(pool), Some(coin)) => {
                 sqlx::query_as(
                     "SELECT url, coin, published_at, title FROM headlines WHERE coin = ?1 \
@@ -416,12 +483,13 @@ impl Store {
                                ORDER BY started_at DESC, id DESC LIMIT 1) \
                    ORDER BY source";
         let rows = match &self.pool {
-            Pool::Postgres(pool) => sqlx::query(sql)
-                .fetch_all(pool)
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| sqlx::query(sql)
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
                 .await?
                 .iter()
                 .map(run_from_pg)
-                .collect::<Result<Vec<_>>>()?,
+                .collect::<Result<Vec<_>>>()?),
             Pool::Sqlite(pool) => sqlx::query(sql)
                 .fetch_all(pool)
                 .await?
@@ -440,13 +508,14 @@ impl Store {
         let sql_lite = sql_pg.replace("$1", "?1");
         let limit = i64::from(limit);
         Ok(match &self.pool {
-            Pool::Postgres(pool) => sqlx::query(sql_pg)
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| sqlx::query(sql_pg)
                 .bind(limit)
-                .fetch_all(pool)
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
                 .await?
                 .iter()
                 .map(run_from_pg)
-                .collect::<Result<Vec<_>>>()?,
+                .collect::<Result<Vec<_>>>()?),
             Pool::Sqlite(pool) => sqlx::query(&sql_lite)
                 .bind(limit)
                 .fetch_all(pool)
@@ -479,7 +548,10 @@ impl Store {
             };
         }
         Ok(match &self.pool {
-            Pool::Postgres(pool) => bind_run!(sqlx::query_scalar(sql)).fetch_one(pool).await?,
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| bind_run!(sqlx::query_scalar(sql))
+                .persistent(self.persistent())
+                .fetch_one(&mut *conn)
+                .await?),
             Pool::Sqlite(pool) => bind_run!(sqlx::query_scalar(sql)).fetch_one(pool).await?,
         })
     }
@@ -500,7 +572,7 @@ impl Store {
         match &self.pool {
             Pool::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                lock_table(&mut tx, "daily_prices").await?;
+                lock_table(&mut tx, self.persistent(), "daily_prices").await?;
                 for chunk in bars.chunks(PG_CHUNK) {
                     let (ins, upd): (i64, i64) = sqlx::query_as(
                         "WITH up AS ( \
@@ -527,6 +599,7 @@ impl Store {
                     .bind(chunk.iter().map(|b| b.close).collect::<Vec<_>>())
                     .bind(chunk.iter().map(|b| b.volume).collect::<Vec<_>>())
                     .bind(source)
+                    .persistent(self.persistent())
                     .fetch_one(&mut *tx)
                     .await?;
                     counts.add(chunk.len() as u64, ins as u64, upd as u64);
@@ -593,7 +666,7 @@ impl Store {
         match &self.pool {
             Pool::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                lock_table(&mut tx, "headlines").await?;
+                lock_table(&mut tx, self.persistent(), "headlines").await?;
                 for chunk in headlines.chunks(PG_CHUNK) {
                     let (ins, upd): (i64, i64) = sqlx::query_as(
                         "WITH up AS ( \
@@ -613,6 +686,7 @@ impl Store {
                     .bind(chunk.iter().map(|h| h.published_at).collect::<Vec<_>>())
                     .bind(chunk.iter().map(|h| h.title.as_str()).collect::<Vec<_>>())
                     .bind(source)
+                    .persistent(self.persistent())
                     .fetch_one(&mut *tx)
                     .await?;
                     counts.add(chunk.len() as u64, ins as u64, upd as u64);
@@ -681,7 +755,7 @@ impl Store {
         match &self.pool {
             Pool::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                lock_table(&mut tx, "weather_observations").await?;
+                lock_table(&mut tx, self.persistent(), "weather_observations").await?;
                 for chunk in rows.chunks(PG_CHUNK) {
                     let (ins, upd): (i64, i64) = sqlx::query_as(
                         "WITH up AS ( \
@@ -706,6 +780,7 @@ impl Store {
                     .bind(chunk.iter().map(|r| r.humidity as i32).collect::<Vec<_>>())
                     .bind(chunk.iter().map(|r| r.description.as_str()).collect::<Vec<_>>())
                     .bind(source)
+                    .persistent(self.persistent())
                     .fetch_one(&mut *tx)
                     .await?;
                     counts.add(chunk.len() as u64, ins as u64, upd as u64);
@@ -763,7 +838,11 @@ impl Store {
         let sql = "SELECT city, city_id, observed_at, temp_c, temp_f, humidity, description \
                    FROM weather_observations WHERE city = $1 ORDER BY observed_at";
         let rows: Vec<WeatherRow> = match &self.pool {
-            Pool::Postgres(pool) => sqlx::query_as(sql).bind(city).fetch_all(pool).await?,
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| sqlx::query_as(sql)
+                .bind(city)
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
+                .await?),
             Pool::Sqlite(pool) => sqlx::query_as(sql).bind(city).fetch_all(pool).await?,
         };
         Ok(rows
@@ -794,14 +873,15 @@ impl Store {
         let sql = "INSERT INTO ingest_runs (source, parameters, started_at, status) \
                    VALUES ($1, $2, $3, 'running') RETURNING id";
         Ok(match &self.pool {
-            Pool::Postgres(pool) => {
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| {
                 sqlx::query_scalar(sql)
                     .bind(source)
                     .bind(parameters)
                     .bind(started_at)
-                    .fetch_one(pool)
+                    .persistent(self.persistent())
+                    .fetch_one(&mut *conn)
                     .await?
-            }
+            }),
             Pool::Sqlite(pool) => {
                 sqlx::query_scalar(sql)
                     .bind(source)
@@ -832,13 +912,29 @@ impl Store {
             };
         }
         match &self.pool {
-            Pool::Postgres(pool) => bind_finish!(sqlx::query(sql)).execute(pool).await?,
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| bind_finish!(sqlx::query(sql))
+                .persistent(self.persistent())
+                .execute(&mut *conn)
+                .await?),
             Pool::Sqlite(pool) => {
                 bind_finish!(sqlx::query(sql)).execute(pool).await?;
                 return Ok(());
             }
         };
         Ok(())
+    }
+
+    /// The database's name (Postgres) or `main` (SQLite).
+    pub async fn current_database(&self) -> Result<String> {
+        Ok(match &self.pool {
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| sqlx::query_scalar(
+                "SELECT current_database()"
+            )
+            .persistent(self.persistent())
+            .fetch_one(&mut *conn)
+            .await?),
+            Pool::Sqlite(_) => "main".to_string(),
+        })
     }
 
     /// Runs SQL as written, for tests that arrange faults (a failing trigger, a dropped table).

@@ -98,3 +98,20 @@ impl Drop for TempDir {
 fn uuid_like() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
+
+/// The URL of `database_url`'s database behind the test PgBouncer (transaction mode),
+/// which `scripts/throwaway-postgres.sh` starts beside the server.
+pub fn through_pgbouncer(database_url: &str) -> String {
+    let bouncer = std::env::var("TEST_PGBOUNCER_URL").unwrap_or_else(|_| {
+        panic!(
+            "TEST_PGBOUNCER_URL is not set: run the tests with `bash scripts/test.sh`, which \
+             starts PgBouncer in transaction mode in front of the throwaway Postgres"
+        )
+    });
+    let name = database_url
+        .split('?')
+        .next()
+        .and_then(|u| u.rsplit('/').next())
+        .expect("a database name");
+    with_database(&bouncer, name)
+}

@@ -1,0 +1,169 @@
+//! The `ingest` binary as a user runs it: settings from the environment, exit codes,
+//! `--json` reports, one line on stderr per failure.
+
+use std::process::{Command, Output};
+use store::testing::TempDir;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn fixture(name: &str) -> String {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared = std::env::var("TICKERBOARD_SHARED_FIXTURES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| root.join("../../shared/fixtures"));
+    std::fs::read_to_string(shared.join(name))
+        .or_else(|_| std::fs::read_to_string(root.join("tests/fixtures").join(name)))
+        .unwrap()
+}
+
+fn ingest(dir: &TempDir, server: &MockServer, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ingest"))
+        .args(args)
+        .current_dir(&dir.path)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path.join("cli.db").display()),
+        )
+        .env("ALPHAVANTAGE_API_KEY", "cli-secret-key")
+        .env("ALPHAVANTAGE_URL", server.uri())
+        .env("UTODAY_URL", server.uri())
+        .env("OPENWEATHER_URL", server.uri())
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("run ingest")
+}
+
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/query"))
+        .and(query_param("symbol", "IBM"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            fixture("alphavantage/time_series_daily_IBM.json"),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/query"))
+        .and(query_param("symbol", "TSLA"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            fixture("alphavantage/error_information_rate_limit.json"),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn json_reports_and_exit_codes() {
+    let server = server().await;
+    let dir = TempDir::new();
+
+    let ok = ingest(&dir, &server, &["--json", "prices", "IBM"]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    for key in [
+        "source",
+        "status",
+        "fetched",
+        "inserted",
+        "updated",
+        "unchanged",
+        "rejected",
+        "rejections",
+        "error",
+    ] {
+        assert!(report.get(key).is_some(), "report has {key}: {report}");
+    }
+    assert_eq!(
+        (
+            report["source"].as_str(),
+            report["status"].as_str(),
+            report["inserted"].as_u64()
+        ),
+        (Some("prices"), Some("succeeded"), Some(2))
+    );
+
+    // IBM again (nothing new) and TSLA refused: one object per run, exit 1, one stderr line.
+    let mixed = ingest(&dir, &server, &["--json", "prices", "IBM", "TSLA"]);
+    assert_eq!(mixed.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&mixed.stdout);
+    let reports: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 2);
+    assert_eq!(
+        (
+            reports[0]["inserted"].as_u64(),
+            reports[0]["unchanged"].as_u64()
+        ),
+        (Some(0), Some(2))
+    );
+    assert_eq!(reports[1]["status"], "failed");
+    assert!(reports[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("25 requests per day"));
+    let stderr = String::from_utf8_lossy(&mixed.stderr);
+    let failures: Vec<_> = stderr
+        .lines()
+        .filter(|l| l.starts_with("ingest:"))
+        .collect();
+    assert_eq!(failures.len(), 1, "{stderr}");
+    assert!(failures[0].contains("TSLA") && failures[0].contains("25 requests per day"));
+    assert!(!stdout.contains("cli-secret-key") && !stderr.contains("cli-secret-key"));
+
+    let runs = ingest(&dir, &server, &["runs"]);
+    assert_eq!(runs.status.code(), Some(0));
+    let listing = String::from_utf8_lossy(&runs.stdout);
+    assert_eq!(listing.lines().count(), 3, "{listing}");
+    assert!(
+        listing.lines().next().unwrap().contains("prices failed"),
+        "newest first: {listing}"
+    );
+}
+
+#[tokio::test]
+async fn usage_errors_exit_2_with_one_line() {
+    let server = server().await;
+    let dir = TempDir::new();
+    let bad = ingest(&dir, &server, &["prices", "IBM';DROP"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("only letters, digits"));
+    let none = ingest(&dir, &server, &["news"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_database_is_one_line_and_exit_1() {
+    let server = server().await;
+    let dir = TempDir::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_ingest"))
+        .args(["prices", "IBM"])
+        .env("DATABASE_URL", "postgres://u:pw-secret-9@127.0.0.1:1/db")
+        .env("ALPHAVANTAGE_URL", server.uri())
+        .env("RUST_LOG", "off")
+        .current_dir(&dir.path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL") && !stderr.contains("pw-secret-9"),
+        "{stderr}"
+    );
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no API call is spent"
+    );
+}
