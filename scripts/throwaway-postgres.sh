@@ -35,8 +35,11 @@ case "$cmd" in
     port=${PG_PORT:-$(free_port)}
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
+    # Tests need no durability; a benchmark (PG_DURABLE=1) keeps the server's defaults.
+    fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ -n "${PG_DURABLE:-}" ] && fast=""
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast -c max_connections=200" \
       start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "export TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$port/postgres"
