@@ -22,6 +22,9 @@ pub const DEFAULT_SQLITE_FILE: &str = "tickerboard.db";
 const PG_CHUNK: usize = 20_000;
 const SQLITE_CHUNK: usize = 2_000;
 
+/// How long a run may stay `running` before the next run of its source calls it abandoned.
+pub const ABANDONED_AFTER: chrono::Duration = chrono::Duration::hours(1);
+
 /// SQLite write transactions take the write lock at once: two writers then queue on the
 /// busy timeout instead of one failing when it upgrades from reading to writing.
 const SQLITE_WRITE_TX: &str = "BEGIN IMMEDIATE";
@@ -864,12 +867,39 @@ impl Store {
     }
 
     /// Records that a run has started; [`Store::finish_run`] completes the row.
+    ///
+    /// A run of the same source still marked running after [`ABANDONED_AFTER`] never
+    /// finished (its process or connection was lost): it is marked failed first, so the
+    /// freshness line and `ingest runs` say so instead of "updating" forever.
     pub async fn start_run(
         &self,
         source: &str,
         parameters: &str,
         started_at: DateTime<Utc>,
     ) -> Result<i64> {
+        let abandon = "UPDATE ingest_runs SET status = 'failed', finished_at = $3, \
+                       error = 'abandoned: the run never finished (its process or database connection was lost)' \
+                       WHERE source = $1 AND status = 'running' AND started_at < $2";
+        let cutoff = started_at - ABANDONED_AFTER;
+        match &self.pool {
+            Pool::Postgres(pool) => on_pg!(self, pool, |conn| {
+                sqlx::query(abandon)
+                    .bind(source)
+                    .bind(cutoff)
+                    .bind(started_at)
+                    .persistent(self.persistent())
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected()
+            }),
+            Pool::Sqlite(pool) => sqlx::query(abandon)
+                .bind(source)
+                .bind(cutoff)
+                .bind(started_at)
+                .execute(pool)
+                .await?
+                .rows_affected(),
+        };
         let sql = "INSERT INTO ingest_runs (source, parameters, started_at, status) \
                    VALUES ($1, $2, $3, 'running') RETURNING id";
         Ok(match &self.pool {

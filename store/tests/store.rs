@@ -400,3 +400,33 @@ on_both_backends!(concurrent_writers_commit_whole_batches, |store| {
     let closes: std::collections::HashSet<u64> = rows.iter().map(|r| r.close as u64).collect();
     assert_eq!(closes.len(), 1, "one batch is entirely on top of the other");
 });
+
+on_both_backends!(
+    a_run_left_running_is_marked_abandoned_by_the_next,
+    |store| {
+        let t0 = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
+        let lost = store.start_run("prices", "{}", t0).await.unwrap();
+        let recent = store
+            .start_run("news", "{}", t0 + Duration::hours(3))
+            .await
+            .unwrap();
+        let next = store
+            .start_run("prices", "{}", t0 + Duration::hours(3))
+            .await
+            .unwrap();
+        let runs = store.recent_runs(10).await.unwrap();
+        let by_id = |id: i64| runs.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(by_id(lost).status, RunStatus::Failed);
+        assert!(by_id(lost)
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("abandoned"));
+        assert_eq!(
+            by_id(recent).status,
+            RunStatus::Running,
+            "another source is left alone"
+        );
+        assert_eq!(by_id(next).status, RunStatus::Running);
+    }
+);
