@@ -14,5 +14,5 @@ pub mod sources;
 pub mod validate;
 
 pub use config::Settings;
-pub use pipeline::Ingest;
+pub use pipeline::{FetchedBatch, Ingest, Job, Rows};
 pub use report::{Rejection, RunReport};

@@ -1,6 +1,11 @@
 //! A run: record its start, fetch, validate, write the valid rows in one transaction,
 //! record its end. Every run is recorded, failed ones too, and a run with no usable row
 //! is a failure, never an empty success.
+//!
+//! The two halves also stand alone, for the Lambda functions chained by Destinations:
+//! [`Ingest::fetch`] needs no database and returns a [`FetchedBatch`] (serialisable: it
+//! travels as the fetch function's response); [`Ingest::store`] takes one and does the
+//! rest.
 
 use crate::config::Settings;
 use crate::http::Http;
@@ -10,14 +15,135 @@ use crate::sources::openweather::OpenWeather;
 use crate::sources::utoday::UToday;
 use crate::sources::{Parsed, SourceError};
 use crate::validate;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::time::Instant;
 use store::{
     DailyBar, Headline, NewRun, RunStatus, Store, StoreError, StoreOptions, Symbol,
     WeatherObservation, WriteCounts,
 };
+
+/// One thing to fetch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "lowercase")]
+pub enum Job {
+    /// A stock's daily bars: the last 100 days, or all with `full`.
+    Prices { symbol: Symbol, full: bool },
+    /// A digital currency's daily bars in `market`.
+    Crypto { symbol: Symbol, market: String },
+    /// A coin's headlines.
+    News { coin: String },
+    /// Current weather for cities.
+    Weather { cities: Vec<String> },
+}
+
+impl Job {
+    /// The run's source name, as the runs table and the dashboard call it.
+    pub fn source(&self) -> &'static str {
+        match self {
+            Job::Prices { .. } => "prices",
+            Job::Crypto { .. } => "crypto",
+            Job::News { .. } => "news",
+            Job::Weather { .. } => "weather",
+        }
+    }
+
+    /// Where rows come from, stored in each row's `source` column.
+    fn origin(&self) -> &'static str {
+        match self {
+            Job::Prices { .. } | Job::Crypto { .. } => "alphavantage",
+            Job::News { .. } => "utoday",
+            Job::Weather { .. } => "openweathermap",
+        }
+    }
+
+    pub fn parameters(&self) -> serde_json::Value {
+        match self {
+            Job::Prices { symbol, full } => json!({ "symbol": symbol, "full": full }),
+            Job::Crypto { symbol, market } => json!({ "symbol": symbol, "market": market }),
+            Job::News { coin } => json!({ "coin": coin }),
+            Job::Weather { cities } => json!({ "cities": cities }),
+        }
+    }
+}
+
+/// Rows of one kind, as fetched and not yet validated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "items", rename_all = "lowercase")]
+pub enum Rows {
+    Bars(Vec<DailyBar>),
+    Headlines(Vec<Headline>),
+    Weather(Vec<WeatherObservation>),
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::Bars(v) => v.len(),
+            Rows::Headlines(v) => v.len(),
+            Rows::Weather(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The table the rows go to.
+    pub fn table(&self) -> &'static str {
+        match self {
+            Rows::Bars(_) => "daily_prices",
+            Rows::Headlines(_) => "headlines",
+            Rows::Weather(_) => "weather_observations",
+        }
+    }
+
+    fn validate(self, now: DateTime<Utc>) -> (Rows, Vec<Rejection>) {
+        match self {
+            Rows::Bars(rows) => {
+                let c = validate::bars(rows, now.date_naive());
+                (Rows::Bars(c.valid), c.rejections)
+            }
+            Rows::Headlines(rows) => {
+                let c = validate::headlines(rows, now);
+                (Rows::Headlines(c.valid), c.rejections)
+            }
+            Rows::Weather(rows) => {
+                let c = validate::weather(rows, now);
+                (Rows::Weather(c.valid), c.rejections)
+            }
+        }
+    }
+
+    async fn write(&self, store: &Store, origin: &str) -> Result<WriteCounts, StoreError> {
+        match self {
+            Rows::Bars(rows) => store.upsert_bars(rows, origin).await,
+            Rows::Headlines(rows) => store.upsert_headlines(rows, origin).await,
+            Rows::Weather(rows) => store.upsert_weather(rows, origin).await,
+        }
+    }
+}
+
+/// What a fetch produced: the rows, the ones the source could not read, and what was
+/// asked for. It is the fetch Lambda's response and the store Lambda's input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FetchedBatch {
+    pub job: Job,
+    pub fetched_at: DateTime<Utc>,
+    pub rows: Rows,
+    pub rejections: Vec<Rejection>,
+}
+
+fn batch<T>(job: &Job, parsed: Parsed<T>, wrap: fn(Vec<T>) -> Rows) -> FetchedBatch {
+    FetchedBatch {
+        job: job.clone(),
+        fetched_at: Utc::now(),
+        rows: wrap(parsed.rows),
+        rejections: parsed.rejections,
+    }
+}
 
 /// The ingest, ready to run: settings, an HTTP client and the store.
 pub struct Ingest {
@@ -26,67 +152,12 @@ pub struct Ingest {
     http: Http,
 }
 
-/// A batch of one kind of row.
-enum Batch {
-    Bars(Vec<DailyBar>),
-    Headlines(Vec<Headline>),
-    Weather(Vec<WeatherObservation>),
-}
-
-impl Batch {
-    fn len(&self) -> usize {
-        match self {
-            Batch::Bars(v) => v.len(),
-            Batch::Headlines(v) => v.len(),
-            Batch::Weather(v) => v.len(),
-        }
-    }
-
-    fn validate(self) -> (Batch, Vec<Rejection>) {
-        let now = Utc::now();
-        match self {
-            Batch::Bars(rows) => {
-                let c = validate::bars(rows, now.date_naive());
-                (Batch::Bars(c.valid), c.rejections)
-            }
-            Batch::Headlines(rows) => {
-                let c = validate::headlines(rows, now);
-                (Batch::Headlines(c.valid), c.rejections)
-            }
-            Batch::Weather(rows) => {
-                let c = validate::weather(rows, now);
-                (Batch::Weather(c.valid), c.rejections)
-            }
-        }
-    }
-
-    async fn write(&self, store: &Store, origin: &str) -> Result<WriteCounts, StoreError> {
-        match self {
-            Batch::Bars(rows) => store.upsert_bars(rows, origin).await,
-            Batch::Headlines(rows) => store.upsert_headlines(rows, origin).await,
-            Batch::Weather(rows) => store.upsert_weather(rows, origin).await,
-        }
-    }
-}
-
-fn batch<T>(parsed: Parsed<T>, wrap: fn(Vec<T>) -> Batch) -> (Batch, Vec<Rejection>) {
-    (wrap(parsed.rows), parsed.rejections)
-}
-
 impl Ingest {
     /// Opens the store named by the settings (the dashboard's zero-setup SQLite file when
     /// none) and migrates it.
     pub async fn open(settings: Settings) -> Result<Ingest, StoreError> {
-        let options = StoreOptions {
-            pool_mode: settings.pool_mode,
-            ..StoreOptions::default()
-        };
-        let url = settings
-            .database_url
-            .as_ref()
-            .map(|s| s.expose_secret().to_string());
-        let opened = Store::open(url.as_deref(), &options).await?;
-        Ok(Ingest::new(opened.store, settings))
+        let store = open_store(&settings).await?;
+        Ok(Ingest::new(store, settings))
     }
 
     pub fn new(store: Store, settings: Settings) -> Ingest {
@@ -105,99 +176,52 @@ impl Ingest {
     /// A stock's daily bars from Alpha Vantage: the last 100 days (so missed days heal
     /// themselves), or the whole history with `full`.
     pub async fn prices(&self, symbol: &Symbol, full: bool) -> RunReport {
-        let source = AlphaVantage {
-            http: &self.http,
-            base: &self.settings.alphavantage_url,
-            key: self.settings.alphavantage_key.as_ref(),
-        };
-        self.run(
-            "prices",
-            json!({ "symbol": symbol, "full": full }),
-            "alphavantage",
-            async { Ok(batch(source.stock_daily(symbol, full).await?, Batch::Bars)) },
-        )
+        self.run(&Job::Prices {
+            symbol: symbol.clone(),
+            full,
+        })
         .await
     }
 
     /// A digital currency's daily bars in `market` from Alpha Vantage.
     pub async fn crypto(&self, symbol: &Symbol, market: &str) -> RunReport {
-        let source = AlphaVantage {
-            http: &self.http,
-            base: &self.settings.alphavantage_url,
-            key: self.settings.alphavantage_key.as_ref(),
-        };
-        self.run(
-            "crypto",
-            json!({ "symbol": symbol, "market": market }),
-            "alphavantage",
-            async {
-                Ok(batch(
-                    source.crypto_daily(symbol, market).await?,
-                    Batch::Bars,
-                ))
-            },
-        )
+        self.run(&Job::Crypto {
+            symbol: symbol.clone(),
+            market: market.to_string(),
+        })
         .await
     }
 
     /// A coin's headlines from U.Today.
     pub async fn news(&self, coin: &str) -> RunReport {
-        let source = UToday {
-            http: &self.http,
-            base: &self.settings.utoday_url,
-        };
-        let coin = coin.trim().to_ascii_lowercase();
-        self.run("news", json!({ "coin": coin }), "utoday", async {
-            let (parsed, origin) = source.headlines(&coin).await?;
-            tracing::info!(?origin, headlines = parsed.rows.len(), "read U.Today");
-            Ok(batch(parsed, Batch::Headlines))
+        self.run(&Job::News {
+            coin: coin.trim().to_ascii_lowercase(),
         })
         .await
     }
 
     /// Current weather for the cities from OpenWeatherMap.
     pub async fn weather(&self, cities: &[String]) -> RunReport {
-        let source = OpenWeather {
-            http: &self.http,
-            base: &self.settings.openweather_url,
-            key: self.settings.openweather_key.as_ref(),
-        };
-        self.run(
-            "weather",
-            json!({ "cities": cities }),
-            "openweathermap",
-            async { Ok(batch(source.current(cities).await?, Batch::Weather)) },
-        )
+        self.run(&Job::Weather {
+            cities: cities.to_vec(),
+        })
         .await
     }
 
-    async fn run(
-        &self,
-        source: &str,
-        parameters: serde_json::Value,
-        origin: &str,
-        fetch: impl std::future::Future<Output = Result<(Batch, Vec<Rejection>), SourceError>>,
-    ) -> RunReport {
+    /// Fetches a job's rows; needs no database.
+    pub async fn fetch(&self, job: &Job) -> Result<FetchedBatch, SourceError> {
+        fetch_with(&self.http, &self.settings, job).await
+    }
+
+    /// Fetch and store in one go. The run is recorded before anything is fetched, so a
+    /// database that is down costs no API call.
+    pub async fn run(&self, job: &Job) -> RunReport {
         let clock = Instant::now();
         let started_at = Utc::now();
-        let mut report = RunReport {
-            source: source.to_string(),
-            parameters: parameters.clone(),
-            status: RunStatus::Failed,
-            fetched: 0,
-            inserted: 0,
-            updated: 0,
-            unchanged: 0,
-            rejected: 0,
-            rejections: Vec::new(),
-            error: None,
-            run_id: None,
-            duration_ms: 0,
-        };
-        // Recorded before anything is fetched: a database that is down costs no API call.
+        let mut report = RunReport::new(job.source(), job.parameters());
         match self
             .store
-            .start_run(source, &parameters.to_string(), started_at)
+            .start_run(job.source(), &job.parameters().to_string(), started_at)
             .await
         {
             Ok(id) => report.run_id = Some(id),
@@ -207,43 +231,109 @@ impl Ingest {
                 return report;
             }
         }
-
-        match fetch.await {
+        match self.fetch(job).await {
+            Ok(batch) => self.write_batch(&mut report, batch).await,
             Err(e) => report.error = Some(e.to_string()),
-            Ok((rows, mut rejections)) => {
-                report.fetched = (rows.len() + rejections.len()) as u64;
-                let (valid, invalid) = rows.validate();
-                rejections.extend(invalid);
-                report.rejected = rejections.len() as u64;
-                report.rejections = rejections;
-                if valid.len() == 0 {
-                    report.error = Some(format!(
-                        "no usable rows: {} fetched, {} rejected{}",
-                        report.fetched,
-                        report.rejected,
-                        report
-                            .rejections
-                            .first()
-                            .map(|r| format!(" (first: {}: {})", r.key, r.reason))
-                            .unwrap_or_default()
-                    ));
-                } else {
-                    match valid.write(&self.store, origin).await {
-                        Ok(counts) => {
-                            report.inserted = counts.inserted;
-                            report.updated = counts.updated;
-                            report.unchanged = counts.unchanged;
-                            report.status = RunStatus::Succeeded;
-                        }
-                        Err(e) => {
-                            report.error = Some(format!(
-                                "writing the batch failed, nothing of it was written: {e}"
-                            ));
-                        }
-                    }
-                }
+        }
+        self.finish(report, started_at, clock).await
+    }
+
+    /// Validates, writes and records a batch fetched elsewhere (the store Lambda).
+    pub async fn store(&self, batch: FetchedBatch) -> RunReport {
+        let clock = Instant::now();
+        let started_at = batch.fetched_at;
+        let mut report = RunReport::new(batch.job.source(), batch.job.parameters());
+        match self
+            .store
+            .start_run(
+                batch.job.source(),
+                &batch.job.parameters().to_string(),
+                started_at,
+            )
+            .await
+        {
+            Ok(id) => report.run_id = Some(id),
+            Err(e) => {
+                report.error = Some(format!("cannot record the run in the database: {e}"));
+                return report;
             }
         }
+        self.write_batch(&mut report, batch).await;
+        self.finish(report, started_at, clock).await
+    }
+
+    /// Records a fetch that failed elsewhere (the fetch Lambda), so the runs table and
+    /// the dashboard's freshness line show it.
+    pub async fn record_failure(
+        &self,
+        job: &Job,
+        error: &str,
+        started_at: DateTime<Utc>,
+    ) -> RunReport {
+        let clock = Instant::now();
+        let mut report = RunReport::new(job.source(), job.parameters());
+        report.error = Some(error.to_string());
+        match self
+            .store
+            .start_run(job.source(), &job.parameters().to_string(), started_at)
+            .await
+        {
+            Ok(id) => report.run_id = Some(id),
+            Err(e) => {
+                report.error = Some(format!("{error}; and the run could not be recorded: {e}"));
+                return report;
+            }
+        }
+        self.finish(report, started_at, clock).await
+    }
+
+    async fn write_batch(&self, report: &mut RunReport, batch: FetchedBatch) {
+        let FetchedBatch {
+            job,
+            rows,
+            mut rejections,
+            ..
+        } = batch;
+        report.fetched = (rows.len() + rejections.len()) as u64;
+        let (valid, invalid) = rows.validate(Utc::now());
+        rejections.extend(invalid);
+        report.rejected = rejections.len() as u64;
+        report.rejections = rejections;
+        report.table = Some(valid.table().to_string());
+        if valid.is_empty() {
+            report.error = Some(format!(
+                "no usable rows: {} fetched, {} rejected{}",
+                report.fetched,
+                report.rejected,
+                report
+                    .rejections
+                    .first()
+                    .map(|r| format!(" (first: {}: {})", r.key, r.reason))
+                    .unwrap_or_default()
+            ));
+            return;
+        }
+        match valid.write(&self.store, job.origin()).await {
+            Ok(counts) => {
+                report.inserted = counts.inserted;
+                report.updated = counts.updated;
+                report.unchanged = counts.unchanged;
+                report.status = RunStatus::Succeeded;
+            }
+            Err(e) => {
+                report.error = Some(format!(
+                    "writing the batch failed, nothing of it was written: {e}"
+                ));
+            }
+        }
+    }
+
+    async fn finish(
+        &self,
+        mut report: RunReport,
+        started_at: DateTime<Utc>,
+        clock: Instant,
+    ) -> RunReport {
         report.duration_ms = clock.elapsed().as_millis() as u64;
         if let Some(id) = report.run_id {
             if let Err(e) = self
@@ -264,7 +354,63 @@ impl Ingest {
     }
 }
 
-fn record(report: &RunReport, started_at: chrono::DateTime<Utc>) -> NewRun {
+/// Opens the database the settings name and migrates it.
+pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
+    let options = StoreOptions {
+        pool_mode: settings.pool_mode,
+        ..StoreOptions::default()
+    };
+    let url = settings
+        .database_url
+        .as_ref()
+        .map(|s| s.expose_secret().to_string());
+    Ok(Store::open(url.as_deref(), &options).await?.store)
+}
+
+/// Fetches without a store: what the fetch Lambda runs.
+pub async fn fetch_with(
+    http: &Http,
+    settings: &Settings,
+    job: &Job,
+) -> Result<FetchedBatch, SourceError> {
+    let alphavantage = || AlphaVantage {
+        http,
+        base: &settings.alphavantage_url,
+        key: settings.alphavantage_key.as_ref(),
+    };
+    Ok(match job {
+        Job::Prices { symbol, full } => batch(
+            job,
+            alphavantage().stock_daily(symbol, *full).await?,
+            Rows::Bars,
+        ),
+        Job::Crypto { symbol, market } => batch(
+            job,
+            alphavantage().crypto_daily(symbol, market).await?,
+            Rows::Bars,
+        ),
+        Job::News { coin } => {
+            let (parsed, origin) = UToday {
+                http,
+                base: &settings.utoday_url,
+            }
+            .headlines(coin)
+            .await?;
+            tracing::info!(?origin, headlines = parsed.rows.len(), "read U.Today");
+            batch(job, parsed, Rows::Headlines)
+        }
+        Job::Weather { cities } => {
+            let source = OpenWeather {
+                http,
+                base: &settings.openweather_url,
+                key: settings.openweather_key.as_ref(),
+            };
+            batch(job, source.current(cities).await?, Rows::Weather)
+        }
+    })
+}
+
+fn record(report: &RunReport, started_at: DateTime<Utc>) -> NewRun {
     NewRun {
         source: report.source.clone(),
         parameters: report.parameters.to_string(),

@@ -35,6 +35,9 @@ pub struct RunReport {
     pub rejected: u64,
     pub rejections: Vec<Rejection>,
     pub error: Option<String>,
+    /// The table the valid rows went to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
     /// The row in the runs table, when it could be written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<i64>,
@@ -42,6 +45,25 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// A report that has failed until something succeeds.
+    pub fn new(source: &str, parameters: serde_json::Value) -> RunReport {
+        RunReport {
+            source: source.to_string(),
+            parameters,
+            status: RunStatus::Failed,
+            fetched: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            rejected: 0,
+            rejections: Vec::new(),
+            error: None,
+            table: None,
+            run_id: None,
+            duration_ms: 0,
+        }
+    }
+
     pub fn succeeded(&self) -> bool {
         self.status == RunStatus::Succeeded
     }

@@ -625,3 +625,38 @@ on_both_backends!(
         assert!(server.received_requests().await.unwrap().is_empty());
     }
 );
+
+on_both_backends!(a_batch_fetched_in_one_place_is_stored_in_another, |store| {
+    // The Lambda chain: fetch (no database) → JSON → store.
+    let server = MockServer::start().await;
+    av_daily(
+        &server,
+        "TSLA",
+        "compact",
+        fixture("alphavantage/time_series_daily_with_bad_rows.json"),
+    )
+    .await;
+    let ingest = Ingest::new(store.clone(), settings_for(&server));
+    let job = ingest::Job::Prices {
+        symbol: sym("TSLA"),
+        full: false,
+    };
+    let batch = ingest.fetch(&job).await.unwrap();
+    let wire = serde_json::to_string(&batch).unwrap();
+    assert!(!wire.contains(AV_KEY));
+    let received: ingest::FetchedBatch = serde_json::from_str(&wire).unwrap();
+    assert_eq!(received, batch);
+    let report = ingest.store(received.clone()).await;
+    assert!(report.succeeded(), "{report:?}");
+    assert_eq!(
+        (report.fetched, report.inserted, report.rejected),
+        (6, 2, 4)
+    );
+    assert_eq!(report.table.as_deref(), Some("daily_prices"));
+    let replay = ingest.store(received).await;
+    assert_eq!(
+        (replay.inserted, replay.unchanged),
+        (0, 2),
+        "a Lambda retry changes no row"
+    );
+});
