@@ -20,11 +20,11 @@ fi
 
 echo "==> lints"
 cargo fmt --all --check
-cargo clippy --locked -p store -p app -p server -p ingest --all-targets -- -D warnings
+cargo clippy --locked -p store -p app -p server -p ingest -p ingest-lambda --all-targets -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 echo "==> unit, store, ingest and HTTP tests (SQLite, Postgres, PgBouncer)"
-cargo test --locked -p store -p app -p server -p ingest
+cargo test --locked -p store -p app -p server -p ingest -p ingest-lambda
 
 echo "==> release build of the site"
 bash scripts/build-site.sh

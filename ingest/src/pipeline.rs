@@ -100,7 +100,8 @@ impl Rows {
         }
     }
 
-    fn validate(self, now: DateTime<Utc>) -> (Rows, Vec<Rejection>) {
+    /// The rows that pass validation, and the rejections of the others.
+    pub fn validated(self, now: DateTime<Utc>) -> (Rows, Vec<Rejection>) {
         match self {
             Rows::Bars(rows) => {
                 let c = validate::bars(rows, now.date_naive());
@@ -295,7 +296,7 @@ impl Ingest {
             ..
         } = batch;
         report.fetched = (rows.len() + rejections.len()) as u64;
-        let (valid, invalid) = rows.validate(Utc::now());
+        let (valid, invalid) = rows.validated(Utc::now());
         rejections.extend(invalid);
         report.rejected = rejections.len() as u64;
         report.rejections = rejections;

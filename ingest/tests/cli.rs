@@ -2,19 +2,9 @@
 //! `--json` reports, one line on stderr per failure.
 
 use std::process::{Command, Output};
-use store::testing::TempDir;
+use store::testing::{fixture, TempDir};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn fixture(name: &str) -> String {
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = std::env::var("TICKERBOARD_SHARED_FIXTURES")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| root.join("../../shared/fixtures"));
-    std::fs::read_to_string(shared.join(name))
-        .or_else(|_| std::fs::read_to_string(root.join("tests/fixtures").join(name)))
-        .unwrap()
-}
 
 fn ingest(dir: &TempDir, server: &MockServer, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ingest"))

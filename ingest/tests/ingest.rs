@@ -4,9 +4,8 @@
 
 use ingest::{Ingest, Settings};
 use secrecy::SecretString;
-use std::path::PathBuf;
 use std::time::Duration;
-use store::testing::{fresh_postgres, fresh_sqlite};
+use store::testing::{fixture, fresh_postgres, fresh_sqlite};
 use store::{RunStatus, Store, Symbol};
 use url::Url;
 use wiremock::matchers::{method, path, query_param};
@@ -14,20 +13,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const AV_KEY: &str = "test-av-key-5ecret";
 const OWM_KEY: &str = "test-owm-key-5ecret";
-
-/// A recorded response from shared/fixtures, or one of ours from tests/fixtures.
-fn fixture(name: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = std::env::var("TICKERBOARD_SHARED_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("../../shared/fixtures"));
-    for dir in [shared, root.join("tests/fixtures")] {
-        if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
-            return text;
-        }
-    }
-    panic!("fixture {name} not found in shared/fixtures or ingest/tests/fixtures");
-}
 
 fn settings_for(server: &MockServer) -> Settings {
     let base = Url::parse(&server.uri()).unwrap();

@@ -5,21 +5,11 @@
 use ingest::{Ingest, Settings};
 use secrecy::SecretString;
 use std::time::Duration;
-use store::testing::{create_postgres_database, through_pgbouncer};
+use store::testing::{create_postgres_database, fixture, through_pgbouncer};
 use store::{PoolMode, RunStatus, Store, StoreOptions, Symbol};
 use url::Url;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn fixture(name: &str) -> String {
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = std::env::var("TICKERBOARD_SHARED_FIXTURES")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| root.join("../../shared/fixtures"));
-    std::fs::read_to_string(shared.join(name))
-        .or_else(|_| std::fs::read_to_string(root.join("tests/fixtures").join(name)))
-        .unwrap()
-}
 
 async fn through_pooler(mode: PoolMode) -> Store {
     let direct = create_postgres_database().await;

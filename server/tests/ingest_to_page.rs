@@ -9,22 +9,12 @@ use leptos::prelude::LeptosOptions;
 use secrecy::SecretString;
 use std::sync::Arc;
 use store::testing::{
-    create_postgres_database, fresh_postgres, fresh_sqlite, through_pgbouncer, TempDir,
+    create_postgres_database, fixture, fresh_postgres, fresh_sqlite, through_pgbouncer, TempDir,
 };
 use store::{PoolMode, Store, StoreOptions, Symbol};
 use url::Url;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn fixture(name: &str) -> String {
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = std::env::var("TICKERBOARD_SHARED_FIXTURES")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| root.join("../../shared/fixtures"));
-    std::fs::read_to_string(shared.join(name))
-        .or_else(|_| std::fs::read_to_string(root.join("../ingest/tests/fixtures").join(name)))
-        .unwrap()
-}
 
 async fn serve(store: Store) -> (String, TempDir) {
     let site = TempDir::new();

@@ -115,3 +115,25 @@ pub fn through_pgbouncer(database_url: &str) -> String {
         .expect("a database name");
     with_database(&bouncer, name)
 }
+
+/// A response body for tests: a recorded real one from `shared/fixtures` (beside the
+/// repository, or `TICKERBOARD_SHARED_FIXTURES`), or one of ours from
+/// `ingest/tests/fixtures`. `name` is relative, e.g. `alphavantage/time_series_daily_IBM.json`.
+pub fn fixture(name: &str) -> String {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shared = std::env::var("TICKERBOARD_SHARED_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace.join("../shared/fixtures"));
+    let ours = workspace.join("ingest/tests/fixtures");
+    for dir in [&shared, &ours] {
+        if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+            return text;
+        }
+    }
+    panic!(
+        "fixture {name} is in neither {} nor {}: the recorded responses live in shared/fixtures \
+         beside the repository (or set TICKERBOARD_SHARED_FIXTURES)",
+        shared.display(),
+        ours.display()
+    );
+}

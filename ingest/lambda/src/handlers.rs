@@ -1,0 +1,241 @@
+//! What each function does with its event.
+
+use crate::config::{ConfigError, FunctionConfig};
+use crate::events::{
+    fetch_trigger, store_input, EventError, FetchFailure, FetchOutput, FetchTrigger,
+};
+use crate::{export, notify};
+use chrono::Utc;
+use ingest::http::Http;
+use ingest::pipeline::fetch_with;
+use ingest::{Ingest, RunReport, Settings};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use store::Store;
+
+/// A function's error, as Lambda reports it (`errorType`, `errorMessage`): it makes
+/// the invocation fail, so Lambda retries it and, in the end, the OnFailure
+/// destination (the alert topic) hears of it.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    #[error(transparent)]
+    Event(#[from] EventError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("every fetch failed: {0}")]
+    FetchFailed(String),
+    #[error("the database could not record the runs: {0}")]
+    Database(String),
+}
+
+impl From<HandlerError> for lambda_runtime::Diagnostic {
+    fn from(e: HandlerError) -> Self {
+        let error_type = match &e {
+            HandlerError::Event(EventError::UpstreamFailed { .. }) => "UpstreamFailed",
+            HandlerError::Event(_) => "UnrecognisedEvent",
+            HandlerError::Config(_) => "Configuration",
+            HandlerError::FetchFailed(_) => "FetchFailed",
+            HandlerError::Database(_) => "Database",
+        };
+        lambda_runtime::Diagnostic {
+            error_type: error_type.into(),
+            error_message: e.to_string(),
+        }
+    }
+}
+
+/// Everything a function needs, built once per cold start.
+pub struct Deps {
+    pub function: String,
+    pub config: FunctionConfig,
+    pub settings: Settings,
+    pub sns: aws_sdk_sns::Client,
+    pub s3: aws_sdk_s3::Client,
+}
+
+impl Deps {
+    /// Reads the environment (and SSM), and builds the AWS clients. The AWS endpoint
+    /// can be pointed at an emulator with the SDK's own `AWS_ENDPOINT_URL`.
+    pub async fn from_env() -> Result<Deps, ConfigError> {
+        let config = FunctionConfig::from_env()?;
+        let aws = aws_config::load_from_env().await;
+        let settings = crate::config::ingest_settings(&config, &aws).await?;
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&aws)
+                .force_path_style(true)
+                .build(),
+        );
+        Ok(Deps {
+            function: std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "local".into()),
+            config,
+            settings,
+            sns: aws_sdk_sns::Client::new(&aws),
+            s3,
+        })
+    }
+}
+
+/// The store function's answer: one report per run.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct StoreOutput {
+    pub reports: Vec<RunReport>,
+}
+
+/// fetch: Scheduled Event or manual `{}` → fetched batches. Fails only when every job
+/// failed; partial failures travel to the store function, which records them.
+pub async fn fetch(deps: &Deps, event: &Value) -> Result<FetchOutput, HandlerError> {
+    let items = match fetch_trigger(event)? {
+        FetchTrigger::Schedule { time } => {
+            tracing::info!(?time, "scheduled fetch");
+            deps.config.items.clone()
+        }
+        FetchTrigger::Manual { items } => items.unwrap_or_else(|| deps.config.items.clone()),
+    };
+    let jobs = deps.config.jobs(&items)?;
+    let http = Http::new(
+        deps.settings.http_timeout,
+        deps.settings.http_retries,
+        deps.settings.retry_delay,
+    );
+    let mut output = FetchOutput::default();
+    for job in jobs {
+        match fetch_with(&http, &deps.settings, &job).await {
+            Ok(batch) => output.batches.push(batch),
+            Err(e) => {
+                tracing::warn!(job = ?job, error = %e, "fetch failed");
+                output.failures.push(FetchFailure {
+                    job,
+                    error: e.to_string(),
+                    at: Utc::now(),
+                });
+            }
+        }
+    }
+    if output.batches.is_empty() {
+        let errors: Vec<String> = output
+            .failures
+            .iter()
+            .map(|f| format!("{}: {}", f.job.source(), f.error))
+            .collect();
+        return Err(HandlerError::FetchFailed(errors.join("; ")));
+    }
+    Ok(output)
+}
+
+/// store: a fetch output (direct or in a Destinations record) → validated, upserted,
+/// recorded, reported to SNS, exported to S3. A failure record writes nothing.
+pub async fn store(deps: &Deps, store: &Store, event: Value) -> Result<StoreOutput, HandlerError> {
+    let input = store_input(event)?;
+    store_output(deps, store, input).await
+}
+
+/// pipeline: fetch and store in one function.
+pub async fn pipeline(
+    deps: &Deps,
+    store: &Store,
+    event: &Value,
+) -> Result<StoreOutput, HandlerError> {
+    let fetched = match fetch(deps, event).await {
+        Ok(output) => output,
+        Err(HandlerError::FetchFailed(message)) => {
+            // Record and report the failure before failing the invocation.
+            let jobs = deps.config.jobs(&deps.config.items).unwrap_or_default();
+            let failures = jobs
+                .into_iter()
+                .map(|job| FetchFailure {
+                    job,
+                    error: message.clone(),
+                    at: Utc::now(),
+                })
+                .collect();
+            store_output(
+                deps,
+                store,
+                FetchOutput {
+                    batches: Vec::new(),
+                    failures,
+                },
+            )
+            .await?;
+            return Err(HandlerError::FetchFailed(message));
+        }
+        Err(e) => return Err(e),
+    };
+    store_output(deps, store, fetched).await
+}
+
+async fn store_output(
+    deps: &Deps,
+    store: &Store,
+    input: FetchOutput,
+) -> Result<StoreOutput, HandlerError> {
+    let ingest = Ingest::new(store.clone(), deps.settings.clone());
+    let mut reports = Vec::new();
+    for batch in input.batches {
+        let export = deps.config.export_bucket.as_ref().map(|bucket| {
+            let (valid, _) = batch.rows.clone().validated(Utc::now());
+            (
+                bucket.clone(),
+                export::object_key(
+                    &deps.config.export_prefix,
+                    batch.job.source(),
+                    batch.fetched_at,
+                ),
+                valid,
+            )
+        });
+        let report = ingest.store(batch).await;
+        if let (Some((bucket, key, valid)), true) = (export, report.succeeded()) {
+            match export::csv(&valid) {
+                Ok(body) => {
+                    if let Err(e) = export::put(&deps.s3, &bucket, &key, body).await {
+                        tracing::error!(error = %e, "S3 export failed");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "CSV export failed"),
+            }
+        }
+        reports.push(report);
+    }
+    for failure in input.failures {
+        reports.push(
+            ingest
+                .record_failure(&failure.job, &failure.error, failure.at)
+                .await,
+        );
+    }
+    for r in &reports {
+        tracing::info!(source = %r.source, status = r.status.as_str(), fetched = r.fetched, inserted = r.inserted,
+            updated = r.updated, unchanged = r.unchanged, rejected = r.rejected, error = ?r.error, "run");
+    }
+    if let Err(e) = notify::publish(
+        &deps.sns,
+        deps.config.report_topic.as_deref(),
+        deps.config.alert_topic.as_deref(),
+        &deps.function,
+        &reports,
+    )
+    .await
+    {
+        tracing::error!(error = %e, "SNS report failed");
+    }
+    // A run the database could not record is worth Lambda's retry: the rows are keyed,
+    // so a retry changes nothing that was written.
+    if let Some(r) = reports.iter().find(|r| r.run_id.is_none()) {
+        return Err(HandlerError::Database(r.error.clone().unwrap_or_default()));
+    }
+    Ok(StoreOutput { reports })
+}
+
+/// JSON logs to stdout (CloudWatch), `RUST_LOG` filters, default `info`.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,aws=warn,hyper=warn")
+    });
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
