@@ -2,15 +2,34 @@
 # Installs what building (and, with --test, testing) tickerboard needs, skipping what is
 # there already. Safe to run again and again; a few seconds when all is installed.
 #   bash scripts/setup.sh          # toolchain, cargo-leptos, wasm-bindgen, wasm-opt
-#   bash scripts/setup.sh --test   # also Chromium, PostgreSQL binaries, pgbouncer
+#   bash scripts/setup.sh --test   # also Chromium, PostgreSQL, PgBouncer, moto, cfn-lint
+#   bash scripts/setup.sh --lambda # only what building the Lambda zips needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
+say() { echo "==> $*"; }
 
 CARGO_LEPTOS_VERSION=0.3.11
 want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 
-say() { echo "==> $*"; }
+# Python tools in .venv-tools/, reinstalled when their requirements file changes.
+python_tools() {
+  local req=$1 stamp=.venv-tools/.installed-$(basename "$1")
+  [ -x .venv-tools/bin/pip ] || python3 -m venv .venv-tools
+  if [ ! -f "$stamp" ] || ! cmp -s "$req" "$stamp"; then
+    say "pip install -r $req (into .venv-tools/)"
+    .venv-tools/bin/pip install -q --disable-pip-version-check -r "$req"
+    cp "$req" "$stamp"
+  fi
+}
+
+if [ "${1:-}" = "--lambda" ]; then
+  rustup toolchain install >/dev/null 2>&1 || rustup toolchain install
+  rustup target add aarch64-unknown-linux-gnu x86_64-unknown-linux-gnu >/dev/null
+  python_tools deploy/requirements-build.txt
+  exit 0
+fi
+
 
 apt_updated=false
 apt_install() {
@@ -56,4 +75,5 @@ if $want_test; then
   [ -x /usr/bin/chromium ] || apt_install chromium
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
   command -v pgbouncer >/dev/null || apt_install pgbouncer
+  python_tools deploy/requirements-tools.txt
 fi

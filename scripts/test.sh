@@ -8,8 +8,10 @@ bash scripts/setup.sh --test
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 started_pg=""
+moto_pid=""
 cleanup() {
   if [ -n "$started_pg" ]; then bash scripts/throwaway-postgres.sh stop "$started_pg"; fi
+  if [ -n "$moto_pid" ]; then kill "$moto_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
@@ -18,12 +20,29 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   echo "==> throwaway Postgres on port $PG_THROWAWAY_PORT"
 fi
 
+if [ -z "${TEST_AWS_ENDPOINT_URL:-}" ]; then
+  # moto: SNS, SQS, S3 and SSM on loopback, for the Lambda chain tests. Never AWS.
+  moto_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  .venv-tools/bin/moto_server -H 127.0.0.1 -p "$moto_port" >/tmp/tickerboard-moto.log 2>&1 &
+  moto_pid=$!
+  export TEST_AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
+  for _ in $(seq 100); do
+    python3 -c "import urllib.request; urllib.request.urlopen('$TEST_AWS_ENDPOINT_URL/moto-api/')" 2>/dev/null && break
+    sleep 0.2
+  done
+  echo "==> moto (AWS emulator) on port $moto_port"
+fi
+# Any AWS SDK call the tests make goes to the emulator, with dummy credentials.
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
+
 echo "==> lints"
 cargo fmt --all --check
 cargo clippy --locked -p store -p app -p server -p ingest -p ingest-lambda --all-targets -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-echo "==> unit, store, ingest and HTTP tests (SQLite, Postgres, PgBouncer)"
+bash scripts/lint-deploy.sh
+
+echo "==> unit, store, ingest and HTTP tests (SQLite, Postgres, PgBouncer), Lambda chain (moto)"
 cargo test --locked -p store -p app -p server -p ingest -p ingest-lambda
 
 echo "==> release build of the site"

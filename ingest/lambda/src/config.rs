@@ -135,53 +135,137 @@ impl FunctionConfig {
     }
 }
 
+/// Which function this is: it decides which SSM parameters (names under
+/// `SSM_PARAMETER_PREFIX`) are read. Each function's role may read only those, so a
+/// fetch function never sees the database URL and the store function no API key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Fetch,
+    Store,
+    Pipeline,
+}
+
+impl FunctionConfig {
+    /// The SSM parameter names this function reads.
+    pub fn secret_names(&self, role: Role) -> Vec<&'static str> {
+        let key = match self.job {
+            Some(JobKind::Prices) | Some(JobKind::Crypto) => Some("alphavantage-api-key"),
+            Some(JobKind::Weather) => Some("openweather-api-key"),
+            Some(JobKind::News) | None => None,
+        };
+        match role {
+            Role::Fetch => key.into_iter().collect(),
+            Role::Store => vec!["database-url"],
+            Role::Pipeline => std::iter::once("database-url").chain(key).collect(),
+        }
+    }
+}
+
 /// The ingest settings from the environment, with secrets from SSM Parameter Store
 /// (SecureString, decrypted) when `SSM_PARAMETER_PREFIX` is set.
 pub async fn ingest_settings(
     config: &FunctionConfig,
     aws: &aws_config::SdkConfig,
+    role: Role,
 ) -> Result<Settings, ConfigError> {
     let mut settings = Settings::from_env().map_err(|e| ConfigError::Invalid {
         name: "environment",
         message: e.to_string(),
     })?;
-    let Some(prefix) = &config.ssm_prefix else {
-        return Ok(settings);
-    };
-    let ssm = aws_sdk_ssm::Client::new(aws);
-    let names = [
-        "database-url",
-        "alphavantage-api-key",
-        "openweather-api-key",
-    ]
-    .map(|n| format!("{prefix}{n}"));
-    let answer = ssm
-        .get_parameters()
-        .set_names(Some(names.to_vec()))
-        .with_decryption(true)
-        .send()
-        .await
-        .map_err(|e| ConfigError::Ssm {
-            name: format!("{prefix}*"),
-            message: aws_sdk_ssm::error::DisplayErrorContext(e).to_string(),
-        })?;
-    for parameter in answer.parameters() {
-        let (Some(name), Some(value)) = (parameter.name(), parameter.value()) else {
-            continue;
-        };
-        let secret = Some(SecretString::from(value.to_string()));
-        match name.strip_prefix(prefix.as_str()) {
-            Some("database-url") => settings.database_url = secret,
-            Some("alphavantage-api-key") => settings.alphavantage_key = secret,
-            Some("openweather-api-key") => settings.openweather_key = secret,
-            _ => {}
+    let wanted = config.secret_names(role);
+    if let Some(prefix) = config.ssm_prefix.as_ref().filter(|_| !wanted.is_empty()) {
+        let ssm = aws_sdk_ssm::Client::new(aws);
+        let names: Vec<String> = wanted.iter().map(|n| format!("{prefix}{n}")).collect();
+        let answer = ssm
+            .get_parameters()
+            .set_names(Some(names))
+            .with_decryption(true)
+            .send()
+            .await
+            .map_err(|e| ConfigError::Ssm {
+                name: format!("{prefix}*"),
+                message: aws_sdk_ssm::error::DisplayErrorContext(e).to_string(),
+            })?;
+        for parameter in answer.parameters() {
+            let (Some(name), Some(value)) = (parameter.name(), parameter.value()) else {
+                continue;
+            };
+            let secret = Some(SecretString::from(value.to_string()));
+            match name.strip_prefix(prefix.as_str()) {
+                Some("database-url") => settings.database_url = secret,
+                Some("alphavantage-api-key") => settings.alphavantage_key = secret,
+                Some("openweather-api-key") => settings.openweather_key = secret,
+                _ => {}
+            }
         }
     }
-    if settings.database_url.is_none() {
-        return Err(ConfigError::Ssm {
-            name: format!("{prefix}database-url"),
-            message: "not found".into(),
+    // A Lambda's working directory is read-only: the zero-setup SQLite default is no
+    // default there.
+    if role != Role::Fetch && settings.database_url.is_none() {
+        return Err(match &config.ssm_prefix {
+            Some(prefix) => ConfigError::Ssm {
+                name: format!("{prefix}database-url"),
+                message: "not found".into(),
+            },
+            None => ConfigError::Missing(
+                "DATABASE_URL (or SSM_PARAMETER_PREFIX with a database-url parameter)",
+            ),
         });
     }
     Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(job: Option<JobKind>) -> FunctionConfig {
+        FunctionConfig {
+            job,
+            items: vec!["IBM".into()],
+            crypto_market: "USD".into(),
+            report_topic: None,
+            alert_topic: None,
+            export_bucket: None,
+            export_prefix: "x".into(),
+            ssm_prefix: Some("/tickerboard/".into()),
+        }
+    }
+
+    #[test]
+    fn each_function_reads_only_its_secrets() {
+        assert_eq!(
+            config(Some(JobKind::Prices)).secret_names(Role::Fetch),
+            vec!["alphavantage-api-key"]
+        );
+        assert_eq!(
+            config(Some(JobKind::Weather)).secret_names(Role::Fetch),
+            vec!["openweather-api-key"]
+        );
+        assert!(config(Some(JobKind::News))
+            .secret_names(Role::Fetch)
+            .is_empty());
+        assert_eq!(config(None).secret_names(Role::Store), vec!["database-url"]);
+        assert_eq!(
+            config(Some(JobKind::Prices)).secret_names(Role::Pipeline),
+            vec!["database-url", "alphavantage-api-key"]
+        );
+    }
+
+    #[test]
+    fn jobs_from_items() {
+        let jobs = config(Some(JobKind::Prices))
+            .jobs(&["ibm".into(), "TSLA".into()])
+            .unwrap();
+        assert_eq!(jobs.len(), 2);
+        assert!(config(Some(JobKind::Prices))
+            .jobs(&["IBM';--".into()])
+            .is_err());
+        assert!(config(None).jobs(&["IBM".into()]).is_err());
+        assert!(config(Some(JobKind::Prices)).jobs(&[]).is_err());
+        let weather = config(Some(JobKind::Weather))
+            .jobs(&["London".into(), "Paris".into()])
+            .unwrap();
+        assert_eq!(weather.len(), 1, "one weather run for all cities");
+    }
 }

@@ -1,6 +1,6 @@
 //! What each function does with its event.
 
-use crate::config::{ConfigError, FunctionConfig};
+use crate::config::{ConfigError, FunctionConfig, Role};
 use crate::events::{
     fetch_trigger, store_input, EventError, FetchFailure, FetchOutput, FetchTrigger,
 };
@@ -56,10 +56,10 @@ pub struct Deps {
 impl Deps {
     /// Reads the environment (and SSM), and builds the AWS clients. The AWS endpoint
     /// can be pointed at an emulator with the SDK's own `AWS_ENDPOINT_URL`.
-    pub async fn from_env() -> Result<Deps, ConfigError> {
+    pub async fn from_env(role: Role) -> Result<Deps, ConfigError> {
         let config = FunctionConfig::from_env()?;
         let aws = aws_config::load_from_env().await;
-        let settings = crate::config::ingest_settings(&config, &aws).await?;
+        let settings = crate::config::ingest_settings(&config, &aws, role).await?;
         let s3 = aws_sdk_s3::Client::from_conf(
             aws_sdk_s3::config::Builder::from(&aws)
                 .force_path_style(true)

@@ -1,5 +1,6 @@
 //! The single-function pipeline: fetch and store in one invocation.
 
+use ingest_lambda::config::Role;
 use ingest_lambda::handlers::{self, Deps};
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::Value;
@@ -7,7 +8,7 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     ingest_lambda::handlers::init_tracing();
-    let deps = Deps::from_env().await?;
+    let deps = Deps::from_env(Role::Pipeline).await?;
     let store = ingest::pipeline::open_store(&deps.settings).await?;
     let (deps, store) = (&deps, &store);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {

@@ -1,0 +1,598 @@
+//! The daily refresh, run locally: the real function binaries under a local Lambda
+//! Runtime API (below), AWS APIs answered by moto on loopback, outside services by
+//! recorded responses on loopback, a real Postgres. Fetch is invoked with a Scheduled
+//! Event; its response goes to store inside a real Destinations success record; rows,
+//! the SNS report (through an SQS subscription) and the S3 export are checked.
+
+use aws_sdk_sns::config::{BehaviorVersion, Credentials, Region};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use store::testing::{create_postgres_database, fixture};
+use store::{Store, StoreOptions, Symbol};
+use tokio::process::{Child, Command};
+use tokio::sync::{oneshot, Notify};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+// ---- a local Lambda Runtime API: what the Lambda service offers a function's bootstrap
+
+type Outcome = Result<Value, Value>;
+
+#[derive(Default)]
+struct Inner {
+    queue: Mutex<VecDeque<(String, Value)>>,
+    arrived: Notify,
+    waiting: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
+    init_error: Mutex<Option<Value>>,
+}
+
+/// One function: its Runtime API endpoint and its bootstrap process.
+struct Function {
+    inner: Arc<Inner>,
+    _process: Child,
+    name: String,
+}
+
+async fn next(State(inner): State<Arc<Inner>>) -> (HeaderMap, Json<Value>) {
+    loop {
+        let notified = inner.arrived.notified();
+        if let Some((id, event)) = inner.queue.lock().unwrap().pop_front() {
+            let mut headers = HeaderMap::new();
+            headers.insert("lambda-runtime-aws-request-id", id.parse().unwrap());
+            let deadline = chrono::Utc::now().timestamp_millis() + 120_000;
+            headers.insert(
+                "lambda-runtime-deadline-ms",
+                deadline.to_string().parse().unwrap(),
+            );
+            headers.insert(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:us-east-1:123456789012:function:local"
+                    .parse()
+                    .unwrap(),
+            );
+            return (headers, Json(event));
+        }
+        notified.await;
+    }
+}
+
+async fn response(State(inner): State<Arc<Inner>>, Path(id): Path<String>, body: String) {
+    let value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    if let Some(tx) = inner.waiting.lock().unwrap().remove(&id) {
+        let _ = tx.send(Ok(value));
+    }
+}
+
+async fn error(State(inner): State<Arc<Inner>>, Path(id): Path<String>, body: String) {
+    let value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    if let Some(tx) = inner.waiting.lock().unwrap().remove(&id) {
+        let _ = tx.send(Err(value));
+    }
+}
+
+async fn init_error(State(inner): State<Arc<Inner>>, body: String) {
+    *inner.init_error.lock().unwrap() =
+        Some(serde_json::from_str(&body).unwrap_or(Value::String(body)));
+}
+
+impl Function {
+    /// Starts `binary` against a fresh Runtime API, with `env` as its configuration.
+    async fn start(binary: &str, name: &str, env: &[(&str, String)]) -> Function {
+        let inner = Arc::new(Inner::default());
+        let app = Router::new()
+            .route("/2018-06-01/runtime/invocation/next", get(next))
+            .route(
+                "/2018-06-01/runtime/invocation/{id}/response",
+                post(response),
+            )
+            .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
+            .route("/2018-06-01/runtime/init/error", post(init_error))
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let api = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let mut command = Command::new(binary);
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_LAMBDA_RUNTIME_API", api.to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", name)
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+            .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
+            .env("RUST_LOG", "warn")
+            .kill_on_drop(true);
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let process = command.spawn().expect("start the function's bootstrap");
+        Function {
+            inner,
+            _process: process,
+            name: name.to_string(),
+        }
+    }
+
+    /// Invokes the function and waits for its response or error.
+    async fn invoke(&self, event: Value) -> Outcome {
+        let id = uuid::Uuid::new_v4().to_string();
+        let (tx, rx) = oneshot::channel();
+        self.inner.waiting.lock().unwrap().insert(id.clone(), tx);
+        self.inner.queue.lock().unwrap().push_back((id, event));
+        self.inner.arrived.notify_waiters();
+        match tokio::time::timeout(Duration::from_secs(90), rx).await {
+            Ok(outcome) => outcome.unwrap(),
+            Err(_) => panic!(
+                "{} did not answer; init error: {:?}",
+                self.name,
+                self.inner.init_error.lock().unwrap()
+            ),
+        }
+    }
+}
+
+/// The record Lambda Destinations sends OnSuccess, around a function's response.
+fn success_record(request: &Value, response: &Value, invoke_count: u32) -> Value {
+    json!({
+        "version": "1.0",
+        "timestamp": chrono::Utc::now().to_rfc3339(),
+        "requestContext": {
+            "requestId": uuid::Uuid::new_v4().to_string(),
+            "functionArn": "arn:aws:lambda:us-east-1:123456789012:function:tickerboard-fetch-prices:$LATEST",
+            "condition": "Success",
+            "approximateInvokeCount": invoke_count
+        },
+        "requestPayload": request,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST"},
+        "responsePayload": response
+    })
+}
+
+fn scheduled_event() -> Value {
+    json!({
+        "version": "0",
+        "id": uuid::Uuid::new_v4().to_string(),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": chrono::Utc::now().to_rfc3339(),
+        "region": "us-east-1",
+        "resources": ["arn:aws:events:us-east-1:123456789012:rule/tickerboard-prices"],
+        "detail": {}
+    })
+}
+
+// ---- the AWS emulator
+
+struct Aws {
+    endpoint: String,
+    config: aws_config::SdkConfig,
+}
+
+impl Aws {
+    async fn new() -> Aws {
+        let endpoint = std::env::var("TEST_AWS_ENDPOINT_URL").unwrap_or_else(|_| {
+            panic!("TEST_AWS_ENDPOINT_URL is not set: run the tests with `bash scripts/test.sh`, which starts moto on loopback")
+        });
+        let config = aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(&endpoint)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+            .load()
+            .await;
+        Aws { endpoint, config }
+    }
+
+    fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_ACCESS_KEY_ID", "test".into()),
+            ("AWS_SECRET_ACCESS_KEY", "test".into()),
+        ]
+    }
+
+    /// A topic with an SQS queue subscribed to it, so its messages can be read back.
+    async fn topic_with_queue(&self, name: &str) -> (String, String) {
+        let sns = aws_sdk_sns::Client::new(&self.config);
+        let sqs = aws_sdk_sqs::Client::new(&self.config);
+        let topic = sns
+            .create_topic()
+            .name(name)
+            .send()
+            .await
+            .unwrap()
+            .topic_arn
+            .unwrap();
+        let queue = sqs
+            .create_queue()
+            .queue_name(name)
+            .send()
+            .await
+            .unwrap()
+            .queue_url
+            .unwrap();
+        let arn = sqs
+            .get_queue_attributes()
+            .queue_url(&queue)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .unwrap()
+            .attributes
+            .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
+            .clone();
+        sns.subscribe()
+            .topic_arn(&topic)
+            .protocol("sqs")
+            .endpoint(arn)
+            .send()
+            .await
+            .unwrap();
+        (topic, queue)
+    }
+
+    /// The SNS notifications that reached a queue: (subject, message).
+    async fn notifications(&self, queue: &str) -> Vec<(String, String)> {
+        let sqs = aws_sdk_sqs::Client::new(&self.config);
+        let mut out = Vec::new();
+        for _ in 0..3 {
+            let got = sqs
+                .receive_message()
+                .queue_url(queue)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .send()
+                .await
+                .unwrap();
+            for m in got.messages() {
+                let envelope: Value = serde_json::from_str(m.body().unwrap()).unwrap();
+                out.push((
+                    envelope["Subject"].as_str().unwrap_or_default().to_string(),
+                    envelope["Message"].as_str().unwrap_or_default().to_string(),
+                ));
+                sqs.delete_message()
+                    .queue_url(queue)
+                    .receipt_handle(m.receipt_handle().unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            if !out.is_empty() {
+                break;
+            }
+        }
+        out
+    }
+}
+
+async fn outside_services() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/query"))
+        .and(query_param("symbol", "IBM"))
+        .and(query_param("apikey", "chain-av-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            fixture("alphavantage/time_series_daily_IBM.json"),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/query"))
+        .and(query_param("symbol", "TSLA"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            fixture("alphavantage/error_information_rate_limit.json"),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/data/2.5/weather"))
+        .and(query_param("q", "London"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            fixture("openweather/current_weather_London_metric.json"),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_then_store_through_a_destinations_record() {
+    let aws = Aws::new().await;
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let (report_topic, report_queue) = aws.topic_with_queue(&format!("reports-{run}")).await;
+    let (alert_topic, alert_queue) = aws.topic_with_queue(&format!("alerts-{run}")).await;
+    let bucket = format!("exports-{run}");
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&aws.config)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+
+    // Secrets live in SSM as SecureStrings, as in the template.
+    let database_url = create_postgres_database().await;
+    let prefix = format!("/tickerboard-{run}/");
+    let ssm = aws_sdk_ssm::Client::new(&aws.config);
+    for (name, value) in [
+        ("database-url", database_url.as_str()),
+        ("alphavantage-api-key", "chain-av-key"),
+        ("openweather-api-key", "chain-owm-key"),
+    ] {
+        ssm.put_parameter()
+            .name(format!("{prefix}{name}"))
+            .value(value)
+            .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let services = outside_services().await;
+    let mut common = aws.env();
+    common.extend([
+        ("SSM_PARAMETER_PREFIX", prefix.clone()),
+        ("DATABASE_POOL_MODE", "session".into()),
+        ("ALPHAVANTAGE_URL", services.uri()),
+        ("OPENWEATHER_URL", services.uri()),
+        ("INGEST_HTTP_TIMEOUT_SECS", "5".into()),
+    ]);
+    let with = |extra: &[(&'static str, String)]| {
+        let mut env = common.clone();
+        env.extend_from_slice(extra);
+        env
+    };
+
+    let fetch_prices = Function::start(
+        env!("CARGO_BIN_EXE_fetch"),
+        "tickerboard-fetch-prices",
+        &with(&[
+            ("TICKERBOARD_JOB", "prices".into()),
+            ("TICKERBOARD_ITEMS", "IBM".into()),
+        ]),
+    )
+    .await;
+    let store_prices = Function::start(
+        env!("CARGO_BIN_EXE_store"),
+        "tickerboard-store-prices",
+        &with(&[
+            ("REPORT_TOPIC_ARN", report_topic.clone()),
+            ("ALERT_TOPIC_ARN", alert_topic.clone()),
+        ]),
+    )
+    .await;
+
+    // EventBridge → fetch.
+    let schedule = scheduled_event();
+    let fetched = fetch_prices
+        .invoke(schedule.clone())
+        .await
+        .expect("fetch succeeds");
+    assert_eq!(fetched["batches"].as_array().unwrap().len(), 1, "{fetched}");
+    assert!(
+        !fetched.to_string().contains("chain-av-key"),
+        "no key in the payload"
+    );
+
+    // Destinations → store, inside the success record.
+    let record = success_record(&schedule, &fetched, 1);
+    let stored = store_prices
+        .invoke(record.clone())
+        .await
+        .expect("store succeeds");
+    let report = &stored["reports"][0];
+    assert_eq!(
+        (report["status"].as_str(), report["inserted"].as_u64()),
+        (Some("succeeded"), Some(2)),
+        "{stored}"
+    );
+
+    let db = Store::connect(&database_url, &StoreOptions::default())
+        .await
+        .unwrap();
+    let bars = db
+        .daily_bars(&Symbol::parse("IBM").unwrap(), None, None)
+        .await
+        .unwrap();
+    assert_eq!(bars.len(), 2);
+    assert_eq!(bars[1].close, 121.79);
+
+    let reports = aws.notifications(&report_queue).await;
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(reports[0].0, "tickerboard: prices succeeded (1 runs)");
+    assert!(
+        reports[0]
+            .1
+            .contains("fetched 2, inserted 2, updated 0, unchanged 0, rejected 0"),
+        "{}",
+        reports[0].1
+    );
+    assert!(reports[0].1.contains("table: daily_prices") && reports[0].1.contains("duration:"));
+    assert!(
+        aws.notifications(&alert_queue).await.is_empty(),
+        "no alert for a success"
+    );
+
+    // A Lambda retry of the same record changes no row.
+    let retried = store_prices
+        .invoke(success_record(&schedule, &fetched, 2))
+        .await
+        .expect("retry succeeds");
+    assert_eq!(
+        (
+            retried["reports"][0]["inserted"].as_u64(),
+            retried["reports"][0]["unchanged"].as_u64()
+        ),
+        (Some(0), Some(2))
+    );
+    assert_eq!(
+        db.daily_bars(&Symbol::parse("IBM").unwrap(), None, None)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // A failure record writes nothing and says why.
+    let runs_before = db.recent_runs(100).await.unwrap().len();
+    let mut failure = record.clone();
+    failure["requestContext"]["condition"] = json!("RetriesExhausted");
+    failure["responseContext"]["functionError"] = json!("Unhandled");
+    failure["responsePayload"] = json!({"errorType": "FetchFailed", "errorMessage": "every fetch failed: prices: Alpha Vantage refused"});
+    let refused = store_prices
+        .invoke(failure)
+        .await
+        .expect_err("a failure record is an error");
+    assert_eq!(refused["errorType"], "UpstreamFailed", "{refused}");
+    assert!(refused["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("Alpha Vantage refused"));
+    let refused = store_prices
+        .invoke(json!({"hello": "world"}))
+        .await
+        .expect_err("a stranger is an error");
+    assert_eq!(refused["errorType"], "UnrecognisedEvent");
+    assert_eq!(
+        db.recent_runs(100).await.unwrap().len(),
+        runs_before,
+        "nothing written"
+    );
+
+    // A fetch whose every job fails is a function error (Lambda retries, then OnFailure).
+    let failed = fetch_prices
+        .invoke(json!({"symbols": ["TSLA"]}))
+        .await
+        .expect_err("fetch fails");
+    assert_eq!(failed["errorType"], "FetchFailed");
+    assert!(failed["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("25 requests per day"));
+    assert!(!failed.to_string().contains("chain-av-key"));
+
+    // Weather, with the CSV export for Athena.
+    let fetch_weather = Function::start(
+        env!("CARGO_BIN_EXE_fetch"),
+        "tickerboard-fetch-weather",
+        &with(&[
+            ("TICKERBOARD_JOB", "weather".into()),
+            ("TICKERBOARD_ITEMS", "London".into()),
+        ]),
+    )
+    .await;
+    let store_weather = Function::start(
+        env!("CARGO_BIN_EXE_store"),
+        "tickerboard-store-weather",
+        &with(&[
+            ("REPORT_TOPIC_ARN", report_topic.clone()),
+            ("EXPORT_BUCKET", bucket.clone()),
+            ("EXPORT_PREFIX", "exports".into()),
+        ]),
+    )
+    .await;
+    let fetched = fetch_weather
+        .invoke(json!({}))
+        .await
+        .expect("weather fetch");
+    let stored = store_weather
+        .invoke(success_record(&json!({}), &fetched, 1))
+        .await
+        .expect("weather store");
+    assert_eq!(
+        stored["reports"][0]["inserted"].as_u64(),
+        Some(1),
+        "{stored}"
+    );
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let listed = s3
+        .list_objects_v2()
+        .bucket(&bucket)
+        .prefix(format!("exports/source=weather/date={today}/"))
+        .send()
+        .await
+        .unwrap();
+    let keys: Vec<String> = listed
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(str::to_string))
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let object = s3
+        .get_object()
+        .bucket(&bucket)
+        .key(&keys[0])
+        .send()
+        .await
+        .unwrap();
+    let csv = String::from_utf8(object.body.collect().await.unwrap().to_vec()).unwrap();
+    assert_eq!(
+        csv,
+        "city,city_id,observed_at,temp_c,temp_f,humidity,description\nLondon,2643743,2019-04-28T09:35:55Z,8.94,48.09,90,overcast clouds\n"
+    );
+    let weather_reports = aws.notifications(&report_queue).await;
+    assert!(
+        weather_reports
+            .iter()
+            .any(|(s, m)| s.contains("weather") && m.contains("table: weather_observations")),
+        "{weather_reports:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_single_function_pipeline_alerts_on_failure() {
+    let aws = Aws::new().await;
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let (report_topic, _report_queue) = aws.topic_with_queue(&format!("p-reports-{run}")).await;
+    let (alert_topic, alert_queue) = aws.topic_with_queue(&format!("p-alerts-{run}")).await;
+    let database_url = create_postgres_database().await;
+    let services = outside_services().await;
+    let mut env = aws.env();
+    env.extend([
+        ("DATABASE_URL", database_url.clone()),
+        ("ALPHAVANTAGE_API_KEY", "chain-av-key".into()),
+        ("ALPHAVANTAGE_URL", services.uri()),
+        ("TICKERBOARD_JOB", "prices".into()),
+        ("TICKERBOARD_ITEMS", "IBM,TSLA".into()),
+        ("REPORT_TOPIC_ARN", report_topic),
+        ("ALERT_TOPIC_ARN", alert_topic),
+    ]);
+    let pipeline = Function::start(
+        env!("CARGO_BIN_EXE_pipeline"),
+        "tickerboard-pipeline-prices",
+        &env,
+    )
+    .await;
+    let out = pipeline
+        .invoke(scheduled_event())
+        .await
+        .expect("IBM succeeds, so the invocation does");
+    let statuses: Vec<&str> = out["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["succeeded", "failed"], "{out}");
+    let alerts = aws.notifications(&alert_queue).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].0, "tickerboard: 1 of 2 runs FAILED (prices)");
+    assert!(alerts[0].1.contains("25 requests per day"));
+    let db = Store::connect(&database_url, &StoreOptions::default())
+        .await
+        .unwrap();
+    let runs = db.recent_runs(10).await.unwrap();
+    assert_eq!(runs.len(), 2);
+    assert!(runs.iter().any(|r| r.status == store::RunStatus::Failed
+        && r.error.as_deref().unwrap_or("").contains("25 requests")));
+}

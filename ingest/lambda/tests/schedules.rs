@@ -1,0 +1,133 @@
+//! Every schedule expression in deploy/template.yaml against EventBridge's grammar.
+//! cfn-lint does not look inside the rules SAM generates from `Events: … Schedule`.
+
+use std::str::FromStr;
+
+const TEMPLATE: &str = include_str!("../../../deploy/template.yaml");
+
+/// Checks an EventBridge rule schedule: `rate(N unit)` or six-field `cron(…)`.
+fn check(expression: &str) -> Result<(), String> {
+    if let Some(inner) = expression
+        .strip_prefix("rate(")
+        .and_then(|e| e.strip_suffix(')'))
+    {
+        let (value, unit) = inner
+            .split_once(' ')
+            .ok_or("rate needs a value and a unit")?;
+        let value: u32 = value
+            .parse()
+            .map_err(|_| format!("rate value {value:?} is not a positive integer"))?;
+        if value == 0 {
+            return Err("rate value must be positive".into());
+        }
+        let singular = ["minute", "hour", "day"];
+        let plural = ["minutes", "hours", "days"];
+        match (value == 1, singular.contains(&unit), plural.contains(&unit)) {
+            (true, true, _) | (false, _, true) => return Ok(()),
+            _ => {
+                return Err(format!(
+                    "rate({inner}): the unit must be singular for 1, plural otherwise"
+                ))
+            }
+        }
+    }
+    let inner = expression
+        .strip_prefix("cron(")
+        .and_then(|e| e.strip_suffix(')'))
+        .ok_or_else(|| format!("{expression:?} is neither rate(…) nor cron(…)"))?;
+    let fields: Vec<&str> = inner.split(' ').collect();
+    if fields.len() != 6 {
+        return Err(format!(
+            "cron needs 6 fields (minutes hours day-of-month month day-of-week year), has {}",
+            fields.len()
+        ));
+    }
+    let (dom, dow) = (fields[2], fields[4]);
+    match (dom == "?", dow == "?") {
+        (true, true) => return Err("day-of-month and day-of-week cannot both be '?'".into()),
+        (false, false) => return Err("one of day-of-month and day-of-week must be '?'".into()),
+        _ => {}
+    }
+    if fields[0].contains('*') && fields[1].contains('*') && !fields[0].contains('/') {
+        return Err("a schedule faster than once a minute is not allowed".into());
+    }
+    let year = fields[5];
+    if year != "*" {
+        for part in year.split([',', '-', '/']) {
+            let y: u32 = part.parse().map_err(|_| format!("year {year:?}"))?;
+            if !(1970..=2199).contains(&y) && !year.contains('/') {
+                return Err(format!("year {y} is outside 1970-2199"));
+            }
+        }
+    }
+    // The field values themselves (ranges, lists, steps, names) by the cron crate,
+    // which reads Quartz-style expressions: seconds first, '?' allowed.
+    cron::Schedule::from_str(&format!("0 {inner}")).map_err(|e| format!("{inner}: {e}"))?;
+    Ok(())
+}
+
+/// Every `cron(…)` or `rate(…)` in the template.
+fn expressions(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for start in ["cron(", "rate("] {
+        let mut rest = text;
+        while let Some(i) = rest.find(start) {
+            let tail = &rest[i..];
+            let end = tail.find(')').expect("closing parenthesis");
+            found.push(tail[..=end].to_string());
+            rest = &tail[end + 1..];
+        }
+    }
+    found
+}
+
+#[test]
+fn every_schedule_in_the_template_is_valid() {
+    let found = expressions(TEMPLATE);
+    assert!(
+        found.len() >= 4,
+        "the fetch functions are scheduled: {found:?}"
+    );
+    assert!(
+        found.contains(&"cron(30 21 ? * MON-FRI *)".to_string()),
+        "prices on weekdays after the US close"
+    );
+    for e in &found {
+        check(e).unwrap_or_else(|why| panic!("{e}: {why}"));
+    }
+    // Every schedule line in the template was found.
+    let schedule_lines = TEMPLATE
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Schedule:"))
+        .count();
+    assert_eq!(schedule_lines, found.len());
+}
+
+#[test]
+fn the_checker_rejects_what_eventbridge_rejects() {
+    for bad in [
+        "cron(30 21 * * MON-FRI *)", // both day fields given
+        "cron(30 21 ? * ? *)",       // neither
+        "cron(30 21 * *)",           // five fields, Unix style
+        "cron(0 25 * * ? *)",        // hour 25
+        "cron(61 1 * * ? *)",        // minute 61
+        "cron(0 1 * 13 ? *)",        // month 13
+        "cron(0 1 ? * FUNDAY *)",    // day name
+        "cron(0 1 * * ? 1969)",      // year
+        "rate(1 hours)",
+        "rate(5 minute)",
+        "rate(0 minutes)",
+        "every day",
+    ] {
+        assert!(check(bad).is_err(), "{bad} should be rejected");
+    }
+    for good in [
+        "cron(30 21 ? * MON-FRI *)",
+        "cron(0/15 * * * ? *)",
+        "cron(0 12 1 * ? 2030)",
+        "rate(1 day)",
+        "rate(10 minutes)",
+    ] {
+        check(good).unwrap_or_else(|why| panic!("{good}: {why}"));
+    }
+}
