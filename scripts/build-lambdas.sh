@@ -13,7 +13,7 @@ case "$arch" in
 esac
 bash scripts/setup.sh --lambda
 export PATH="$PWD/.venv-tools/bin:$HOME/.cargo/bin:$PATH"   # cargo-lambda, and python -m ziglang for zig
-cargo lambda build --release "$flag" --package ingest-lambda --output-format zip
+cargo lambda build --profile lambda "$flag" --package ingest-lambda --output-format zip
 echo "==> $arch zips"
 for zip in target/lambda/*/bootstrap.zip; do
   bytes=$(stat -c %s "$zip")
