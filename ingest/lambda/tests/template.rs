@@ -1,5 +1,6 @@
-//! Every schedule expression in deploy/template.yaml against EventBridge's grammar.
-//! cfn-lint does not look inside the rules SAM generates from `Events: … Schedule`.
+//! deploy/template.yaml checked where cfn-lint cannot see: every schedule expression against
+//! EventBridge's grammar, and every function's SSM grant against what its code reads.
+//! (cfn-lint does not look inside the rules SAM generates from `Events: … Schedule`.)
 
 use std::str::FromStr;
 
@@ -129,5 +130,94 @@ fn the_checker_rejects_what_eventbridge_rejects() {
         "rate(10 minutes)",
     ] {
         check(good).unwrap_or_else(|why| panic!("{good}: {why}"));
+    }
+}
+
+/// Each function in the template may read exactly the SSM parameters its code asks for
+/// (`FunctionConfig::secret_names`): no more (least privilege), no fewer (or its cold
+/// start fails with AccessDenied).
+#[test]
+fn every_function_may_read_exactly_the_secrets_it_reads() {
+    use ingest_lambda::config::{FunctionConfig, JobKind, Role};
+
+    struct Function {
+        name: String,
+        code: String,
+        job: Option<String>,
+        granted: Vec<String>,
+    }
+    let mut functions: Vec<Function> = Vec::new();
+    let mut current: Option<Function> = None;
+    for line in TEMPLATE.lines() {
+        // A resource starts at two spaces of indentation.
+        if line.starts_with("  ") && !line.starts_with("   ") && line.trim_end().ends_with(':') {
+            functions.extend(current.take().filter(|f| !f.code.is_empty()));
+            current = Some(Function {
+                name: line.trim().trim_end_matches(':').into(),
+                code: String::new(),
+                job: None,
+                granted: Vec::new(),
+            });
+            continue;
+        }
+        let Some(f) = current.as_mut() else { continue };
+        let t = line.trim();
+        if let Some(uri) = t.strip_prefix("CodeUri: ") {
+            f.code = uri.to_string();
+        } else if let Some(job) = t.strip_prefix("TICKERBOARD_JOB: ") {
+            f.job = Some(job.to_string());
+        } else if let Some(i) = t.find(":parameter${SsmParameterPrefix}") {
+            let name = &t[i + ":parameter${SsmParameterPrefix}".len()..];
+            f.granted.push(name.trim_end_matches('"').to_string());
+        }
+    }
+    functions.extend(current.take().filter(|f| !f.code.is_empty()));
+    assert_eq!(
+        functions.len(),
+        8,
+        "{:?}",
+        functions.iter().map(|f| &f.name).collect::<Vec<_>>()
+    );
+
+    for f in &functions {
+        let role = if f.code.contains("/fetch/") {
+            Role::Fetch
+        } else if f.code.contains("/store/") {
+            Role::Store
+        } else if f.code.contains("/pipeline/") {
+            Role::Pipeline
+        } else {
+            panic!("{}: unknown code {}", f.name, f.code)
+        };
+        let job = f.job.as_deref().map(|j| match j {
+            "prices" => JobKind::Prices,
+            "crypto" => JobKind::Crypto,
+            "news" => JobKind::News,
+            "weather" => JobKind::Weather,
+            other => panic!("{}: unknown job {other}", f.name),
+        });
+        let config = FunctionConfig {
+            job,
+            items: Vec::new(),
+            crypto_market: "USD".into(),
+            report_topic: None,
+            alert_topic: None,
+            export_bucket: None,
+            export_prefix: String::new(),
+            ssm_prefix: Some("/tickerboard/".into()),
+        };
+        let mut wanted: Vec<String> = config
+            .secret_names(role)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let mut granted = f.granted.clone();
+        wanted.sort();
+        granted.sort();
+        assert_eq!(
+            granted, wanted,
+            "{}: the IAM grant and the code disagree",
+            f.name
+        );
     }
 }
