@@ -91,6 +91,15 @@ impl Rows {
         self.len() == 0
     }
 
+    /// No rows, of the same kind as `other`.
+    pub fn empty_like(other: &Rows) -> Rows {
+        match other {
+            Rows::Bars(_) => Rows::Bars(Vec::new()),
+            Rows::Headlines(_) => Rows::Headlines(Vec::new()),
+            Rows::Weather(_) => Rows::Weather(Vec::new()),
+        }
+    }
+
     /// The table the rows go to.
     pub fn table(&self) -> &'static str {
         match self {
@@ -220,20 +229,13 @@ impl Ingest {
         let clock = Instant::now();
         let started_at = Utc::now();
         let mut report = RunReport::new(job.source(), job.parameters());
-        match self
-            .store
-            .start_run(job.source(), &job.parameters().to_string(), started_at)
-            .await
-        {
-            Ok(id) => report.run_id = Some(id),
-            Err(e) => {
-                report.error = Some(format!("cannot record the run in the database: {e}"));
-                report.duration_ms = clock.elapsed().as_millis() as u64;
-                return report;
-            }
+        if !self.begin(&mut report, started_at, clock).await {
+            return report;
         }
         match self.fetch(job).await {
-            Ok(batch) => self.write_batch(&mut report, batch).await,
+            Ok(batch) => {
+                self.write_batch(&mut report, batch).await;
+            }
             Err(e) => report.error = Some(e.to_string()),
         }
         self.finish(report, started_at, clock).await
@@ -241,26 +243,21 @@ impl Ingest {
 
     /// Validates, writes and records a batch fetched elsewhere (the store Lambda).
     pub async fn store(&self, batch: FetchedBatch) -> RunReport {
+        self.store_returning_rows(batch).await.0
+    }
+
+    /// [`Ingest::store`], also handing back the rows that passed validation (what the
+    /// store Lambda exports to S3), so they are validated once.
+    pub async fn store_returning_rows(&self, batch: FetchedBatch) -> (RunReport, Rows) {
         let clock = Instant::now();
         let started_at = batch.fetched_at;
         let mut report = RunReport::new(batch.job.source(), batch.job.parameters());
-        match self
-            .store
-            .start_run(
-                batch.job.source(),
-                &batch.job.parameters().to_string(),
-                started_at,
-            )
-            .await
-        {
-            Ok(id) => report.run_id = Some(id),
-            Err(e) => {
-                report.error = Some(format!("cannot record the run in the database: {e}"));
-                return report;
-            }
+        if !self.begin(&mut report, started_at, clock).await {
+            let nothing = Rows::empty_like(&batch.rows);
+            return (report, nothing);
         }
-        self.write_batch(&mut report, batch).await;
-        self.finish(report, started_at, clock).await
+        let valid = self.write_batch(&mut report, batch).await;
+        (self.finish(report, started_at, clock).await, valid)
     }
 
     /// Records a fetch that failed elsewhere (the fetch Lambda), so the runs table and
@@ -274,21 +271,44 @@ impl Ingest {
         let clock = Instant::now();
         let mut report = RunReport::new(job.source(), job.parameters());
         report.error = Some(error.to_string());
-        match self
-            .store
-            .start_run(job.source(), &job.parameters().to_string(), started_at)
-            .await
-        {
-            Ok(id) => report.run_id = Some(id),
-            Err(e) => {
-                report.error = Some(format!("{error}; and the run could not be recorded: {e}"));
-                return report;
-            }
+        if !self.begin(&mut report, started_at, clock).await {
+            return report;
         }
         self.finish(report, started_at, clock).await
     }
 
-    async fn write_batch(&self, report: &mut RunReport, batch: FetchedBatch) {
+    /// Records the run's start. When the database will not take it, the report says so
+    /// (after any error it already carries) and the run goes no further.
+    async fn begin(
+        &self,
+        report: &mut RunReport,
+        started_at: DateTime<Utc>,
+        clock: Instant,
+    ) -> bool {
+        let parameters = report.parameters.to_string();
+        match self
+            .store
+            .start_run(&report.source, &parameters, started_at)
+            .await
+        {
+            Ok(id) => {
+                report.run_id = Some(id);
+                true
+            }
+            Err(e) => {
+                let note = format!("cannot record the run in the database: {e}");
+                report.error = Some(match report.error.take() {
+                    Some(err) => format!("{err}; {note}"),
+                    None => note,
+                });
+                report.duration_ms = clock.elapsed().as_millis() as u64;
+                false
+            }
+        }
+    }
+
+    /// Validates and writes a batch into `report`; returns the rows that passed.
+    async fn write_batch(&self, report: &mut RunReport, batch: FetchedBatch) -> Rows {
         let FetchedBatch {
             job,
             rows,
@@ -312,7 +332,7 @@ impl Ingest {
                     .map(|r| format!(" (first: {}: {})", r.key, r.reason))
                     .unwrap_or_default()
             ));
-            return;
+            return valid;
         }
         match valid.write(&self.store, job.origin()).await {
             Ok(counts) => {
@@ -327,6 +347,7 @@ impl Ingest {
                 ));
             }
         }
+        valid
     }
 
     async fn finish(

@@ -562,15 +562,11 @@ impl Store {
     /// Inserts new bars and updates changed ones, in one transaction, in bulk.
     /// Writing the same bars again changes nothing and reports them as unchanged.
     pub async fn upsert_bars(&self, bars: &[DailyBar], source: &str) -> Result<WriteCounts> {
-        let mut seen = HashSet::with_capacity(bars.len());
-        for bar in bars {
-            if !seen.insert((bar.symbol.as_str(), bar.date)) {
-                return Err(StoreError::DuplicateKey(format!(
-                    "{} {}",
-                    bar.symbol, bar.date
-                )));
-            }
-        }
+        ensure_unique(
+            bars,
+            |b| (b.symbol.as_str(), b.date),
+            |b| format!("{} {}", b.symbol, b.date),
+        )?;
         let mut counts = WriteCounts::default();
         match &self.pool {
             Pool::Postgres(pool) => {
@@ -659,12 +655,7 @@ impl Store {
         headlines: &[Headline],
         source: &str,
     ) -> Result<WriteCounts> {
-        let mut seen = HashSet::with_capacity(headlines.len());
-        for h in headlines {
-            if !seen.insert(h.url.as_str()) {
-                return Err(StoreError::DuplicateKey(h.url.clone()));
-            }
-        }
+        ensure_unique(headlines, |h| h.url.as_str(), |h| h.url.clone())?;
         let mut counts = WriteCounts::default();
         match &self.pool {
             Pool::Postgres(pool) => {
@@ -745,15 +736,11 @@ impl Store {
         rows: &[WeatherObservation],
         source: &str,
     ) -> Result<WriteCounts> {
-        let mut seen = HashSet::with_capacity(rows.len());
-        for r in rows {
-            if !seen.insert((r.city.as_str(), r.observed_at)) {
-                return Err(StoreError::DuplicateKey(format!(
-                    "{} {}",
-                    r.city, r.observed_at
-                )));
-            }
-        }
+        ensure_unique(
+            rows,
+            |r| (r.city.as_str(), r.observed_at),
+            |r| format!("{} {}", r.city, r.observed_at),
+        )?;
         let mut counts = WriteCounts::default();
         match &self.pool {
             Pool::Postgres(pool) => {
@@ -979,6 +966,20 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// A batch must name each natural key once: Postgres refuses to update a row twice in
+/// one statement, and which of two values should win is the caller's to decide.
+fn ensure_unique<'a, T, K: std::hash::Hash + Eq>(
+    rows: &'a [T],
+    key: impl Fn(&'a T) -> K,
+    shown: impl Fn(&T) -> String,
+) -> Result<()> {
+    let mut seen = HashSet::with_capacity(rows.len());
+    match rows.iter().find(|r| !seen.insert(key(r))) {
+        Some(duplicate) => Err(StoreError::DuplicateKey(shown(duplicate))),
+        None => Ok(()),
     }
 }
 

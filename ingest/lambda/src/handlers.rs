@@ -172,23 +172,16 @@ async fn store_output(
     let ingest = Ingest::new(store.clone(), deps.settings.clone());
     let mut reports = Vec::new();
     for batch in input.batches {
-        let export = deps.config.export_bucket.as_ref().map(|bucket| {
-            let (valid, _) = batch.rows.clone().validated(Utc::now());
-            (
-                bucket.clone(),
-                export::object_key(
-                    &deps.config.export_prefix,
-                    batch.job.source(),
-                    batch.fetched_at,
-                ),
-                valid,
-            )
-        });
-        let report = ingest.store(batch).await;
-        if let (Some((bucket, key, valid)), true) = (export, report.succeeded()) {
+        let key = export::object_key(
+            &deps.config.export_prefix,
+            batch.job.source(),
+            batch.fetched_at,
+        );
+        let (report, valid) = ingest.store_returning_rows(batch).await;
+        if let (Some(bucket), true) = (&deps.config.export_bucket, report.succeeded()) {
             match export::csv(&valid) {
                 Ok(body) => {
-                    if let Err(e) = export::put(&deps.s3, &bucket, &key, body).await {
+                    if let Err(e) = export::put(&deps.s3, bucket, &key, body).await {
                         tracing::error!(error = %e, "S3 export failed");
                     }
                 }
