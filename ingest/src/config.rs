@@ -1,9 +1,10 @@
-//! Settings from the environment (or `.env`): the database, the API keys and the base
-//! URLs of the outside services, which tests point at a server on loopback.
+//! Settings from the environment (or `.env`): the database (parsed by the store, as
+//! for every program of ours), and the sources: API keys and the base URLs of the
+//! outside services, which tests point at a server on loopback.
 
 use secrecy::SecretString;
 use std::time::Duration;
-use store::PoolMode;
+use store::{DatabaseSettings, SettingError};
 use url::Url;
 
 pub const DEFAULT_ALPHAVANTAGE_URL: &str = "https://www.alphavantage.co";
@@ -20,13 +21,21 @@ pub enum ConfigError {
         expected: &'static str,
         value: String,
     },
+    #[error(transparent)]
+    Database(#[from] SettingError),
 }
 
-#[derive(Clone, Debug)]
+/// Everything the ingest CLI (and the Lambda pipeline) is configured with.
+#[derive(Clone, Debug, Default)]
 pub struct Settings {
-    /// `None`: the same zero-setup SQLite file the dashboard uses.
-    pub database_url: Option<SecretString>,
-    pub pool_mode: PoolMode,
+    /// `url: None`: the same zero-setup SQLite file the dashboard uses.
+    pub database: DatabaseSettings,
+    pub sources: SourceSettings,
+}
+
+/// What fetching needs, and nothing of the database: the fetch Lambda has only this.
+#[derive(Clone, Debug)]
+pub struct SourceSettings {
     pub alphavantage_key: Option<SecretString>,
     pub openweather_key: Option<SecretString>,
     pub alphavantage_url: Url,
@@ -40,11 +49,9 @@ pub struct Settings {
     pub retry_delay: Duration,
 }
 
-impl Default for Settings {
+impl Default for SourceSettings {
     fn default() -> Self {
-        Settings {
-            database_url: None,
-            pool_mode: PoolMode::Session,
+        SourceSettings {
             alphavantage_key: None,
             openweather_key: None,
             alphavantage_url: Url::parse(DEFAULT_ALPHAVANTAGE_URL).expect("valid"),
@@ -57,11 +64,24 @@ impl Default for Settings {
     }
 }
 
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
 impl Settings {
     /// Reads `.env` (if present) and the environment.
     pub fn from_env() -> Result<Settings, ConfigError> {
         let _ = dotenvy::dotenv();
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Ok(Settings {
+            database: DatabaseSettings::from_env()?,
+            sources: SourceSettings::from_env()?,
+        })
+    }
+}
+
+impl SourceSettings {
+    /// Reads the keys, base URLs and HTTP settings from the environment.
+    pub fn from_env() -> Result<SourceSettings, ConfigError> {
         let url = |name: &'static str, default: &str| -> Result<Url, ConfigError> {
             let raw = var(name).unwrap_or_else(|| default.to_string());
             Url::parse(raw.trim()).map_err(|e| ConfigError::BadUrl {
@@ -69,7 +89,7 @@ impl Settings {
                 reason: e.to_string(),
             })
         };
-        let defaults = Settings::default();
+        let defaults = SourceSettings::default();
         let http_timeout = match var("INGEST_HTTP_TIMEOUT_SECS") {
             None => defaults.http_timeout,
             Some(v) => {
@@ -82,16 +102,7 @@ impl Settings {
                 )?)
             }
         };
-        Ok(Settings {
-            database_url: var("DATABASE_URL").map(SecretString::from),
-            pool_mode: var("DATABASE_POOL_MODE")
-                .unwrap_or_default()
-                .parse()
-                .map_err(|_| ConfigError::BadValue {
-                    name: "DATABASE_POOL_MODE",
-                    expected: "'session' or 'transaction'",
-                    value: var("DATABASE_POOL_MODE").unwrap_or_default(),
-                })?,
+        Ok(SourceSettings {
             alphavantage_key: var("ALPHAVANTAGE_API_KEY").map(SecretString::from),
             openweather_key: var("OPENWEATHER_API_KEY").map(SecretString::from),
             alphavantage_url: url("ALPHAVANTAGE_URL", DEFAULT_ALPHAVANTAGE_URL)?,

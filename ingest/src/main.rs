@@ -3,9 +3,9 @@
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use ingest::{Ingest, RunReport, Settings};
+use ingest::{Fetcher, Ingest, Job, RunReport, Settings};
 use std::io::IsTerminal;
-use store::Symbol;
+use store::{Store, Symbol};
 
 #[derive(Parser)]
 #[command(
@@ -72,9 +72,15 @@ async fn main() {
         Ok(s) => s,
         Err(e) => fail(2, &e.to_string()),
     };
-    let ingest = match Ingest::open(settings).await {
-        Ok(i) => i,
+    let store = match Store::open(&settings.database).await {
+        Ok(opened) => opened.store,
         Err(e) => fail(1, &e.to_string()),
+    };
+    let ingest = Ingest::new(store);
+    let fetcher = Fetcher::new(settings.sources);
+    let run = |job: Job| {
+        let (ingest, fetcher) = (&ingest, &fetcher);
+        async move { ingest.run(fetcher, &job).await }
     };
 
     let reports = match cli.command {
@@ -82,14 +88,33 @@ async fn main() {
             return list_runs(&ingest, limit, cli.json).await;
         }
         Command::Prices { symbols, full } => {
-            each(&symbols, "prices", |s| ingest.prices(s, full)).await
+            each(&symbols, "prices", |symbol| {
+                run(Job::Prices {
+                    symbol: symbol.clone(),
+                    full,
+                })
+            })
+            .await
         }
         Command::Crypto { symbols, market } => {
             let market = market.trim().to_ascii_uppercase();
-            each(&symbols, "crypto", |s| ingest.crypto(s, &market)).await
+            each(&symbols, "crypto", |symbol| {
+                run(Job::Crypto {
+                    symbol: symbol.clone(),
+                    market: market.clone(),
+                })
+            })
+            .await
         }
-        Command::News { coins } => each(&coins, "news", |c| ingest.news(c)).await,
-        Command::Weather { cities } => vec![ingest.weather(&cities).await],
+        Command::News { coins } => {
+            each(&coins, "news", |coin| {
+                run(Job::News {
+                    coin: coin.trim().to_ascii_lowercase(),
+                })
+            })
+            .await
+        }
+        Command::Weather { cities } => vec![run(Job::Weather { cities }).await],
     };
 
     let mut failed = false;
@@ -183,11 +208,11 @@ async fn list_runs(ingest: &Ingest, limit: u32, json: bool) {
                         run.started_at.format("%Y-%m-%d %H:%M:%S"),
                         run.source,
                         run.status.as_str(),
-                        run.fetched,
-                        run.inserted,
-                        run.updated,
-                        run.unchanged,
-                        run.rejected,
+                        run.counts.fetched,
+                        run.counts.inserted,
+                        run.counts.updated,
+                        run.counts.unchanged,
+                        run.counts.rejected,
                         run.error.map(|e| format!(": {e}")).unwrap_or_default()
                     );
                 }

@@ -2,7 +2,7 @@
 //! functions, and stored in the runs table.
 
 use serde::{Deserialize, Serialize};
-use store::RunStatus;
+use store::{RunCounts, RunStatus};
 
 /// A row that did not pass, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,11 +28,10 @@ pub struct RunReport {
     /// What was asked for: `{"symbol": "IBM", "full": false}`.
     pub parameters: serde_json::Value,
     pub status: RunStatus,
-    pub fetched: u64,
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub rejected: u64,
+    /// Flattened: `fetched`, `inserted`, `updated`, `unchanged`, `rejected` are fields
+    /// of the report's JSON, as they always were.
+    #[serde(flatten)]
+    pub counts: RunCounts,
     pub rejections: Vec<Rejection>,
     pub error: Option<String>,
     /// The table the valid rows went to.
@@ -51,17 +50,21 @@ impl RunReport {
             source: source.to_string(),
             parameters,
             status: RunStatus::Failed,
-            fetched: 0,
-            inserted: 0,
-            updated: 0,
-            unchanged: 0,
-            rejected: 0,
+            counts: RunCounts::default(),
             rejections: Vec::new(),
             error: None,
             table: None,
             run_id: None,
             duration_ms: 0,
         }
+    }
+
+    /// Adds to the error the report carries, after what it says already.
+    pub fn add_error(&mut self, note: String) {
+        self.error = Some(match self.error.take() {
+            Some(err) => format!("{err}; {note}"),
+            None => note,
+        });
     }
 
     pub fn succeeded(&self) -> bool {
@@ -80,11 +83,11 @@ impl RunReport {
             self.source,
             what,
             self.status.as_str(),
-            self.fetched,
-            self.inserted,
-            self.updated,
-            self.unchanged,
-            self.rejected,
+            self.counts.fetched,
+            self.counts.inserted,
+            self.counts.updated,
+            self.counts.unchanged,
+            self.counts.rejected,
             self.duration_ms
         );
         if let Some(e) = &self.error {
@@ -92,5 +95,45 @@ impl RunReport {
             line.push_str(e);
         }
         line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The CLI's `--json` line, byte for byte: the counters are flattened into the
+    /// report, in the order they always had.
+    #[test]
+    fn the_json_shape_is_pinned() {
+        let mut report = RunReport::new("prices", json!({ "symbol": "IBM", "full": false }));
+        report.status = RunStatus::Succeeded;
+        report.counts = RunCounts {
+            fetched: 6,
+            inserted: 2,
+            updated: 1,
+            unchanged: 0,
+            rejected: 3,
+        };
+        report.rejections = vec![Rejection::new("IBM 2024-01-01", "high below low")];
+        report.table = Some("daily_prices".into());
+        report.run_id = Some(7);
+        report.duration_ms = 12;
+        let line = serde_json::to_string(&report).unwrap();
+        assert_eq!(
+            line,
+            r#"{"source":"prices","parameters":{"full":false,"symbol":"IBM"},"status":"succeeded","fetched":6,"inserted":2,"updated":1,"unchanged":0,"rejected":3,"rejections":[{"key":"IBM 2024-01-01","reason":"high below low"}],"error":null,"table":"daily_prices","run_id":7,"duration_ms":12}"#
+        );
+        let back: RunReport = serde_json::from_str(&line).unwrap();
+        assert_eq!(back, report);
+
+        let mut failed = RunReport::new("news", json!({ "coin": "bitcoin" }));
+        failed.add_error("U.Today refused".into());
+        failed.add_error("the run could not be recorded".into());
+        assert_eq!(
+            serde_json::to_string(&failed).unwrap(),
+            r#"{"source":"news","parameters":{"coin":"bitcoin"},"status":"failed","fetched":0,"inserted":0,"updated":0,"unchanged":0,"rejected":0,"rejections":[],"error":"U.Today refused; the run could not be recorded","duration_ms":0}"#
+        );
     }
 }

@@ -1,12 +1,11 @@
 //! The `ingest` binary as a user runs it: settings from the environment, exit codes,
 //! `--json` reports, one line on stderr per failure.
 
+use ingest::testing::Upstream;
 use std::process::{Command, Output};
-use store::testing::{fixture, TempDir};
-use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use store::testing::TempDir;
 
-fn ingest(dir: &TempDir, server: &MockServer, args: &[&str]) -> Output {
+fn ingest(dir: &TempDir, upstream: &Upstream, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ingest"))
         .args(args)
         .current_dir(&dir.path)
@@ -15,43 +14,20 @@ fn ingest(dir: &TempDir, server: &MockServer, args: &[&str]) -> Output {
             format!("sqlite://{}", dir.path.join("cli.db").display()),
         )
         .env("ALPHAVANTAGE_API_KEY", "cli-secret-key")
-        .env("ALPHAVANTAGE_URL", server.uri())
-        .env("UTODAY_URL", server.uri())
-        .env("OPENWEATHER_URL", server.uri())
+        .env("ALPHAVANTAGE_URL", upstream.uri())
+        .env("UTODAY_URL", upstream.uri())
+        .env("OPENWEATHER_URL", upstream.uri())
         .env("RUST_LOG", "off")
         .output()
         .expect("run ingest")
 }
 
-async fn server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/query"))
-        .and(query_param("symbol", "IBM"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            fixture("alphavantage/time_series_daily_IBM.json"),
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/query"))
-        .and(query_param("symbol", "TSLA"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            fixture("alphavantage/error_information_rate_limit.json"),
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test]
 async fn json_reports_and_exit_codes() {
-    let server = server().await;
+    let upstream = Upstream::with_recorded_answers().await;
     let dir = TempDir::new();
 
-    let ok = ingest(&dir, &server, &["--json", "prices", "IBM"]);
+    let ok = ingest(&dir, &upstream, &["--json", "prices", "IBM"]);
     assert_eq!(
         ok.status.code(),
         Some(0),
@@ -82,7 +58,7 @@ async fn json_reports_and_exit_codes() {
     );
 
     // IBM again (nothing new) and TSLA refused: one object per run, exit 1, one stderr line.
-    let mixed = ingest(&dir, &server, &["--json", "prices", "IBM", "TSLA"]);
+    let mixed = ingest(&dir, &upstream, &["--json", "prices", "IBM", "TSLA"]);
     assert_eq!(mixed.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&mixed.stdout);
     let reports: Vec<serde_json::Value> = stdout
@@ -111,7 +87,7 @@ async fn json_reports_and_exit_codes() {
     assert!(failures[0].contains("TSLA") && failures[0].contains("25 requests per day"));
     assert!(!stdout.contains("cli-secret-key") && !stderr.contains("cli-secret-key"));
 
-    let runs = ingest(&dir, &server, &["runs"]);
+    let runs = ingest(&dir, &upstream, &["runs"]);
     assert_eq!(runs.status.code(), Some(0));
     let listing = String::from_utf8_lossy(&runs.stdout);
     assert_eq!(listing.lines().count(), 3, "{listing}");
@@ -123,24 +99,24 @@ async fn json_reports_and_exit_codes() {
 
 #[tokio::test]
 async fn usage_errors_exit_2_with_one_line() {
-    let server = server().await;
+    let upstream = Upstream::with_recorded_answers().await;
     let dir = TempDir::new();
-    let bad = ingest(&dir, &server, &["prices", "IBM';DROP"]);
+    let bad = ingest(&dir, &upstream, &["prices", "IBM';DROP"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("only letters, digits"));
-    let none = ingest(&dir, &server, &["news"]);
+    let none = ingest(&dir, &upstream, &["news"]);
     assert_eq!(none.status.code(), Some(2));
-    assert!(server.received_requests().await.unwrap().is_empty());
+    assert!(upstream.requests().await == 0);
 }
 
 #[tokio::test]
 async fn an_unreachable_database_is_one_line_and_exit_1() {
-    let server = server().await;
+    let upstream = Upstream::with_recorded_answers().await;
     let dir = TempDir::new();
     let out = Command::new(env!("CARGO_BIN_EXE_ingest"))
         .args(["prices", "IBM"])
         .env("DATABASE_URL", "postgres://u:pw-secret-9@127.0.0.1:1/db")
-        .env("ALPHAVANTAGE_URL", server.uri())
+        .env("ALPHAVANTAGE_URL", upstream.uri())
         .env("RUST_LOG", "off")
         .current_dir(&dir.path)
         .output()
@@ -152,8 +128,5 @@ async fn an_unreachable_database_is_one_line_and_exit_1() {
         stderr.contains("DATABASE_URL") && !stderr.contains("pw-secret-9"),
         "{stderr}"
     );
-    assert!(
-        server.received_requests().await.unwrap().is_empty(),
-        "no API call is spent"
-    );
+    assert!(upstream.requests().await == 0, "no API call is spent");
 }

@@ -2,46 +2,43 @@
 //! served by a real HTTP server on loopback (wiremock) through the base-URL settings,
 //! into a real SQLite file and a real Postgres.
 
-use ingest::{Ingest, Settings};
-use secrecy::SecretString;
+use ingest::testing::{fixture, html, json, rss, Upstream, AV_KEY, OWM_KEY};
+use ingest::{Fetcher, Ingest, Job};
 use std::time::Duration;
-use store::testing::{fixture, fresh_postgres, fresh_sqlite};
-use store::{RunStatus, Store, Symbol};
-use url::Url;
+use store::{on_both_backends, RunStatus, Symbol};
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-const AV_KEY: &str = "test-av-key-5ecret";
-const OWM_KEY: &str = "test-owm-key-5ecret";
-
-fn settings_for(server: &MockServer) -> Settings {
-    let base = Url::parse(&server.uri()).unwrap();
-    Settings {
-        alphavantage_key: Some(SecretString::from(AV_KEY)),
-        openweather_key: Some(SecretString::from(OWM_KEY)),
-        alphavantage_url: base.clone(),
-        utoday_url: base.clone(),
-        openweather_url: base,
-        http_timeout: Duration::from_millis(1500),
-        http_retries: 1,
-        retry_delay: Duration::from_millis(10),
-        ..Settings::default()
-    }
-}
-
-fn json(body: String) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body, "application/json")
-}
-
-fn html(body: String) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body, "text/html; charset=utf-8")
-}
+use wiremock::{Mock, ResponseTemplate};
 
 fn sym(s: &str) -> Symbol {
     Symbol::parse(s).unwrap()
 }
 
-async fn av_daily(server: &MockServer, symbol: &str, outputsize: &str, body: String) {
+fn prices(symbol: &str, full: bool) -> Job {
+    Job::Prices {
+        symbol: sym(symbol),
+        full,
+    }
+}
+
+fn crypto(symbol: &str, market: &str) -> Job {
+    Job::Crypto {
+        symbol: sym(symbol),
+        market: market.into(),
+    }
+}
+
+fn news(coin: &str) -> Job {
+    Job::News { coin: coin.into() }
+}
+
+fn weather(cities: &[&str]) -> Job {
+    Job::Weather {
+        cities: cities.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+/// Alpha Vantage's daily series for `symbol`, asked for exactly as documented.
+async fn av_daily(upstream: &Upstream, symbol: &str, outputsize: &str, body: String) {
     Mock::given(method("GET"))
         .and(path("/query"))
         .and(query_param("function", "TIME_SERIES_DAILY"))
@@ -49,7 +46,7 @@ async fn av_daily(server: &MockServer, symbol: &str, outputsize: &str, body: Str
         .and(query_param("outputsize", outputsize))
         .and(query_param("apikey", AV_KEY))
         .respond_with(json(body))
-        .mount(server)
+        .mount(&upstream.server)
         .await;
 }
 
@@ -61,43 +58,25 @@ fn assert_no_key(report: &ingest::RunReport) {
     );
 }
 
-macro_rules! on_both_backends {
-    ($name:ident, |$store:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn check($store: Store) $body
-            #[tokio::test]
-            async fn sqlite() {
-                let (store, _dir) = fresh_sqlite().await;
-                check(store).await;
-            }
-            #[tokio::test]
-            async fn postgres() {
-                check(fresh_postgres().await).await;
-            }
-        }
-    };
-}
-
 on_both_backends!(stock_prices_load_and_replays_add_nothing, |store| {
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     av_daily(
-        &server,
+        &upstream,
         "IBM",
         "compact",
         fixture("alphavantage/time_series_daily_IBM.json"),
     )
     .await;
-    let ingest = Ingest::new(store.clone(), settings_for(&server));
+    let ingest = Ingest::new(store.clone());
 
-    let first = ingest.prices(&sym("IBM"), false).await;
+    let first = ingest.run(&upstream.fetcher(), &prices("IBM", false)).await;
     assert_eq!(first.status, RunStatus::Succeeded, "{first:?}");
     assert_eq!(
         (
-            first.fetched,
-            first.inserted,
-            first.unchanged,
-            first.rejected
+            first.counts.fetched,
+            first.counts.inserted,
+            first.counts.unchanged,
+            first.counts.rejected
         ),
         (2, 2, 0, 0)
     );
@@ -110,8 +89,15 @@ on_both_backends!(stock_prices_load_and_replays_add_nothing, |store| {
     );
     assert_eq!(bars[1].volume, 2538547.0);
 
-    let again = ingest.prices(&sym("IBM"), false).await;
-    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2));
+    let again = ingest.run(&upstream.fetcher(), &prices("IBM", false)).await;
+    assert_eq!(
+        (
+            again.counts.inserted,
+            again.counts.updated,
+            again.counts.unchanged
+        ),
+        (0, 0, 2)
+    );
     assert_eq!(
         store
             .daily_bars(&sym("IBM"), None, None)
@@ -126,27 +112,27 @@ on_both_backends!(stock_prices_load_and_replays_add_nothing, |store| {
     assert!(runs
         .iter()
         .all(|r| r.status == RunStatus::Succeeded && r.source == "prices"));
-    assert_eq!(runs[0].unchanged, 2);
+    assert_eq!(runs[0].counts.unchanged, 2);
     assert_no_key(&first);
 });
 
 on_both_backends!(full_backfill_asks_for_the_whole_history, |store| {
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     av_daily(
-        &server,
+        &upstream,
         "IBM",
         "full",
         fixture("alphavantage/time_series_daily_IBM.json"),
     )
     .await;
-    let report = Ingest::new(store, settings_for(&server))
-        .prices(&sym("IBM"), true)
+    let report = Ingest::new(store)
+        .run(&upstream.fetcher(), &prices("IBM", true))
         .await;
     assert!(report.succeeded(), "{report:?}");
 });
 
 on_both_backends!(crypto_in_both_key_layouts, |store| {
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     for (market, file) in [
         ("EUR", "alphavantage/digital_currency_daily_BTC_EUR.json"),
         ("CNY", "alphavantage/digital_currency_daily_old_layout.json"),
@@ -157,20 +143,20 @@ on_both_backends!(crypto_in_both_key_layouts, |store| {
             .and(query_param("symbol", "BTC"))
             .and(query_param("market", market))
             .respond_with(json(fixture(file)))
-            .mount(&server)
+            .mount(&upstream.server)
             .await;
     }
-    let ingest = Ingest::new(store.clone(), settings_for(&server));
-    let current = ingest.crypto(&sym("BTC"), "EUR").await;
+    let ingest = Ingest::new(store.clone());
+    let current = ingest.run(&upstream.fetcher(), &crypto("BTC", "EUR")).await;
     assert!(current.succeeded(), "{current:?}");
-    assert_eq!(current.inserted, 3);
+    assert_eq!(current.counts.inserted, 3);
     let bars = store.daily_bars(&sym("BTC"), None, None).await.unwrap();
     assert_eq!(bars.last().unwrap().open, 97883.18);
     assert_eq!(bars.last().unwrap().volume, 9.35943544);
 
-    let old = ingest.crypto(&sym("BTC"), "CNY").await;
+    let old = ingest.run(&upstream.fetcher(), &crypto("BTC", "CNY")).await;
     assert!(old.succeeded(), "{old:?}");
-    assert_eq!(old.inserted, 2);
+    assert_eq!(old.counts.inserted, 2);
     let bars = store.daily_bars(&sym("BTC"), None, None).await.unwrap();
     assert_eq!(bars[0].date.to_string(), "2022-02-28");
     assert_eq!(bars[0].close, 272623.84, "the CNY column of the old layout");
@@ -190,19 +176,15 @@ on_both_backends!(
             ),
             ("alphavantage/note_rate_limit.json", "5 calls per minute"),
         ] {
-            let server = MockServer::start().await;
-            av_daily(&server, "IBM", "compact", fixture(file)).await;
-            let report = Ingest::new(store.clone(), settings_for(&server))
-                .prices(&sym("IBM"), false)
+            let upstream = Upstream::start().await;
+            av_daily(&upstream, "IBM", "compact", fixture(file)).await;
+            let report = Ingest::new(store.clone())
+                .run(&upstream.fetcher(), &prices("IBM", false))
                 .await;
             assert_eq!(report.status, RunStatus::Failed);
             let error = report.error.clone().unwrap();
             assert!(error.contains(words), "{error}");
-            assert_eq!(
-                server.received_requests().await.unwrap().len(),
-                1,
-                "a refusal is not retried"
-            );
+            assert_eq!(upstream.requests().await, 1, "a refusal is not retried");
             assert_no_key(&report);
         }
         assert!(store.symbols().await.unwrap().is_empty());
@@ -215,9 +197,9 @@ on_both_backends!(
 );
 
 on_both_backends!(malformed_json_and_html_pages_fail, |store| {
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     av_daily(
-        &server,
+        &upstream,
         "IBM",
         "compact",
         r#"{"Time Series (Daily)": {"2024-01-02": {"1. open": "1"#.into(),
@@ -226,17 +208,19 @@ on_both_backends!(malformed_json_and_html_pages_fail, |store| {
     Mock::given(method("GET"))
         .and(query_param("symbol", "TSLA"))
         .respond_with(html(
-            "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>".into(),
+            "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>",
         ))
-        .mount(&server)
+        .mount(&upstream.server)
         .await;
-    let ingest = Ingest::new(store.clone(), settings_for(&server));
-    let broken = ingest.prices(&sym("IBM"), false).await;
+    let ingest = Ingest::new(store.clone());
+    let broken = ingest.run(&upstream.fetcher(), &prices("IBM", false)).await;
     assert!(
         broken.error.as_deref().unwrap().contains("malformed JSON"),
         "{broken:?}"
     );
-    let page = ingest.prices(&sym("TSLA"), false).await;
+    let page = ingest
+        .run(&upstream.fetcher(), &prices("TSLA", false))
+        .await;
     assert!(
         page.error.as_deref().unwrap().contains("HTML page"),
         "{page:?}"
@@ -247,20 +231,24 @@ on_both_backends!(malformed_json_and_html_pages_fail, |store| {
 on_both_backends!(
     validation_rejects_rows_with_reasons_and_writes_the_rest,
     |store| {
-        let server = MockServer::start().await;
+        let upstream = Upstream::start().await;
         av_daily(
-            &server,
+            &upstream,
             "TSLA",
             "compact",
             fixture("alphavantage/time_series_daily_with_bad_rows.json"),
         )
         .await;
-        let report = Ingest::new(store.clone(), settings_for(&server))
-            .prices(&sym("TSLA"), false)
+        let report = Ingest::new(store.clone())
+            .run(&upstream.fetcher(), &prices("TSLA", false))
             .await;
         assert!(report.succeeded(), "{report:?}");
         assert_eq!(
-            (report.fetched, report.inserted, report.rejected),
+            (
+                report.counts.fetched,
+                report.counts.inserted,
+                report.counts.rejected
+            ),
             (6, 2, 4)
         );
         let reasons: Vec<String> = report
@@ -300,23 +288,23 @@ on_both_backends!(
                 .len(),
             2
         );
-        assert_eq!(store.recent_runs(1).await.unwrap()[0].rejected, 4);
+        assert_eq!(store.recent_runs(1).await.unwrap()[0].counts.rejected, 4);
     }
 );
 
 on_both_backends!(a_timeout_is_a_failed_run_after_one_retry, |store| {
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     Mock::given(method("GET"))
         .respond_with(
             json(fixture("alphavantage/time_series_daily_IBM.json"))
                 .set_delay(Duration::from_secs(5)),
         )
-        .mount(&server)
+        .mount(&upstream.server)
         .await;
-    let mut settings = settings_for(&server);
-    settings.http_timeout = Duration::from_millis(300);
-    let report = Ingest::new(store.clone(), settings)
-        .prices(&sym("IBM"), false)
+    let mut sources = upstream.sources();
+    sources.http_timeout = Duration::from_millis(300);
+    let report = Ingest::new(store.clone())
+        .run(&Fetcher::new(sources), &prices("IBM", false))
         .await;
     assert_eq!(report.status, RunStatus::Failed);
     let error = report.error.clone().unwrap();
@@ -325,61 +313,54 @@ on_both_backends!(a_timeout_is_a_failed_run_after_one_retry, |store| {
         !error.contains(AV_KEY) && error.contains("apikey=***"),
         "{error}"
     );
-    assert_eq!(
-        server.received_requests().await.unwrap().len(),
-        2,
-        "one retry, no storm"
-    );
+    assert_eq!(upstream.requests().await, 2, "one retry, no storm");
 });
 
 on_both_backends!(server_errors_are_retried, |store| {
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
         .up_to_n_times(1)
         .with_priority(1)
-        .mount(&server)
+        .mount(&upstream.server)
         .await;
     av_daily(
-        &server,
+        &upstream,
         "IBM",
         "compact",
         fixture("alphavantage/time_series_daily_IBM.json"),
     )
     .await;
-    let report = Ingest::new(store, settings_for(&server))
-        .prices(&sym("IBM"), false)
+    let report = Ingest::new(store)
+        .run(&upstream.fetcher(), &prices("IBM", false))
         .await;
     assert!(report.succeeded(), "{report:?}");
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert_eq!(upstream.requests().await, 2);
 });
 
-async fn utoday(server: &MockServer, listing: Option<String>, rss: Option<String>) {
+/// U.Today's listing page for bitcoin and its RSS feed, each when given.
+async fn utoday(upstream: &Upstream, listing: Option<String>, feed: Option<String>) {
     if let Some(body) = listing {
-        Mock::given(method("GET"))
-            .and(path("/bitcoin-news"))
-            .respond_with(html(body))
-            .mount(server)
-            .await;
+        upstream.page("/bitcoin-news", html(body)).await;
     }
-    if let Some(body) = rss {
-        Mock::given(method("GET"))
-            .and(path("/rss"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/rss+xml"))
-            .mount(server)
-            .await;
+    if let Some(body) = feed {
+        upstream.page("/rss", rss(body)).await;
     }
 }
 
 on_both_backends!(headlines_from_the_listing_with_awkward_cards, |store| {
-    let server = MockServer::start().await;
-    utoday(&server, Some(fixture("utoday/bitcoin-news.html")), None).await;
-    let report = Ingest::new(store.clone(), settings_for(&server))
-        .news("bitcoin")
+    let upstream = Upstream::start().await;
+    utoday(&upstream, Some(fixture("utoday/bitcoin-news.html")), None).await;
+    let report = Ingest::new(store.clone())
+        .run(&upstream.fetcher(), &news("bitcoin"))
         .await;
     assert!(report.succeeded(), "{report:?}");
     assert_eq!(
-        (report.fetched, report.inserted, report.rejected),
+        (
+            report.counts.fetched,
+            report.counts.inserted,
+            report.counts.rejected
+        ),
         (7, 3, 4),
         "{report:?}"
     );
@@ -416,7 +397,7 @@ on_both_backends!(headlines_from_the_listing_with_awkward_cards, |store| {
     );
     assert_eq!(
         stored[1].url,
-        format!("{}/bitcoin-hash-rate-hits-new-high", server.uri()),
+        format!("{}/bitcoin-hash-rate-hits-new-high", upstream.uri()),
         "relative link made absolute"
     );
     assert_eq!(
@@ -424,32 +405,32 @@ on_both_backends!(headlines_from_the_listing_with_awkward_cards, |store| {
         "2024-03-28T14:05:00+00:00"
     );
     assert_eq!(
-        server.received_requests().await.unwrap().len(),
+        upstream.requests().await,
         1,
         "no RSS request when the listing works"
     );
 
-    let again = Ingest::new(store.clone(), settings_for(&server))
-        .news("bitcoin")
+    let again = Ingest::new(store.clone())
+        .run(&upstream.fetcher(), &news("bitcoin"))
         .await;
-    assert_eq!((again.inserted, again.unchanged), (0, 3));
+    assert_eq!((again.counts.inserted, again.counts.unchanged), (0, 3));
 });
 
 on_both_backends!(
     rss_is_the_fallback_when_the_listing_yields_nothing,
     |store| {
-        let server = MockServer::start().await;
+        let upstream = Upstream::start().await;
         utoday(
-            &server,
+            &upstream,
             Some(fixture("utoday/changed-layout.html")),
             Some(fixture("utoday/rss.xml")),
         )
         .await;
-        let report = Ingest::new(store.clone(), settings_for(&server))
-            .news("bitcoin")
+        let report = Ingest::new(store.clone())
+            .run(&upstream.fetcher(), &news("bitcoin"))
             .await;
         assert!(report.succeeded(), "{report:?}");
-        assert_eq!(report.inserted, 2, "{report:?}");
+        assert_eq!(report.counts.inserted, 2, "{report:?}");
         let stored = store.latest_headlines(Some("bitcoin"), 10).await.unwrap();
         assert_eq!(stored[0].title, "Bitcoin Climbs Back Above $70,000");
         assert_eq!(
@@ -466,10 +447,10 @@ on_both_backends!(
 on_both_backends!(
     no_headlines_from_either_is_a_failure_naming_what_was_tried,
     |store| {
-        let server = MockServer::start().await;
-        utoday(&server, Some(fixture("utoday/changed-layout.html")), None).await;
-        let report = Ingest::new(store.clone(), settings_for(&server))
-            .news("bitcoin")
+        let upstream = Upstream::start().await;
+        utoday(&upstream, Some(fixture("utoday/changed-layout.html")), None).await;
+        let report = Ingest::new(store.clone())
+            .run(&upstream.fetcher(), &news("bitcoin"))
             .await;
         assert_eq!(report.status, RunStatus::Failed);
         let error = report.error.unwrap();
@@ -487,7 +468,7 @@ on_both_backends!(
 );
 
 on_both_backends!(weather_for_cities_in_celsius_and_fahrenheit, |store| {
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     Mock::given(method("GET"))
         .and(path("/data/2.5/weather"))
         .and(query_param("q", "London"))
@@ -496,7 +477,7 @@ on_both_backends!(weather_for_cities_in_celsius_and_fahrenheit, |store| {
         .respond_with(json(fixture(
             "openweather/current_weather_London_metric.json",
         )))
-        .mount(&server)
+        .mount(&upstream.server)
         .await;
     Mock::given(method("GET"))
         .and(path("/data/2.5/weather"))
@@ -505,12 +486,14 @@ on_both_backends!(weather_for_cities_in_celsius_and_fahrenheit, |store| {
             r#"{"cod":"404","message":"city not found"}"#,
             "application/json",
         ))
-        .mount(&server)
+        .mount(&upstream.server)
         .await;
-    let ingest = Ingest::new(store.clone(), settings_for(&server));
-    let report = ingest.weather(&["London".into(), "Atlantis".into()]).await;
+    let ingest = Ingest::new(store.clone());
+    let report = ingest
+        .run(&upstream.fetcher(), &weather(&["London", "Atlantis"]))
+        .await;
     assert!(report.succeeded(), "{report:?}");
-    assert_eq!((report.inserted, report.rejected), (1, 1));
+    assert_eq!((report.counts.inserted, report.counts.rejected), (1, 1));
     assert_eq!(report.rejections[0].key, "Atlantis");
     assert!(report.rejections[0].reason.contains("city not found"));
     let rows = store.weather_for("London").await.unwrap();
@@ -525,22 +508,22 @@ on_both_backends!(weather_for_cities_in_celsius_and_fahrenheit, |store| {
     );
     assert_eq!(rows[0].description, "overcast clouds");
     assert_eq!(rows[0].observed_at.timestamp(), 1556444155);
-    let again = ingest.weather(&["London".into()]).await;
-    assert_eq!((again.inserted, again.unchanged), (0, 1));
+    let again = ingest.run(&upstream.fetcher(), &weather(&["London"])).await;
+    assert_eq!((again.counts.inserted, again.counts.unchanged), (0, 1));
     assert_no_key(&report);
 });
 
 on_both_backends!(a_refused_weather_key_fails_the_run, |store| {
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(401).set_body_raw(
             fixture("openweather/error_401_invalid_key.json"),
             "application/json",
         ))
-        .mount(&server)
+        .mount(&upstream.server)
         .await;
-    let report = Ingest::new(store, settings_for(&server))
-        .weather(&["London".into()])
+    let report = Ingest::new(store)
+        .run(&upstream.fetcher(), &weather(&["London"]))
         .await;
     assert_eq!(report.status, RunStatus::Failed);
     assert!(
@@ -551,13 +534,13 @@ on_both_backends!(a_refused_weather_key_fails_the_run, |store| {
             .contains("HTTP 401: Invalid API key"),
         "{report:?}"
     );
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(upstream.requests().await, 1);
 });
 
 on_both_backends!(a_write_that_fails_midway_leaves_no_partial_batch, |store| {
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     av_daily(
-        &server,
+        &upstream,
         "IBM",
         "compact",
         fixture("alphavantage/time_series_daily_IBM.json"),
@@ -573,8 +556,8 @@ on_both_backends!(a_write_that_fails_midway_leaves_no_partial_batch, |store| {
               BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END;",
     };
     store.execute_raw(trigger).await.unwrap();
-    let report = Ingest::new(store.clone(), settings_for(&server))
-        .prices(&sym("IBM"), false)
+    let report = Ingest::new(store.clone())
+        .run(&upstream.fetcher(), &prices("IBM", false))
         .await;
     assert_eq!(report.status, RunStatus::Failed);
     let error = report.error.clone().unwrap();
@@ -591,42 +574,42 @@ on_both_backends!(a_write_that_fails_midway_leaves_no_partial_batch, |store| {
         "the first row was rolled back"
     );
     let run = &store.recent_runs(1).await.unwrap()[0];
-    assert_eq!((run.status, run.inserted), (RunStatus::Failed, 0));
+    assert_eq!((run.status, run.counts.inserted), (RunStatus::Failed, 0));
 });
 
 on_both_backends!(
     a_missing_key_is_a_clear_failure_without_a_request,
     |store| {
-        let server = MockServer::start().await;
-        let mut settings = settings_for(&server);
-        settings.alphavantage_key = None;
-        let report = Ingest::new(store, settings)
-            .prices(&sym("IBM"), false)
+        let upstream = Upstream::start().await;
+        let mut sources = upstream.sources();
+        sources.alphavantage_key = None;
+        let report = Ingest::new(store)
+            .run(&Fetcher::new(sources), &prices("IBM", false))
             .await;
         assert_eq!(
             report.error.as_deref(),
             Some("ALPHAVANTAGE_API_KEY is not set")
         );
-        assert!(server.received_requests().await.unwrap().is_empty());
+        assert!(upstream.requests().await == 0);
     }
 );
 
 on_both_backends!(a_batch_fetched_in_one_place_is_stored_in_another, |store| {
     // The Lambda chain: fetch (no database) → JSON → store.
-    let server = MockServer::start().await;
+    let upstream = Upstream::start().await;
     av_daily(
-        &server,
+        &upstream,
         "TSLA",
         "compact",
         fixture("alphavantage/time_series_daily_with_bad_rows.json"),
     )
     .await;
-    let ingest = Ingest::new(store.clone(), settings_for(&server));
+    let ingest = Ingest::new(store.clone());
     let job = ingest::Job::Prices {
         symbol: sym("TSLA"),
         full: false,
     };
-    let batch = ingest.fetch(&job).await.unwrap();
+    let batch = upstream.fetcher().fetch(&job).await.unwrap();
     let wire = serde_json::to_string(&batch).unwrap();
     assert!(!wire.contains(AV_KEY));
     let received: ingest::FetchedBatch = serde_json::from_str(&wire).unwrap();
@@ -634,13 +617,17 @@ on_both_backends!(a_batch_fetched_in_one_place_is_stored_in_another, |store| {
     let report = ingest.store(received.clone()).await;
     assert!(report.succeeded(), "{report:?}");
     assert_eq!(
-        (report.fetched, report.inserted, report.rejected),
+        (
+            report.counts.fetched,
+            report.counts.inserted,
+            report.counts.rejected
+        ),
         (6, 2, 4)
     );
     assert_eq!(report.table.as_deref(), Some("daily_prices"));
     let replay = ingest.store(received).await;
     assert_eq!(
-        (replay.inserted, replay.unchanged),
+        (replay.counts.inserted, replay.counts.unchanged),
         (0, 2),
         "a Lambda retry changes no row"
     );

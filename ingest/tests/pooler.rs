@@ -2,14 +2,11 @@
 //! as Supabase hands them out: consecutive statements of one client land on different
 //! server connections, so no named prepared statement may be reused.
 
-use ingest::{Ingest, Settings};
-use secrecy::SecretString;
+use ingest::testing::Upstream;
+use ingest::{Ingest, Job};
 use std::time::Duration;
-use store::testing::{create_postgres_database, fixture, through_pgbouncer};
+use store::testing::{create_postgres_database, through_pgbouncer};
 use store::{PoolMode, RunStatus, Store, StoreOptions, Symbol};
-use url::Url;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn through_pooler(mode: PoolMode) -> Store {
     let direct = create_postgres_database().await;
@@ -32,41 +29,24 @@ async fn ingest_and_dashboard_queries_work_in_transaction_mode() {
         .expect("migrations run through the pooler");
     store.migrate().await.expect("and again, idempotently");
 
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/query"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            fixture("alphavantage/time_series_daily_IBM.json"),
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/bitcoin-news"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(fixture("utoday/bitcoin-news.html"), "text/html"),
-        )
-        .mount(&server)
-        .await;
-    let base = Url::parse(&server.uri()).unwrap();
-    let settings = Settings {
-        alphavantage_key: Some(SecretString::from("k")),
-        alphavantage_url: base.clone(),
-        utoday_url: base,
-        pool_mode: PoolMode::Transaction,
-        ..Settings::default()
-    };
-    let ingest = Ingest::new(store.clone(), settings);
+    let upstream = Upstream::with_recorded_answers().await;
+    let (ingest, fetcher) = (Ingest::new(store.clone()), upstream.fetcher());
     let ibm = Symbol::parse("IBM").unwrap();
     for round in 0..3 {
-        let prices = ingest.prices(&ibm, false).await;
+        let job = Job::Prices {
+            symbol: ibm.clone(),
+            full: false,
+        };
+        let prices = ingest.run(&fetcher, &job).await;
         assert_eq!(
             prices.status,
             RunStatus::Succeeded,
             "round {round}: {prices:?}"
         );
-        let news = ingest.news("bitcoin").await;
+        let job = Job::News {
+            coin: "bitcoin".into(),
+        };
+        let news = ingest.run(&fetcher, &job).await;
         assert_eq!(news.status, RunStatus::Succeeded, "round {round}: {news:?}");
     }
 

@@ -1,7 +1,8 @@
 //! Settings, from three places, each owning its own keys:
 //!
-//! - the environment (or a `.env` file): `DATABASE_URL`, `DATABASE_POOL_MODE`,
-//!   `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, `TICKERBOARD_SETTINGS`;
+//! - the environment (or a `.env` file): `DATABASE_URL`, `DATABASE_POOL_MODE` (parsed by
+//!   the store, as for every program of ours), `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`,
+//!   `TICKERBOARD_SETTINGS`;
 //! - `Leptos.toml`, table `[dashboard]`: what the page shows (title, default symbol,
 //!   coin per symbol, headline count);
 //! - `Cargo.toml`, `[[workspace.metadata.leptos]]`: how cargo-leptos builds the site
@@ -9,9 +10,9 @@
 //!   defaults compiled in).
 
 use app::settings::DashboardSettings;
-use secrecy::{ExposeSecret, SecretString};
 use std::path::{Path, PathBuf};
-use store::PoolMode;
+use std::time::Duration;
+use store::{DatabaseSettings, SettingError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -22,16 +23,15 @@ pub enum ConfigError {
     },
     #[error("{path} is not valid: {message}")]
     Invalid { path: PathBuf, message: String },
-    #[error("{0}")]
-    Env(String),
+    #[error(transparent)]
+    Database(#[from] SettingError),
 }
 
 /// Everything the server needs to start.
 #[derive(Debug)]
 pub struct Settings {
-    /// `None`: the zero-setup SQLite file.
-    pub database_url: Option<SecretString>,
-    pub pool_mode: PoolMode,
+    /// `url: None`: the zero-setup SQLite file.
+    pub database: DatabaseSettings,
     pub dashboard: DashboardSettings,
 }
 
@@ -39,28 +39,17 @@ impl Settings {
     /// Reads `.env` (if present), the environment, and the dashboard settings file.
     pub fn from_env() -> Result<Settings, ConfigError> {
         let _ = dotenvy::dotenv();
-        let database_url = std::env::var("DATABASE_URL")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .map(SecretString::from);
-        let pool_mode = std::env::var("DATABASE_POOL_MODE")
-            .unwrap_or_default()
-            .parse()
-            .map_err(ConfigError::Env)?;
+        let mut database = DatabaseSettings::from_env()?;
+        // A page view waits at most this long for a connection, then shows the error panel.
+        database.options.acquire_timeout = Duration::from_secs(3);
         let path = std::env::var("TICKERBOARD_SETTINGS").unwrap_or_else(|_| "Leptos.toml".into());
         let dashboard = read_dashboard_settings(Path::new(&path))?;
         Ok(Settings {
-            database_url,
-            pool_mode,
+            database,
             dashboard,
         })
     }
-
-    pub fn database_url(&self) -> Option<&str> {
-        self.database_url.as_ref().map(|s| s.expose_secret())
-    }
 }
-
 /// The `[dashboard]` table of `path`. A missing file means the defaults; a file that is
 /// there but wrong is an error, so a typo never silently falls back.
 pub fn read_dashboard_settings(path: &Path) -> Result<DashboardSettings, ConfigError> {

@@ -10,8 +10,7 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
-use std::time::Duration;
-use store::{Store, StoreError, StoreOptions};
+use store::{Store, StoreError};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
@@ -74,20 +73,17 @@ fn hash_file_beside_binary(options: &LeptosOptions) -> bool {
 /// Opens the database named by the settings (or the zero-setup SQLite file, filled with
 /// demo data while new) and brings its schema up to date.
 pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
-    let options = StoreOptions {
-        pool_mode: settings.pool_mode,
-        acquire_timeout: Duration::from_secs(3),
-        ..StoreOptions::default()
-    };
-    let opened = Store::open(settings.database_url(), &options).await?;
-    match settings.database_url() {
+    let opened = Store::open(&settings.database).await?;
+    match &settings.database.url {
         None => tracing::info!(
             file = store::DEFAULT_SQLITE_FILE,
             "DATABASE_URL not set: using the embedded SQLite file"
         ),
-        Some(_) => {
-            tracing::info!(backend = opened.store.backend(), pool_mode = ?settings.pool_mode, "connected to DATABASE_URL")
-        }
+        Some(_) => tracing::info!(
+            backend = opened.store.backend(),
+            pool_mode = ?settings.database.options.pool_mode,
+            "connected to DATABASE_URL"
+        ),
     }
     if opened.is_new_default {
         store::demo::seed(&opened.store).await?;

@@ -5,7 +5,7 @@
 //! Only the zero-setup SQLite file is ever filled with it; the `meta` row
 //! `demo = 'true'` makes the page say so.
 
-use crate::db::{NewRun, Result, Store};
+use crate::db::{Result, RunOutcome, Store};
 use crate::types::*;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
@@ -206,26 +206,24 @@ pub async fn seed(store: &Store) -> Result<()> {
     let bar_counts = store.upsert_bars(&bars, "demo").await?;
     let headlines = headlines(now);
     let news_counts = store.upsert_headlines(&headlines, "demo").await?;
-    for (source, offered, counts) in [
+    for (source, offered, written) in [
         ("prices", bars.len(), bar_counts),
         ("news", headlines.len(), news_counts),
     ] {
-        store
-            .insert_run(&NewRun {
-                source: source.to_string(),
-                parameters: r#"{"demo":true}"#.to_string(),
-                started_at: started,
-                finished_at: Some(Utc::now()),
-                fetched: offered as i64,
-                inserted: counts.inserted as i64,
-                updated: counts.updated as i64,
-                unchanged: counts.unchanged as i64,
-                rejected: 0,
-                status: RunStatus::Succeeded,
-                error: None,
-                rejections: "[]".to_string(),
-            })
-            .await?;
+        let id = store.start_run(source, r#"{"demo":true}"#, started).await?;
+        let mut counts = RunCounts {
+            fetched: offered as u64,
+            ..RunCounts::default()
+        };
+        counts.add_written(written);
+        let outcome = RunOutcome {
+            finished_at: Utc::now(),
+            status: RunStatus::Succeeded,
+            counts,
+            error: None,
+            rejections: "[]".to_string(),
+        };
+        store.finish_run(id, &outcome).await?;
     }
     store.set_meta("demo", "true").await?;
     tracing::info!(

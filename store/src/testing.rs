@@ -1,8 +1,56 @@
 //! Fresh databases for tests: a new Postgres database with a random name on the test
 //! server, or a new SQLite file in a temporary directory. Real servers, real files.
+//! Also [`on_both_backends!`], and the store methods only tests call.
 
-use crate::db::{Store, StoreOptions};
+use crate::db::{with_conn, Result, Store, StoreOptions};
 use std::path::PathBuf;
+
+/// Declares one test per backend from one async body taking a migrated, empty `Store`:
+/// `on_both_backends!(name, |store| { … })` gives `name::sqlite` and `name::postgres`.
+/// The calling crate needs `tokio` (with `macros`) among its dev-dependencies.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, |$store:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn check($store: $crate::Store) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                let (store, _dir) = $crate::testing::fresh_sqlite().await;
+                check(store).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                check($crate::testing::fresh_postgres().await).await;
+            }
+        }
+    };
+}
+
+impl Store {
+    /// Runs SQL as written, for tests that arrange faults (a failing trigger, a dropped table).
+    pub async fn execute_raw(&self, sql: &str) -> Result<()> {
+        with_conn!(self, |conn| sqlx::raw_sql(sql)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    /// The database's name (Postgres) or `main` (SQLite).
+    pub async fn current_database(&self) -> Result<String> {
+        Ok(match self.backend() {
+            "postgres" => with_conn!(self, |conn| sqlx::query_scalar("SELECT current_database()")
+                .persistent(self.persistent())
+                .fetch_one(&mut *conn)
+                .await?),
+            _ => "main".to_string(),
+        })
+    }
+}
 
 /// The Postgres server tests create their databases on. `scripts/test.sh` starts a
 /// throwaway one and sets this; run the tests through it.
@@ -114,26 +162,4 @@ pub fn through_pgbouncer(database_url: &str) -> String {
         .and_then(|u| u.rsplit('/').next())
         .expect("a database name");
     with_database(&bouncer, name)
-}
-
-/// A response body for tests: a recorded real one from `shared/fixtures` (beside the
-/// repository, or `TICKERBOARD_SHARED_FIXTURES`), or one of ours from
-/// `ingest/tests/fixtures`. `name` is relative, e.g. `alphavantage/time_series_daily_IBM.json`.
-pub fn fixture(name: &str) -> String {
-    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let shared = std::env::var("TICKERBOARD_SHARED_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| workspace.join("../shared/fixtures"));
-    let ours = workspace.join("ingest/tests/fixtures");
-    for dir in [&shared, &ours] {
-        if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
-            return text;
-        }
-    }
-    panic!(
-        "fixture {name} is in neither {} nor {}: the recorded responses live in shared/fixtures \
-         beside the repository (or set TICKERBOARD_SHARED_FIXTURES)",
-        shared.display(),
-        ours.display()
-    );
 }

@@ -186,19 +186,41 @@ impl RunStatus {
     }
 }
 
+/// How many rows a run saw and what became of them: one type for the ingest's report,
+/// the run written to the runs table and the run read back. Flattened into each of
+/// them, so their JSON keeps the five counters as plain fields.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunCounts {
+    /// Rows the source gave, readable or not.
+    pub fetched: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Rows set aside by the source's parser or the batch validation, each with a reason.
+    pub rejected: u64,
+}
+
+impl RunCounts {
+    /// Takes in what an upsert did with the valid rows.
+    pub fn add_written(&mut self, written: WriteCounts) {
+        self.inserted += written.inserted;
+        self.updated += written.updated;
+        self.unchanged += written.unchanged;
+    }
+}
+
 /// One row of the runs table, as the dashboard's freshness line needs it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
     pub id: i64,
     pub source: String,
+    /// What was asked for, as JSON text: `{"symbol":"IBM","full":false}`.
+    pub parameters: String,
     pub status: RunStatus,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    pub fetched: i64,
-    pub inserted: i64,
-    pub updated: i64,
-    pub unchanged: i64,
-    pub rejected: i64,
+    #[serde(flatten)]
+    pub counts: RunCounts,
     pub error: Option<String>,
 }
 
@@ -266,6 +288,32 @@ mod tests {
         assert!(!h.has_web_url());
         h.url = "HTTP://EXAMPLE.COM".into();
         assert!(h.has_web_url());
+    }
+
+    #[test]
+    fn run_counters_are_plain_fields_of_a_run() {
+        let run = RunSummary {
+            id: 3,
+            source: "prices".into(),
+            parameters: r#"{"symbol":"IBM"}"#.into(),
+            status: RunStatus::Succeeded,
+            started_at: Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap(),
+            finished_at: None,
+            counts: RunCounts {
+                fetched: 5,
+                inserted: 4,
+                updated: 0,
+                unchanged: 0,
+                rejected: 1,
+            },
+            error: None,
+        };
+        let text = serde_json::to_string(&run).unwrap();
+        assert_eq!(
+            text,
+            r#"{"id":3,"source":"prices","parameters":"{\"symbol\":\"IBM\"}","status":"succeeded","started_at":"2024-01-02T03:04:05Z","finished_at":null,"fetched":5,"inserted":4,"updated":0,"unchanged":0,"rejected":1,"error":null}"#
+        );
+        assert_eq!(serde_json::from_str::<RunSummary>(&text).unwrap(), run);
     }
 
     #[test]

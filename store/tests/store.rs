@@ -1,29 +1,8 @@
 //! The store's behaviour, run the same on a real Postgres and a real SQLite file.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use store::testing::{fresh_postgres, fresh_sqlite};
+use store::on_both_backends;
 use store::*;
-
-/// Declares one test per backend from one async body taking a `Store`.
-macro_rules! on_both_backends {
-    ($name:ident, |$store:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn check($store: Store) $body
-
-            #[tokio::test]
-            async fn postgres() {
-                check(fresh_postgres().await).await;
-            }
-
-            #[tokio::test]
-            async fn sqlite() {
-                let (store, _dir) = fresh_sqlite().await;
-                check(store).await;
-            }
-        }
-    };
-}
 
 fn sym(s: &str) -> Symbol {
     Symbol::parse(s).unwrap()
@@ -197,32 +176,32 @@ on_both_backends!(headlines_newest_first_and_by_coin, |store| {
 
 on_both_backends!(latest_run_per_source, |store| {
     let t0 = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
-    let run = |source: &str, minutes: i64, status: RunStatus| NewRun {
-        source: source.into(),
-        parameters: "{}".into(),
-        started_at: t0 + Duration::minutes(minutes),
-        finished_at: Some(t0 + Duration::minutes(minutes + 1)),
-        fetched: 10,
-        inserted: 3,
-        updated: 1,
-        unchanged: 6,
-        rejected: 0,
-        status,
-        error: (status == RunStatus::Failed).then(|| "boom".to_string()),
-        rejections: "[]".into(),
+    let record = |source: &'static str, minutes: i64, status: RunStatus| {
+        let store = store.clone();
+        async move {
+            let id = store
+                .start_run(source, "{}", t0 + Duration::minutes(minutes))
+                .await
+                .unwrap();
+            let outcome = RunOutcome {
+                finished_at: t0 + Duration::minutes(minutes + 1),
+                status,
+                counts: RunCounts {
+                    fetched: 10,
+                    inserted: 3,
+                    updated: 1,
+                    unchanged: 6,
+                    rejected: 0,
+                },
+                error: (status == RunStatus::Failed).then(|| "boom".to_string()),
+                rejections: "[]".into(),
+            };
+            store.finish_run(id, &outcome).await.unwrap();
+        }
     };
-    store
-        .insert_run(&run("prices", 0, RunStatus::Succeeded))
-        .await
-        .unwrap();
-    store
-        .insert_run(&run("prices", 60, RunStatus::Failed))
-        .await
-        .unwrap();
-    store
-        .insert_run(&run("news", 30, RunStatus::Succeeded))
-        .await
-        .unwrap();
+    record("prices", 0, RunStatus::Succeeded).await;
+    record("prices", 60, RunStatus::Failed).await;
+    record("news", 30, RunStatus::Succeeded).await;
 
     let latest = store.latest_runs().await.unwrap();
     assert_eq!(latest.len(), 2);
@@ -231,7 +210,7 @@ on_both_backends!(latest_run_per_source, |store| {
     assert_eq!(latest[1].status, RunStatus::Failed);
     assert_eq!(latest[1].error.as_deref(), Some("boom"));
     assert_eq!(latest[1].started_at, t0 + Duration::minutes(60));
-    assert_eq!(latest[1].inserted, 3);
+    assert_eq!(latest[1].counts.inserted, 3);
 
     let recent = store.recent_runs(2).await.unwrap();
     assert_eq!(recent.len(), 2);
@@ -276,9 +255,7 @@ on_both_backends!(demo_seed_fills_and_marks, |store| {
 async fn default_sqlite_file_is_created_and_reported_new() {
     let dir = store::testing::TempDir::new();
     let url = format!("sqlite://{}", dir.path.join("fresh.db").display());
-    let opened = Store::open(Some(&url), &StoreOptions::default())
-        .await
-        .unwrap();
+    let opened = Store::open(&DatabaseSettings::for_url(&url)).await.unwrap();
     // An explicit URL is never the zero-setup default, so never gets demo data.
     assert!(!opened.is_new_default);
     assert!(dir.path.join("fresh.db").exists());
@@ -356,16 +333,15 @@ on_both_backends!(a_run_is_started_then_finished, |store| {
     store
         .finish_run(
             id,
-            &NewRun {
-                source: "prices".into(),
-                parameters: String::new(),
-                started_at: started,
-                finished_at: Some(started + Duration::seconds(3)),
-                fetched: 100,
-                inserted: 90,
-                updated: 5,
-                unchanged: 3,
-                rejected: 2,
+            &RunOutcome {
+                finished_at: started + Duration::seconds(3),
+                counts: RunCounts {
+                    fetched: 100,
+                    inserted: 90,
+                    updated: 5,
+                    unchanged: 3,
+                    rejected: 2,
+                },
                 status: RunStatus::Succeeded,
                 error: None,
                 rejections: r#"[{"key":"IBM 2024-01-01","reason":"x"}]"#.into(),
@@ -375,7 +351,12 @@ on_both_backends!(a_run_is_started_then_finished, |store| {
         .unwrap();
     let done = &store.recent_runs(5).await.unwrap()[0];
     assert_eq!(
-        (done.id, done.status, done.fetched, done.rejected),
+        (
+            done.id,
+            done.status,
+            done.counts.fetched,
+            done.counts.rejected
+        ),
         (id, RunStatus::Succeeded, 100, 2)
     );
     assert_eq!(done.finished_at, Some(started + Duration::seconds(3)));

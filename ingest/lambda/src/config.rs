@@ -192,16 +192,16 @@ pub async fn ingest_settings(
             };
             let secret = Some(SecretString::from(value.to_string()));
             match name.strip_prefix(prefix.as_str()) {
-                Some("database-url") => settings.database_url = secret,
-                Some("alphavantage-api-key") => settings.alphavantage_key = secret,
-                Some("openweather-api-key") => settings.openweather_key = secret,
+                Some("database-url") => settings.database.url = secret,
+                Some("alphavantage-api-key") => settings.sources.alphavantage_key = secret,
+                Some("openweather-api-key") => settings.sources.openweather_key = secret,
                 _ => {}
             }
         }
     }
     // A Lambda's working directory is read-only: the zero-setup SQLite default is no
     // default there.
-    if role != Role::Fetch && settings.database_url.is_none() {
+    if role != Role::Fetch && settings.database.url.is_none() {
         return Err(match &config.ssm_prefix {
             Some(prefix) => ConfigError::Ssm {
                 name: format!("{prefix}database-url"),

@@ -6,12 +6,9 @@ use crate::events::{
 };
 use crate::{export, notify};
 use chrono::Utc;
-use ingest::http::Http;
-use ingest::pipeline::fetch_with;
-use ingest::{Ingest, RunReport, Settings};
+use ingest::{Fetcher, Ingest, Job, RunReport, Settings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use store::Store;
 
 /// A function's error, as Lambda reports it (`errorType`, `errorMessage`): it makes
 /// the invocation fail, so Lambda retries it and, in the end, the OnFailure
@@ -44,11 +41,12 @@ impl From<HandlerError> for lambda_runtime::Diagnostic {
     }
 }
 
-/// Everything a function needs, built once per cold start.
+/// What every function needs, built once per cold start: the function's configuration
+/// and the AWS clients. What only some need (a [`Fetcher`], an [`Ingest`] over the
+/// store) each `main` builds once beside it, from the [`Settings`] this returns.
 pub struct Deps {
     pub function: String,
     pub config: FunctionConfig,
-    pub settings: Settings,
     pub sns: aws_sdk_sns::Client,
     pub s3: aws_sdk_s3::Client,
 }
@@ -56,7 +54,7 @@ pub struct Deps {
 impl Deps {
     /// Reads the environment (and SSM), and builds the AWS clients. The AWS endpoint
     /// can be pointed at an emulator with the SDK's own `AWS_ENDPOINT_URL`.
-    pub async fn from_env(role: Role) -> Result<Deps, ConfigError> {
+    pub async fn from_env(role: Role) -> Result<(Deps, Settings), ConfigError> {
         let config = FunctionConfig::from_env()?;
         let aws = aws_config::load_from_env().await;
         let settings = crate::config::ingest_settings(&config, &aws, role).await?;
@@ -65,13 +63,13 @@ impl Deps {
                 .force_path_style(true)
                 .build(),
         );
-        Ok(Deps {
+        let deps = Deps {
             function: std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "local".into()),
             config,
-            settings,
             sns: aws_sdk_sns::Client::new(&aws),
             s3,
-        })
+        };
+        Ok((deps, settings))
     }
 }
 
@@ -83,7 +81,50 @@ pub struct StoreOutput {
 
 /// fetch: Scheduled Event or manual `{}` → fetched batches. Fails only when every job
 /// failed; partial failures travel to the store function, which records them.
-pub async fn fetch(deps: &Deps, event: &Value) -> Result<FetchOutput, HandlerError> {
+pub async fn fetch(
+    deps: &Deps,
+    fetcher: &Fetcher,
+    event: &Value,
+) -> Result<FetchOutput, HandlerError> {
+    let output = fetch_jobs(fetcher, &requested_jobs(deps, event)?).await;
+    match every_fetch_failed(&output) {
+        Some(message) => Err(HandlerError::FetchFailed(message)),
+        None => Ok(output),
+    }
+}
+
+/// store: a fetch output (direct or in a Destinations record) → validated, upserted,
+/// recorded, reported to SNS, exported to S3. A failure record writes nothing.
+pub async fn store(
+    deps: &Deps,
+    ingest: &Ingest,
+    event: Value,
+) -> Result<StoreOutput, HandlerError> {
+    let input = store_input(event)?;
+    store_output(deps, ingest, input).await
+}
+
+/// pipeline: fetch and store in one function. When every fetch failed, the failures
+/// (of the jobs this event asked for) are recorded and reported before the invocation
+/// fails.
+pub async fn pipeline(
+    deps: &Deps,
+    fetcher: &Fetcher,
+    ingest: &Ingest,
+    event: &Value,
+) -> Result<StoreOutput, HandlerError> {
+    let fetched = fetch_jobs(fetcher, &requested_jobs(deps, event)?).await;
+    let all_failed = every_fetch_failed(&fetched);
+    let stored = store_output(deps, ingest, fetched).await?;
+    match all_failed {
+        Some(message) => Err(HandlerError::FetchFailed(message)),
+        None => Ok(stored),
+    }
+}
+
+/// The jobs an event asks for: the configured items for a schedule or a bare `{}`, or
+/// the items a manual invoke names.
+fn requested_jobs(deps: &Deps, event: &Value) -> Result<Vec<Job>, HandlerError> {
     let items = match fetch_trigger(event)? {
         FetchTrigger::Schedule { time } => {
             tracing::info!(?time, "scheduled fetch");
@@ -91,85 +132,45 @@ pub async fn fetch(deps: &Deps, event: &Value) -> Result<FetchOutput, HandlerErr
         }
         FetchTrigger::Manual { items } => items.unwrap_or_else(|| deps.config.items.clone()),
     };
-    let jobs = deps.config.jobs(&items)?;
-    let http = Http::new(
-        deps.settings.http_timeout,
-        deps.settings.http_retries,
-        deps.settings.retry_delay,
-    );
+    Ok(deps.config.jobs(&items)?)
+}
+
+/// Fetches each job in turn; a failed one is kept with its error.
+async fn fetch_jobs(fetcher: &Fetcher, jobs: &[Job]) -> FetchOutput {
     let mut output = FetchOutput::default();
     for job in jobs {
-        match fetch_with(&http, &deps.settings, &job).await {
+        match fetcher.fetch(job).await {
             Ok(batch) => output.batches.push(batch),
             Err(e) => {
                 tracing::warn!(job = ?job, error = %e, "fetch failed");
                 output.failures.push(FetchFailure {
-                    job,
+                    job: job.clone(),
                     error: e.to_string(),
                     at: Utc::now(),
                 });
             }
         }
     }
-    if output.batches.is_empty() {
-        let errors: Vec<String> = output
+    output
+}
+
+/// When no job gave a batch: every failure, in one line.
+fn every_fetch_failed(output: &FetchOutput) -> Option<String> {
+    output.batches.is_empty().then(|| {
+        output
             .failures
             .iter()
             .map(|f| format!("{}: {}", f.job.source(), f.error))
-            .collect();
-        return Err(HandlerError::FetchFailed(errors.join("; ")));
-    }
-    Ok(output)
-}
-
-/// store: a fetch output (direct or in a Destinations record) → validated, upserted,
-/// recorded, reported to SNS, exported to S3. A failure record writes nothing.
-pub async fn store(deps: &Deps, store: &Store, event: Value) -> Result<StoreOutput, HandlerError> {
-    let input = store_input(event)?;
-    store_output(deps, store, input).await
-}
-
-/// pipeline: fetch and store in one function.
-pub async fn pipeline(
-    deps: &Deps,
-    store: &Store,
-    event: &Value,
-) -> Result<StoreOutput, HandlerError> {
-    let fetched = match fetch(deps, event).await {
-        Ok(output) => output,
-        Err(HandlerError::FetchFailed(message)) => {
-            // Record and report the failure before failing the invocation.
-            let jobs = deps.config.jobs(&deps.config.items).unwrap_or_default();
-            let failures = jobs
-                .into_iter()
-                .map(|job| FetchFailure {
-                    job,
-                    error: message.clone(),
-                    at: Utc::now(),
-                })
-                .collect();
-            store_output(
-                deps,
-                store,
-                FetchOutput {
-                    batches: Vec::new(),
-                    failures,
-                },
-            )
-            .await?;
-            return Err(HandlerError::FetchFailed(message));
-        }
-        Err(e) => return Err(e),
-    };
-    store_output(deps, store, fetched).await
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 async fn store_output(
     deps: &Deps,
-    store: &Store,
+    ingest: &Ingest,
     input: FetchOutput,
 ) -> Result<StoreOutput, HandlerError> {
-    let ingest = Ingest::new(store.clone(), deps.settings.clone());
     let mut reports = Vec::new();
     for batch in input.batches {
         let key = export::object_key(
@@ -198,8 +199,9 @@ async fn store_output(
         );
     }
     for r in &reports {
-        tracing::info!(source = %r.source, status = r.status.as_str(), fetched = r.fetched, inserted = r.inserted,
-            updated = r.updated, unchanged = r.unchanged, rejected = r.rejected, error = ?r.error, "run");
+        let c = &r.counts;
+        tracing::info!(source = %r.source, status = r.status.as_str(), fetched = c.fetched, inserted = c.inserted,
+            updated = c.updated, unchanged = c.unchanged, rejected = c.rejected, error = ?r.error, "run");
     }
     if let Err(e) = notify::publish(
         &deps.sns,

@@ -43,11 +43,11 @@ pub fn message(function: &str, reports: &[RunReport]) -> (String, String) {
             r.status.as_str().to_uppercase(),
             r.table.as_deref().unwrap_or("-"),
             r.duration_ms,
-            r.fetched,
-            r.inserted,
-            r.updated,
-            r.unchanged,
-            r.rejected
+            r.counts.fetched,
+            r.counts.inserted,
+            r.counts.updated,
+            r.counts.unchanged,
+            r.counts.rejected
         ));
         if let Some(e) = &r.error {
             body.push_str(&format!("  error: {e}\n"));
@@ -110,10 +110,10 @@ mod tests {
     fn subject_and_body_say_what_happened() {
         let mut ok = RunReport::new("prices", serde_json::json!({"symbol": "IBM"}));
         ok.status = RunStatus::Succeeded;
-        ok.fetched = 100;
-        ok.inserted = 3;
-        ok.unchanged = 96;
-        ok.rejected = 1;
+        ok.counts.fetched = 100;
+        ok.counts.inserted = 3;
+        ok.counts.unchanged = 96;
+        ok.counts.rejected = 1;
         ok.table = Some("daily_prices".into());
         ok.rejections = vec![Rejection::new(
             "IBM 2024-03-26",

@@ -9,16 +9,17 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use ingest::testing::{fixture, json as json_body, Upstream};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use store::testing::{create_postgres_database, fixture};
+use store::testing::create_postgres_database;
 use store::{Store, StoreOptions, Symbol};
 use tokio::process::{Child, Command};
 use tokio::sync::{oneshot, Notify};
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::Mock;
 
 // ---- a local Lambda Runtime API: what the Lambda service offers a function's bootstrap
 
@@ -273,37 +274,24 @@ impl Aws {
     }
 }
 
-async fn outside_services() -> MockServer {
-    let server = MockServer::start().await;
+/// IBM answers only with the key the functions read from SSM; TSLA gets the daily-limit
+/// refusal; London's weather.
+async fn outside_services() -> Upstream {
+    let upstream = Upstream::start().await;
     Mock::given(method("GET"))
         .and(path("/query"))
         .and(query_param("symbol", "IBM"))
         .and(query_param("apikey", "chain-av-key"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            fixture("alphavantage/time_series_daily_IBM.json"),
-            "application/json",
-        ))
-        .mount(&server)
+        .respond_with(json_body(fixture(
+            "alphavantage/time_series_daily_IBM.json",
+        )))
+        .mount(&upstream.server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/query"))
-        .and(query_param("symbol", "TSLA"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            fixture("alphavantage/error_information_rate_limit.json"),
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/data/2.5/weather"))
-        .and(query_param("q", "London"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            fixture("openweather/current_weather_London_metric.json"),
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
-    server
+    let refusal = fixture("alphavantage/error_information_rate_limit.json");
+    upstream.alphavantage("TSLA", json_body(refusal)).await;
+    let london = fixture("openweather/current_weather_London_metric.json");
+    upstream.weather("London", json_body(london)).await;
+    upstream
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -595,4 +583,49 @@ async fn the_single_function_pipeline_alerts_on_failure() {
     assert_eq!(runs.len(), 2);
     assert!(runs.iter().any(|r| r.status == store::RunStatus::Failed
         && r.error.as_deref().unwrap_or("").contains("25 requests")));
+}
+
+/// When every fetch fails, the pipeline records the jobs this invocation asked for (a
+/// manual override), not the configured ones, then fails the invocation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pipeline_records_the_jobs_it_was_asked_for_when_all_fail() {
+    let aws = Aws::new().await;
+    let database_url = create_postgres_database().await;
+    let services = outside_services().await;
+    let mut env = aws.env();
+    env.extend([
+        ("DATABASE_URL", database_url.clone()),
+        ("ALPHAVANTAGE_API_KEY", "chain-av-key".into()),
+        ("ALPHAVANTAGE_URL", services.uri()),
+        ("TICKERBOARD_JOB", "prices".into()),
+        ("TICKERBOARD_ITEMS", "IBM,MSFT".into()),
+    ]);
+    let pipeline = Function::start(
+        env!("CARGO_BIN_EXE_pipeline"),
+        "tickerboard-pipeline-override",
+        &env,
+    )
+    .await;
+    let error = pipeline
+        .invoke(json!({ "symbols": ["TSLA"] }))
+        .await
+        .expect_err("TSLA is refused, so the invocation fails");
+    assert_eq!(error["errorType"], "FetchFailed", "{error}");
+    let db = Store::connect(&database_url, &StoreOptions::default())
+        .await
+        .unwrap();
+    let runs = db.recent_runs(10).await.unwrap();
+    assert_eq!(
+        runs.len(),
+        1,
+        "one run, for the one job asked for: {runs:?}"
+    );
+    assert_eq!(runs[0].status, store::RunStatus::Failed);
+    let parameters: Value = serde_json::from_str(&runs[0].parameters).unwrap();
+    assert_eq!(parameters["symbol"], "TSLA", "{parameters}");
+    assert!(runs[0]
+        .error
+        .as_deref()
+        .unwrap_or("")
+        .contains("25 requests per day"));
 }

@@ -1,6 +1,7 @@
 //! The fetch function: EventBridge schedule or `{}` → fetched batches, returned for the
 //! OnSuccess destination (the store function).
 
+use ingest::Fetcher;
 use ingest_lambda::config::Role;
 use ingest_lambda::handlers::{self, Deps};
 use lambda_runtime::{service_fn, LambdaEvent};
@@ -8,11 +9,13 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    ingest_lambda::handlers::init_tracing();
-    let deps = Deps::from_env(Role::Fetch).await?;
-    let deps = &deps;
+    handlers::init_tracing();
+    let (deps, settings) = Deps::from_env(Role::Fetch).await?;
+    // Built once: the container reuses its HTTP connections from invocation to invocation.
+    let fetcher = Fetcher::new(settings.sources);
+    let (deps, fetcher) = (&deps, &fetcher);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        handlers::fetch(deps, &event.payload).await
+        handlers::fetch(deps, fetcher, &event.payload).await
     }))
     .await
 }

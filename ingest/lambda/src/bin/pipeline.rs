@@ -1,18 +1,21 @@
 //! The single-function pipeline: fetch and store in one invocation.
 
+use ingest::{Fetcher, Ingest};
 use ingest_lambda::config::Role;
 use ingest_lambda::handlers::{self, Deps};
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::Value;
+use store::Store;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    ingest_lambda::handlers::init_tracing();
-    let deps = Deps::from_env(Role::Pipeline).await?;
-    let store = ingest::pipeline::open_store(&deps.settings).await?;
-    let (deps, store) = (&deps, &store);
+    handlers::init_tracing();
+    let (deps, settings) = Deps::from_env(Role::Pipeline).await?;
+    let ingest = Ingest::new(Store::open(&settings.database).await?.store);
+    let fetcher = Fetcher::new(settings.sources);
+    let (deps, fetcher, ingest) = (&deps, &fetcher, &ingest);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        handlers::pipeline(deps, store, &event.payload).await
+        handlers::pipeline(deps, fetcher, ingest, &event.payload).await
     }))
     .await
 }

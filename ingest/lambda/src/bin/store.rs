@@ -1,19 +1,22 @@
 //! The store function: a fetch output, directly or as a Lambda Destinations record →
 //! validated, upserted, recorded, reported.
 
+use ingest::Ingest;
 use ingest_lambda::config::Role;
 use ingest_lambda::handlers::{self, Deps};
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde_json::Value;
+use store::Store;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    ingest_lambda::handlers::init_tracing();
-    let deps = Deps::from_env(Role::Store).await?;
-    let store = ingest::pipeline::open_store(&deps.settings).await?;
-    let (deps, store) = (&deps, &store);
+    handlers::init_tracing();
+    let (deps, settings) = Deps::from_env(Role::Store).await?;
+    // Opened once per container: the pool outlives the invocation.
+    let ingest = Ingest::new(Store::open(&settings.database).await?.store);
+    let (deps, ingest) = (&deps, &ingest);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        handlers::store(deps, store, event.payload).await
+        handlers::store(deps, ingest, event.payload).await
     }))
     .await
 }

@@ -1,119 +1,16 @@
 //! The server over real HTTP: the page, the server function, health, bad input and a
 //! database that goes away and comes back. Real SQLite files and a real Postgres.
 
-use app::settings::DashboardSettings;
-use app::state::AppState;
-use leptos::prelude::LeptosOptions;
+use crate::helpers::{spawn_app, spawn_demo_app};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use store::testing::{create_postgres_database, fresh_postgres, fresh_sqlite, TempDir};
-use store::{demo, Store, StoreOptions};
+use store::testing::create_postgres_database;
+use store::{demo, on_both_backends, DatabaseSettings, Store, StoreOptions};
 use tokio::net::{TcpListener, TcpStream};
 
-struct TestApp {
-    base: String,
-    client: reqwest::Client,
-    store: Store,
-    _dir: Option<TempDir>,
-}
-
-impl TestApp {
-    async fn get(&self, path_and_query: &str) -> (u16, String) {
-        let res = self
-            .client
-            .get(format!("{}{path_and_query}", self.base))
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        (status, res.text().await.unwrap())
-    }
-
-    async fn dashboard_api(&self, symbol: &str) -> (u16, serde_json::Value) {
-        let res = self
-            .client
-            .post(format!("{}/api/dashboard", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("symbol={symbol}"))
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap())
-    }
-}
-
-/// Serves `store` on a random loopback port, as the real binary does, with a small
-/// built site: one hashed /pkg file (and its brotli copy) and one plain asset.
-async fn spawn_app(store: Store, dir: Option<TempDir>) -> TestApp {
-    let site = TempDir::new();
-    std::fs::create_dir_all(site.path.join("pkg")).unwrap();
-    std::fs::write(
-        site.path.join("pkg/tickerboard.abc123.js"),
-        "console.log('hi')",
-    )
-    .unwrap();
-    std::fs::write(
-        site.path.join("pkg/tickerboard.abc123.js.br"),
-        b"\x0b\x08\x80console.log('hi')\x03",
-    )
-    .unwrap();
-    std::fs::write(site.path.join("favicon.svg"), "<svg/>").unwrap();
-    let leptos_options = LeptosOptions::builder()
-        .output_name("tickerboard")
-        .site_root(site.path.display().to_string())
-        .build();
-    let state = AppState {
-        leptos_options,
-        store: store.clone(),
-        settings: Arc::new(DashboardSettings::default()),
-    };
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _site = site;
-        axum::serve(listener, server::startup::router(state))
-            .await
-            .unwrap();
-    });
-    TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        store,
-        _dir: dir,
-    }
-}
-
-async fn demo_app_sqlite() -> TestApp {
-    let (store, dir) = fresh_sqlite().await;
-    demo::seed(&store).await.unwrap();
-    spawn_app(store, Some(dir)).await
-}
-
-async fn demo_app_postgres() -> TestApp {
-    let store = fresh_postgres().await;
-    demo::seed(&store).await.unwrap();
-    spawn_app(store, None).await
-}
-
-macro_rules! on_both_backends {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            use super::*;
-            async fn check($app: TestApp) $body
-            #[tokio::test]
-            async fn sqlite() { check(demo_app_sqlite().await).await; }
-            #[tokio::test]
-            async fn postgres() { check(demo_app_postgres().await).await; }
-        }
-    };
-}
-
-on_both_backends!(home_page_has_table_select_and_chart_data, |app| {
+on_both_backends!(home_page_has_table_select_and_chart_data, |store| {
+    let app = spawn_demo_app(store).await;
     let (status, html) = app.get("/").await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains(r#"data-testid="news-table""#));
@@ -141,7 +38,8 @@ on_both_backends!(home_page_has_table_select_and_chart_data, |app| {
     assert!(html.contains(r#"<form method="get" action="/""#), "{html}");
 });
 
-on_both_backends!(crypto_symbol_filters_headlines_to_its_coin, |app| {
+on_both_backends!(crypto_symbol_filters_headlines_to_its_coin, |store| {
+    let app = spawn_demo_app(store).await;
     let (status, html) = app.get("/?symbol=btc").await;
     assert_eq!(status, 200);
     assert!(html.contains(r#"<option value="BTC" selected"#));
@@ -151,7 +49,8 @@ on_both_backends!(crypto_symbol_filters_headlines_to_its_coin, |app| {
     assert!(html.contains(r#"rel="noopener noreferrer""#));
 });
 
-on_both_backends!(bad_symbols_get_a_message_and_a_fitting_status, |app| {
+on_both_backends!(bad_symbols_get_a_message_and_a_fitting_status, |store| {
+    let app = spawn_demo_app(store).await;
     let before = app.store.symbols().await.unwrap();
 
     let (status, html) = app.get("/?symbol=NOPE").await;
@@ -187,7 +86,8 @@ on_both_backends!(bad_symbols_get_a_message_and_a_fitting_status, |app| {
     );
 });
 
-on_both_backends!(server_function_answers_over_http, |app| {
+on_both_backends!(server_function_answers_over_http, |store| {
+    let app = spawn_demo_app(store).await;
     let (status, json) = app.dashboard_api("TSLA").await;
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["selected"], "TSLA");
@@ -208,7 +108,8 @@ on_both_backends!(server_function_answers_over_http, |app| {
     assert!(json["notice"].as_str().unwrap().contains("ZZZZ"));
 });
 
-on_both_backends!(caching_follows_what_can_change, |app| {
+on_both_backends!(caching_follows_what_can_change, |store| {
+    let app = spawn_demo_app(store).await;
     let header = |res: &reqwest::Response, name: &str| {
         res.headers()
             .get(name)
@@ -264,7 +165,8 @@ on_both_backends!(caching_follows_what_can_change, |app| {
     assert_eq!(header(&res, "cache-control"), "no-cache");
 });
 
-on_both_backends!(health_and_compression, |app| {
+on_both_backends!(health_and_compression, |store| {
+    let app = spawn_demo_app(store).await;
     let (status, body) = app.get("/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok"));
     let res = app
@@ -282,11 +184,9 @@ on_both_backends!(health_and_compression, |app| {
 #[tokio::test]
 async fn postgres_is_never_filled_with_demo_data() {
     let url = create_postgres_database().await;
-    let opened = Store::open(Some(&url), &StoreOptions::default())
-        .await
-        .unwrap();
+    let opened = Store::open(&DatabaseSettings::for_url(&url)).await.unwrap();
     assert!(!opened.is_new_default);
-    let app = spawn_app(opened.store, None).await;
+    let app = spawn_app(opened.store).await;
     let (status, html) = app.get("/").await;
     assert_eq!(status, 200);
     assert!(html.contains("no data yet"));
@@ -309,7 +209,7 @@ async fn no_database_password_reaches_the_page_or_the_api() {
     let store = Store::connect(&with_password, &StoreOptions::default())
         .await
         .unwrap();
-    let app = spawn_app(store, None).await;
+    let app = spawn_app(store).await;
     let (_, html) = app.get("/").await;
     let (_, json) = app.dashboard_api("IBM").await;
     assert!(!html.contains(password) && !json.to_string().contains(password));
@@ -395,7 +295,7 @@ async fn database_lost_while_serving_shows_an_error_and_recovers() {
         ..Default::default()
     };
     let store = Store::connect(&relayed, &options).await.unwrap();
-    let app = spawn_app(store, None).await;
+    let app = spawn_app(store).await;
 
     let (status, _) = app.get("/?symbol=IBM").await;
     assert_eq!(status, 200);

@@ -1,0 +1,202 @@
+//! Fetching, apart from storing: a [`Fetcher`] (an HTTP client and the source
+//! settings, no database) turns a [`Job`] into a [`FetchedBatch`]. The CLI, the
+//! pipeline and the Lambda fetch function build one and reuse it (the Lambda for the
+//! life of its container).
+
+use crate::config::SourceSettings;
+use crate::http::Http;
+use crate::report::Rejection;
+use crate::sources::alphavantage::AlphaVantage;
+use crate::sources::openweather::OpenWeather;
+use crate::sources::utoday::UToday;
+use crate::sources::{Parsed, SourceError};
+use crate::validate;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use store::{DailyBar, Headline, Symbol, WeatherObservation};
+
+/// One thing to fetch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "lowercase")]
+pub enum Job {
+    /// A stock's daily bars: the last 100 days, or all with `full`.
+    Prices { symbol: Symbol, full: bool },
+    /// A digital currency's daily bars in `market`.
+    Crypto { symbol: Symbol, market: String },
+    /// A coin's headlines.
+    News { coin: String },
+    /// Current weather for cities.
+    Weather { cities: Vec<String> },
+}
+
+impl Job {
+    /// The run's source name, as the runs table and the dashboard call it.
+    pub fn source(&self) -> &'static str {
+        match self {
+            Job::Prices { .. } => "prices",
+            Job::Crypto { .. } => "crypto",
+            Job::News { .. } => "news",
+            Job::Weather { .. } => "weather",
+        }
+    }
+
+    /// Where rows come from, stored in each row's `source` column.
+    pub(crate) fn origin(&self) -> &'static str {
+        match self {
+            Job::Prices { .. } | Job::Crypto { .. } => "alphavantage",
+            Job::News { .. } => "utoday",
+            Job::Weather { .. } => "openweathermap",
+        }
+    }
+
+    pub fn parameters(&self) -> serde_json::Value {
+        match self {
+            Job::Prices { symbol, full } => json!({ "symbol": symbol, "full": full }),
+            Job::Crypto { symbol, market } => json!({ "symbol": symbol, "market": market }),
+            Job::News { coin } => json!({ "coin": coin }),
+            Job::Weather { cities } => json!({ "cities": cities }),
+        }
+    }
+}
+
+/// Rows of one kind, as fetched and not yet validated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "items", rename_all = "lowercase")]
+pub enum Rows {
+    Bars(Vec<DailyBar>),
+    Headlines(Vec<Headline>),
+    Weather(Vec<WeatherObservation>),
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::Bars(v) => v.len(),
+            Rows::Headlines(v) => v.len(),
+            Rows::Weather(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// No rows, of the same kind as `other`.
+    pub fn empty_like(other: &Rows) -> Rows {
+        match other {
+            Rows::Bars(_) => Rows::Bars(Vec::new()),
+            Rows::Headlines(_) => Rows::Headlines(Vec::new()),
+            Rows::Weather(_) => Rows::Weather(Vec::new()),
+        }
+    }
+
+    /// The table the rows go to.
+    pub fn table(&self) -> &'static str {
+        match self {
+            Rows::Bars(_) => "daily_prices",
+            Rows::Headlines(_) => "headlines",
+            Rows::Weather(_) => "weather_observations",
+        }
+    }
+
+    /// The rows that pass validation, and the rejections of the others.
+    pub fn validated(self, now: DateTime<Utc>) -> (Rows, Vec<Rejection>) {
+        match self {
+            Rows::Bars(rows) => {
+                let c = validate::bars(rows, now.date_naive());
+                (Rows::Bars(c.valid), c.rejections)
+            }
+            Rows::Headlines(rows) => {
+                let c = validate::headlines(rows, now);
+                (Rows::Headlines(c.valid), c.rejections)
+            }
+            Rows::Weather(rows) => {
+                let c = validate::weather(rows, now);
+                (Rows::Weather(c.valid), c.rejections)
+            }
+        }
+    }
+}
+
+/// What a fetch produced: the rows, the ones the source could not read, and what was
+/// asked for. It is the fetch Lambda's response and the store Lambda's input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FetchedBatch {
+    pub job: Job,
+    pub fetched_at: DateTime<Utc>,
+    pub rows: Rows,
+    pub rejections: Vec<Rejection>,
+}
+
+fn batch<T>(job: &Job, parsed: Parsed<T>, wrap: fn(Vec<T>) -> Rows) -> FetchedBatch {
+    FetchedBatch {
+        job: job.clone(),
+        fetched_at: Utc::now(),
+        rows: wrap(parsed.rows),
+        rejections: parsed.rejections,
+    }
+}
+
+/// Fetches jobs from the outside services. Holds one HTTP client (its connection pool
+/// is reused from job to job); needs no database.
+#[derive(Clone, Debug)]
+pub struct Fetcher {
+    http: Http,
+    sources: SourceSettings,
+}
+
+impl Fetcher {
+    pub fn new(sources: SourceSettings) -> Fetcher {
+        let http = Http::new(
+            sources.http_timeout,
+            sources.http_retries,
+            sources.retry_delay,
+        );
+        Fetcher { http, sources }
+    }
+
+    pub fn sources(&self) -> &SourceSettings {
+        &self.sources
+    }
+
+    /// Fetches a job's rows, not yet validated.
+    pub async fn fetch(&self, job: &Job) -> Result<FetchedBatch, SourceError> {
+        let (http, sources) = (&self.http, &self.sources);
+        let alphavantage = || AlphaVantage {
+            http,
+            base: &sources.alphavantage_url,
+            key: sources.alphavantage_key.as_ref(),
+        };
+        Ok(match job {
+            Job::Prices { symbol, full } => batch(
+                job,
+                alphavantage().stock_daily(symbol, *full).await?,
+                Rows::Bars,
+            ),
+            Job::Crypto { symbol, market } => batch(
+                job,
+                alphavantage().crypto_daily(symbol, market).await?,
+                Rows::Bars,
+            ),
+            Job::News { coin } => {
+                let (parsed, origin) = UToday {
+                    http,
+                    base: &sources.utoday_url,
+                }
+                .headlines(coin)
+                .await?;
+                tracing::info!(?origin, headlines = parsed.rows.len(), "read U.Today");
+                batch(job, parsed, Rows::Headlines)
+            }
+            Job::Weather { cities } => {
+                let source = OpenWeather {
+                    http,
+                    base: &sources.openweather_url,
+                    key: sources.openweather_key.as_ref(),
+                };
+                batch(job, source.current(cities).await?, Rows::Weather)
+            }
+        })
+    }
+}

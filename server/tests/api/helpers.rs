@@ -1,0 +1,97 @@
+//! One way to start the app for a test: [`spawn_app`] serves a store on a random
+//! loopback port with the real router, as the binary does.
+
+use app::settings::DashboardSettings;
+use app::state::AppState;
+use leptos::prelude::LeptosOptions;
+use std::sync::Arc;
+use store::testing::TempDir;
+use store::{demo, Store};
+use tokio::net::TcpListener;
+
+/// A running app and a client for it.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub store: Store,
+    _site: Arc<TempDir>,
+}
+
+impl TestApp {
+    /// GETs a path; the status and the body.
+    pub async fn get(&self, path_and_query: &str) -> (u16, String) {
+        let res = self
+            .client
+            .get(format!("{}{path_and_query}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+
+    /// Calls the dashboard's server function as the page does.
+    pub async fn dashboard_api(&self, symbol: &str) -> (u16, serde_json::Value) {
+        let res = self
+            .client
+            .post(format!("{}/api/dashboard", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("symbol={symbol}"))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap())
+    }
+}
+
+/// Serves `store` on a random loopback port, as the real binary does, with a small
+/// built site: one hashed /pkg file (and its brotli copy) and one plain asset.
+pub async fn spawn_app(store: Store) -> TestApp {
+    let site = Arc::new(TempDir::new());
+    std::fs::create_dir_all(site.path.join("pkg")).unwrap();
+    std::fs::write(
+        site.path.join("pkg/tickerboard.abc123.js"),
+        "console.log('hi')",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path.join("pkg/tickerboard.abc123.js.br"),
+        b"\x0b\x08\x80console.log('hi')\x03",
+    )
+    .unwrap();
+    std::fs::write(site.path.join("favicon.svg"), "<svg/>").unwrap();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("tickerboard")
+        .site_root(site.path.display().to_string())
+        .build();
+    let state = AppState {
+        leptos_options,
+        store: store.clone(),
+        settings: Arc::new(DashboardSettings::default()),
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let kept = site.clone();
+    tokio::spawn(async move {
+        let _site = kept;
+        axum::serve(listener, server::startup::router(state))
+            .await
+            .unwrap();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        store,
+        _site: site,
+    }
+}
+
+/// [`spawn_app`] over `store` filled with the demo data set.
+pub async fn spawn_demo_app(store: Store) -> TestApp {
+    demo::seed(&store).await.unwrap();
+    spawn_app(store).await
+}

@@ -1,0 +1,8 @@
+//! The server's integration tests, one binary: the page and the API over real HTTP
+//! (`http`), the whole data path from ingest to page (`ingest_to_page`), and the real
+//! binary at start (`startup`). `helpers` starts an app the way the binary does.
+
+mod helpers;
+mod http;
+mod ingest_to_page;
+mod startup;

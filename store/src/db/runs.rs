@@ -1,0 +1,164 @@
+//! The run record: one way to write it ([`Store::start_run`] when a run begins,
+//! [`Store::finish_run`] when it ends) and the reads of it.
+
+use super::{with_conn, Result, Store, StoreError};
+use crate::types::*;
+use chrono::{DateTime, Utc};
+
+/// How long a run may stay `running` before the next run of its source calls it abandoned.
+pub const ABANDONED_AFTER: chrono::Duration = chrono::Duration::hours(1);
+
+/// How a run ended, written onto its row by [`Store::finish_run`].
+#[derive(Clone, Debug)]
+pub struct RunOutcome {
+    pub finished_at: DateTime<Utc>,
+    pub status: RunStatus,
+    pub counts: RunCounts,
+    pub error: Option<String>,
+    /// JSON text: `[{"key": …, "reason": …}]`.
+    pub rejections: String,
+}
+
+/// A runs-table row as it is stored; counters are BIGINT there.
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    id: i64,
+    source: String,
+    parameters: String,
+    status: String,
+    started_at: DateTime<Utc>,
+    finished_at: Option<DateTime<Utc>>,
+    fetched: i64,
+    inserted: i64,
+    updated: i64,
+    unchanged: i64,
+    rejected: i64,
+    error: Option<String>,
+}
+
+impl TryFrom<RunRow> for RunSummary {
+    type Error = StoreError;
+    fn try_from(row: RunRow) -> Result<Self> {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Ok(RunSummary {
+            id: row.id,
+            status: RunStatus::parse(&row.status).ok_or_else(|| {
+                StoreError::Query(sqlx::Error::Decode(
+                    format!("unknown run status {:?}", row.status).into(),
+                ))
+            })?,
+            source: row.source,
+            parameters: row.parameters,
+            started_at: row.started_at,
+            finished_at: row.finished_at,
+            counts: RunCounts {
+                fetched: count(row.fetched),
+                inserted: count(row.inserted),
+                updated: count(row.updated),
+                unchanged: count(row.unchanged),
+                rejected: count(row.rejected),
+            },
+            error: row.error,
+        })
+    }
+}
+
+/// Counters go to BIGINT columns; none comes near i64::MAX.
+fn column(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl Store {
+    /// Records that a run has started; [`Store::finish_run`] completes the row.
+    ///
+    /// A run of the same source still marked running after [`ABANDONED_AFTER`] never
+    /// finished (its process or connection was lost): it is marked failed first, so the
+    /// freshness line and `ingest runs` say so instead of "updating" forever.
+    pub async fn start_run(
+        &self,
+        source: &str,
+        parameters: &str,
+        started_at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let cutoff = started_at - ABANDONED_AFTER;
+        with_conn!(self, |conn| {
+            sqlx::query(
+            "UPDATE ingest_runs SET status = 'failed', finished_at = $3, \
+             error = 'abandoned: the run never finished (its process or database connection was lost)' \
+             WHERE source = $1 AND status = 'running' AND started_at < $2"
+        )
+        .bind(source)
+        .bind(cutoff)
+        .bind(started_at)
+        .persistent(self.persistent())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        });
+        Ok(with_conn!(self, |conn| sqlx::query_scalar(
+            "INSERT INTO ingest_runs (source, parameters, started_at, status) \
+             VALUES ($1, $2, $3, 'running') RETURNING id"
+        )
+        .bind(source)
+        .bind(parameters)
+        .bind(started_at)
+        .persistent(self.persistent())
+        .fetch_one(&mut *conn)
+        .await?))
+    }
+
+    /// Completes a run row with its outcome.
+    pub async fn finish_run(&self, id: i64, outcome: &RunOutcome) -> Result<()> {
+        let c = &outcome.counts;
+        with_conn!(self, |conn| {
+            sqlx::query(
+            "UPDATE ingest_runs SET finished_at = $2, fetched = $3, inserted = $4, updated = $5, \
+             unchanged = $6, rejected = $7, status = $8, error = $9, rejections = $10 WHERE id = $1"
+        )
+        .bind(id)
+        .bind(outcome.finished_at)
+        .bind(column(c.fetched))
+        .bind(column(c.inserted))
+        .bind(column(c.updated))
+        .bind(column(c.unchanged))
+        .bind(column(c.rejected))
+        .bind(outcome.status.as_str())
+        .bind(&outcome.error)
+        .bind(&outcome.rejections)
+        .persistent(self.persistent())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The most recent run of each source, whatever its status, ordered by source.
+    pub async fn latest_runs(&self) -> Result<Vec<RunSummary>> {
+        let sql =
+            "SELECT id, source, parameters, status, started_at, finished_at, fetched, inserted, \
+                   updated, unchanged, rejected, error FROM ingest_runs r \
+                   WHERE id = (SELECT id FROM ingest_runs x WHERE x.source = r.source \
+                               ORDER BY started_at DESC, id DESC LIMIT 1) \
+                   ORDER BY source";
+        let rows: Vec<RunRow> = with_conn!(self, |conn| sqlx::query_as(sql)
+            .persistent(self.persistent())
+            .fetch_all(&mut *conn)
+            .await?);
+        rows.into_iter().map(RunSummary::try_from).collect()
+    }
+
+    /// The most recent runs of all sources, newest first.
+    pub async fn recent_runs(&self, limit: u32) -> Result<Vec<RunSummary>> {
+        let sql =
+            "SELECT id, source, parameters, status, started_at, finished_at, fetched, inserted, \
+                   updated, unchanged, rejected, error FROM ingest_runs \
+                   ORDER BY started_at DESC, id DESC LIMIT $1";
+        let rows: Vec<RunRow> = with_conn!(self, |conn| sqlx::query_as(sql)
+            .bind(i64::from(limit))
+            .persistent(self.persistent())
+            .fetch_all(&mut *conn)
+            .await?);
+        rows.into_iter().map(RunSummary::try_from).collect()
+    }
+}
