@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 use wiremock::matchers::{method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 /// The keys [`Upstream::sources`] configures; tests grep every output for them.
 pub const AV_KEY: &str = "test-av-key-5ecret";
@@ -93,28 +93,25 @@ impl Upstream {
 
     /// Alpha Vantage answers `response` to any query for `symbol`.
     pub async fn alphavantage(&self, symbol: &str, response: ResponseTemplate) {
-        Mock::given(method("GET"))
-            .and(path("/query"))
-            .and(query_param("symbol", symbol))
-            .respond_with(response)
-            .mount(&self.server)
-            .await;
+        let request = Mock::given(path("/query")).and(query_param("symbol", symbol));
+        self.answer(request, response).await;
     }
 
     /// A web page (U.Today's listing, its RSS feed) answers `response` at `at`.
     pub async fn page(&self, at: &str, response: ResponseTemplate) {
-        Mock::given(method("GET"))
-            .and(path(at))
-            .respond_with(response)
-            .mount(&self.server)
-            .await;
+        self.answer(Mock::given(path(at)), response).await;
     }
 
     /// OpenWeatherMap answers `response` for `city`.
     pub async fn weather(&self, city: &str, response: ResponseTemplate) {
-        Mock::given(method("GET"))
-            .and(path("/data/2.5/weather"))
-            .and(query_param("q", city))
+        let request = Mock::given(path("/data/2.5/weather")).and(query_param("q", city));
+        self.answer(request, response).await;
+    }
+
+    /// GETs that `request` matches are answered with `response`.
+    async fn answer(&self, request: MockBuilder, response: ResponseTemplate) {
+        request
+            .and(method("GET"))
             .respond_with(response)
             .mount(&self.server)
             .await;

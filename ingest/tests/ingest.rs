@@ -50,6 +50,23 @@ async fn av_daily(upstream: &Upstream, symbol: &str, outputsize: &str, body: Str
         .await;
 }
 
+/// A server that answers Alpha Vantage's daily series for `symbol` with a fixture.
+async fn serving_daily(symbol: &str, outputsize: &str, file: &str) -> Upstream {
+    let upstream = Upstream::start().await;
+    av_daily(&upstream, symbol, outputsize, fixture(file)).await;
+    upstream
+}
+
+fn fetched_inserted_rejected(report: &ingest::RunReport) -> (u64, u64, u64) {
+    let c = report.counts;
+    (c.fetched, c.inserted, c.rejected)
+}
+
+/// Some rejection reason satisfies `check`.
+fn assert_any<S: AsRef<str> + std::fmt::Debug>(reasons: &[S], check: impl Fn(&str) -> bool) {
+    assert!(reasons.iter().any(|r| check(r.as_ref())), "{reasons:?}");
+}
+
 fn assert_no_key(report: &ingest::RunReport) {
     let text = serde_json::to_string(report).unwrap();
     assert!(
@@ -59,14 +76,7 @@ fn assert_no_key(report: &ingest::RunReport) {
 }
 
 on_both_backends!(stock_prices_load_and_replays_add_nothing, |store| {
-    let upstream = Upstream::start().await;
-    av_daily(
-        &upstream,
-        "IBM",
-        "compact",
-        fixture("alphavantage/time_series_daily_IBM.json"),
-    )
-    .await;
+    let upstream = serving_daily("IBM", "compact", "alphavantage/time_series_daily_IBM.json").await;
     let ingest = Ingest::new(store.clone());
 
     let first = ingest.run(&upstream.fetcher(), &prices("IBM", false)).await;
@@ -80,7 +90,7 @@ on_both_backends!(stock_prices_load_and_replays_add_nothing, |store| {
         ),
         (2, 2, 0, 0)
     );
-    let bars = store.daily_bars(&sym("IBM"), None, None).await.unwrap();
+    let bars = store.bars_of("IBM").await;
     assert_eq!(bars.len(), 2);
     assert_eq!(bars[1].date.to_string(), "2020-05-08");
     assert_eq!(
@@ -98,14 +108,7 @@ on_both_backends!(stock_prices_load_and_replays_add_nothing, |store| {
         ),
         (0, 0, 2)
     );
-    assert_eq!(
-        store
-            .daily_bars(&sym("IBM"), None, None)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(store.bars_of("IBM").await.len(), 2);
 
     let runs = store.recent_runs(10).await.unwrap();
     assert_eq!(runs.len(), 2);
@@ -117,14 +120,7 @@ on_both_backends!(stock_prices_load_and_replays_add_nothing, |store| {
 });
 
 on_both_backends!(full_backfill_asks_for_the_whole_history, |store| {
-    let upstream = Upstream::start().await;
-    av_daily(
-        &upstream,
-        "IBM",
-        "full",
-        fixture("alphavantage/time_series_daily_IBM.json"),
-    )
-    .await;
+    let upstream = serving_daily("IBM", "full", "alphavantage/time_series_daily_IBM.json").await;
     let report = Ingest::new(store)
         .run(&upstream.fetcher(), &prices("IBM", true))
         .await;
@@ -150,14 +146,14 @@ on_both_backends!(crypto_in_both_key_layouts, |store| {
     let current = ingest.run(&upstream.fetcher(), &crypto("BTC", "EUR")).await;
     assert!(current.succeeded(), "{current:?}");
     assert_eq!(current.counts.inserted, 3);
-    let bars = store.daily_bars(&sym("BTC"), None, None).await.unwrap();
+    let bars = store.bars_of("BTC").await;
     assert_eq!(bars.last().unwrap().open, 97883.18);
     assert_eq!(bars.last().unwrap().volume, 9.35943544);
 
     let old = ingest.run(&upstream.fetcher(), &crypto("BTC", "CNY")).await;
     assert!(old.succeeded(), "{old:?}");
     assert_eq!(old.counts.inserted, 2);
-    let bars = store.daily_bars(&sym("BTC"), None, None).await.unwrap();
+    let bars = store.bars_of("BTC").await;
     assert_eq!(bars[0].date.to_string(), "2022-02-28");
     assert_eq!(bars[0].close, 272623.84, "the CNY column of the old layout");
 });
@@ -231,63 +227,33 @@ on_both_backends!(malformed_json_and_html_pages_fail, |store| {
 on_both_backends!(
     validation_rejects_rows_with_reasons_and_writes_the_rest,
     |store| {
-        let upstream = Upstream::start().await;
-        av_daily(
-            &upstream,
+        let upstream = serving_daily(
             "TSLA",
             "compact",
-            fixture("alphavantage/time_series_daily_with_bad_rows.json"),
+            "alphavantage/time_series_daily_with_bad_rows.json",
         )
         .await;
         let report = Ingest::new(store.clone())
             .run(&upstream.fetcher(), &prices("TSLA", false))
             .await;
         assert!(report.succeeded(), "{report:?}");
-        assert_eq!(
-            (
-                report.counts.fetched,
-                report.counts.inserted,
-                report.counts.rejected
-            ),
-            (6, 2, 4)
-        );
+        assert_eq!(fetched_inserted_rejected(&report), (6, 2, 4), "{report:?}");
         let reasons: Vec<String> = report
             .rejections
             .iter()
             .map(|r| format!("{}: {}", r.key, r.reason))
             .collect();
-        assert!(
-            reasons
-                .iter()
-                .any(|r| r.starts_with("TSLA 2024-03-22:") && r.contains("not a number")),
-            "{reasons:?}"
-        );
-        assert!(
-            reasons
-                .iter()
-                .any(|r| r.starts_with("TSLA 2024-03-26: high 177 is below")),
-            "{reasons:?}"
-        );
-        assert!(
-            reasons
-                .iter()
-                .any(|r| r.starts_with("TSLA 2024-03-25: volume")),
-            "{reasons:?}"
-        );
-        assert!(
-            reasons
-                .iter()
-                .any(|r| r.starts_with("TSLA 2099-01-02:") && r.contains("future")),
-            "{reasons:?}"
-        );
-        assert_eq!(
-            store
-                .daily_bars(&sym("TSLA"), None, None)
-                .await
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_any(&reasons, |r| {
+            r.starts_with("TSLA 2024-03-22:") && r.contains("not a number")
+        });
+        assert_any(&reasons, |r| {
+            r.starts_with("TSLA 2024-03-26: high 177 is below")
+        });
+        assert_any(&reasons, |r| r.starts_with("TSLA 2024-03-25: volume"));
+        assert_any(&reasons, |r| {
+            r.starts_with("TSLA 2099-01-02:") && r.contains("future")
+        });
+        assert_eq!(store.bars_of("TSLA").await.len(), 2);
         assert_eq!(store.recent_runs(1).await.unwrap()[0].counts.rejected, 4);
     }
 );
@@ -355,35 +321,18 @@ on_both_backends!(headlines_from_the_listing_with_awkward_cards, |store| {
         .run(&upstream.fetcher(), &news("bitcoin"))
         .await;
     assert!(report.succeeded(), "{report:?}");
-    assert_eq!(
-        (
-            report.counts.fetched,
-            report.counts.inserted,
-            report.counts.rejected
-        ),
-        (7, 3, 4),
-        "{report:?}"
-    );
+    assert_eq!(fetched_inserted_rejected(&report), (7, 3, 4), "{report:?}");
     let reasons: Vec<_> = report
         .rejections
         .iter()
         .map(|r| r.reason.as_str())
         .collect();
-    assert!(reasons.iter().any(|r| r.contains("no date")), "{reasons:?}");
-    assert!(
-        reasons
-            .iter()
-            .any(|r| r.contains("\"Press Release\" is not MM/DD/YYYY")),
-        "{reasons:?}"
-    );
-    assert!(
-        reasons.iter().any(|r| r.starts_with("duplicate")),
-        "{reasons:?}"
-    );
-    assert!(
-        reasons.iter().any(|r| r.starts_with("not an http(s) URL")),
-        "{reasons:?}"
-    );
+    assert_any(&reasons, |r| r.contains("no date"));
+    assert_any(&reasons, |r| {
+        r.contains("\"Press Release\" is not MM/DD/YYYY")
+    });
+    assert_any(&reasons, |r| r.starts_with("duplicate"));
+    assert_any(&reasons, |r| r.starts_with("not an http(s) URL"));
 
     let stored = store.latest_headlines(Some("bitcoin"), 10).await.unwrap();
     let titles: Vec<_> = stored.iter().map(|h| h.title.as_str()).collect();
@@ -538,14 +487,7 @@ on_both_backends!(a_refused_weather_key_fails_the_run, |store| {
 });
 
 on_both_backends!(a_write_that_fails_midway_leaves_no_partial_batch, |store| {
-    let upstream = Upstream::start().await;
-    av_daily(
-        &upstream,
-        "IBM",
-        "compact",
-        fixture("alphavantage/time_series_daily_IBM.json"),
-    )
-    .await;
+    let upstream = serving_daily("IBM", "compact", "alphavantage/time_series_daily_IBM.json").await;
     // The database fails on the second row of the batch, after the first was written.
     let trigger = match store.backend() {
         "postgres" => "CREATE FUNCTION fail_may_8() RETURNS trigger LANGUAGE plpgsql AS $$ \
@@ -566,11 +508,7 @@ on_both_backends!(a_write_that_fails_midway_leaves_no_partial_batch, |store| {
         "{error}"
     );
     assert!(
-        store
-            .daily_bars(&sym("IBM"), None, None)
-            .await
-            .unwrap()
-            .is_empty(),
+        store.bars_of("IBM").await.is_empty(),
         "the first row was rolled back"
     );
     let run = &store.recent_runs(1).await.unwrap()[0];
@@ -596,12 +534,10 @@ on_both_backends!(
 
 on_both_backends!(a_batch_fetched_in_one_place_is_stored_in_another, |store| {
     // The Lambda chain: fetch (no database) → JSON → store.
-    let upstream = Upstream::start().await;
-    av_daily(
-        &upstream,
+    let upstream = serving_daily(
         "TSLA",
         "compact",
-        fixture("alphavantage/time_series_daily_with_bad_rows.json"),
+        "alphavantage/time_series_daily_with_bad_rows.json",
     )
     .await;
     let ingest = Ingest::new(store.clone());
@@ -616,14 +552,7 @@ on_both_backends!(a_batch_fetched_in_one_place_is_stored_in_another, |store| {
     assert_eq!(received, batch);
     let report = ingest.store(received.clone()).await;
     assert!(report.succeeded(), "{report:?}");
-    assert_eq!(
-        (
-            report.counts.fetched,
-            report.counts.inserted,
-            report.counts.rejected
-        ),
-        (6, 2, 4)
-    );
+    assert_eq!(fetched_inserted_rejected(&report), (6, 2, 4), "{report:?}");
     assert_eq!(report.table.as_deref(), Some("daily_prices"));
     let replay = ingest.store(received).await;
     assert_eq!(

@@ -40,6 +40,14 @@ impl Store {
         Ok(())
     }
 
+    /// Every bar of `symbol`, oldest first.
+    pub async fn bars_of(&self, symbol: &str) -> Vec<crate::DailyBar> {
+        let symbol = crate::Symbol::parse(symbol).expect("a valid symbol");
+        self.daily_bars(&symbol, None, None)
+            .await
+            .expect("read the bars")
+    }
+
     /// The database's name (Postgres) or `main` (SQLite).
     pub async fn current_database(&self) -> Result<String> {
         Ok(match self.backend() {

@@ -97,6 +97,25 @@ pub struct DailyBar {
     pub volume: f64,
 }
 
+impl DailyBar {
+    /// A bar from its open, high, low, close and volume, in that order.
+    pub fn from_ohlcv(
+        symbol: Symbol,
+        date: NaiveDate,
+        [open, high, low, close, volume]: [f64; 5],
+    ) -> Self {
+        DailyBar {
+            symbol,
+            date,
+            open,
+            high,
+            low,
+            close,
+            volume,
+        }
+    }
+}
+
 /// The chart's data for one symbol, column by column: smaller on the wire than a list
 /// of bars, and the shape ECharts wants.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -56,7 +56,7 @@ on_both_backends!(bars_round_trip_in_date_order, |store| {
         }
     );
 
-    let ibm = store.daily_bars(&sym("IBM"), None, None).await.unwrap();
+    let ibm = store.bars_of("IBM").await;
     let dates: Vec<_> = ibm.iter().map(|b| b.date).collect();
     assert_eq!(
         dates,
@@ -106,14 +106,7 @@ on_both_backends!(replaying_a_batch_changes_nothing, |store| {
             unchanged: 19
         }
     );
-    assert_eq!(
-        store
-            .daily_bars(&sym("IBM"), None, None)
-            .await
-            .unwrap()
-            .len(),
-        21
-    );
+    assert_eq!(store.bars_of("IBM").await.len(), 21);
 });
 
 on_both_backends!(duplicate_keys_in_a_batch_write_nothing, |store| {
@@ -133,14 +126,7 @@ on_both_backends!(large_batches_are_written_in_chunks, |store| {
         .collect();
     let counts = store.upsert_bars(&bars, "test").await.unwrap();
     assert_eq!(counts.inserted, 25_000);
-    assert_eq!(
-        store
-            .daily_bars(&sym("BIG"), None, None)
-            .await
-            .unwrap()
-            .len(),
-        25_000
-    );
+    assert_eq!(store.bars_of("BIG").await.len(), 25_000);
     let again = store.upsert_bars(&bars, "test").await.unwrap();
     assert_eq!(again.unchanged, 25_000);
 });
@@ -238,7 +224,7 @@ on_both_backends!(demo_seed_fills_and_marks, |store| {
     let symbols = store.symbols().await.unwrap();
     assert!(symbols.len() >= 4, "{symbols:?}");
     assert!(symbols.contains(&sym("BTC")));
-    let btc = store.daily_bars(&sym("BTC"), None, None).await.unwrap();
+    let btc = store.bars_of("BTC").await;
     assert!(btc.len() > 365 * 4);
     assert!(!store
         .latest_headlines(Some("bitcoin"), 5)
@@ -377,7 +363,7 @@ on_both_backends!(concurrent_writers_commit_whole_batches, |store| {
     });
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     assert_eq!(ra.inserted + rb.inserted, 3000, "{ra:?} {rb:?}");
-    let rows = store.daily_bars(&sym("CONC"), None, None).await.unwrap();
+    let rows = store.bars_of("CONC").await;
     let closes: std::collections::HashSet<u64> = rows.iter().map(|r| r.close as u64).collect();
     assert_eq!(closes.len(), 1, "one batch is entirely on top of the other");
 });

@@ -201,6 +201,14 @@ impl Aws {
     }
 
     /// A topic with an SQS queue subscribed to it, so its messages can be read back.
+    /// The report and the alert topic of one test, each with a queue that hears it.
+    async fn topics(&self, run: &str) -> [(String, String); 2] {
+        [
+            self.topic_with_queue(&format!("reports-{run}")).await,
+            self.topic_with_queue(&format!("alerts-{run}")).await,
+        ]
+    }
+
     async fn topic_with_queue(&self, name: &str) -> (String, String) {
         let sns = aws_sdk_sns::Client::new(&self.config);
         let sqs = aws_sdk_sqs::Client::new(&self.config);
@@ -298,8 +306,7 @@ async fn outside_services() -> Upstream {
 async fn fetch_then_store_through_a_destinations_record() {
     let aws = Aws::new().await;
     let run = uuid::Uuid::new_v4().simple().to_string();
-    let (report_topic, report_queue) = aws.topic_with_queue(&format!("reports-{run}")).await;
-    let (alert_topic, alert_queue) = aws.topic_with_queue(&format!("alerts-{run}")).await;
+    let [(report_topic, report_queue), (alert_topic, alert_queue)] = aws.topics(&run).await;
     let bucket = format!("exports-{run}");
     let s3 = aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(&aws.config)
@@ -341,22 +348,30 @@ async fn fetch_then_store_through_a_destinations_record() {
         env
     };
 
-    let fetch_prices = Function::start(
-        env!("CARGO_BIN_EXE_fetch"),
-        "tickerboard-fetch-prices",
-        &with(&[
-            ("TICKERBOARD_JOB", "prices".into()),
-            ("TICKERBOARD_ITEMS", "IBM".into()),
-        ]),
-    )
-    .await;
-    let store_prices = Function::start(
-        env!("CARGO_BIN_EXE_store"),
-        "tickerboard-store-prices",
-        &with(&[
+    let fetcher = |job: &'static str, items: &'static str| {
+        let env = with(&[
+            ("TICKERBOARD_JOB", job.into()),
+            ("TICKERBOARD_ITEMS", items.into()),
+        ]);
+        async move {
+            let name = format!("tickerboard-fetch-{job}");
+            Function::start(env!("CARGO_BIN_EXE_fetch"), &name, &env).await
+        }
+    };
+    let storer = |job: &'static str, extra: &[(&'static str, String)]| {
+        let env = with(extra);
+        async move {
+            let name = format!("tickerboard-store-{job}");
+            Function::start(env!("CARGO_BIN_EXE_store"), &name, &env).await
+        }
+    };
+    let fetch_prices = fetcher("prices", "IBM").await;
+    let store_prices = storer(
+        "prices",
+        &[
             ("REPORT_TOPIC_ARN", report_topic.clone()),
             ("ALERT_TOPIC_ARN", alert_topic.clone()),
-        ]),
+        ],
     )
     .await;
 
@@ -470,23 +485,14 @@ async fn fetch_then_store_through_a_destinations_record() {
     assert!(!failed.to_string().contains("chain-av-key"));
 
     // Weather, with the CSV export for Athena.
-    let fetch_weather = Function::start(
-        env!("CARGO_BIN_EXE_fetch"),
-        "tickerboard-fetch-weather",
-        &with(&[
-            ("TICKERBOARD_JOB", "weather".into()),
-            ("TICKERBOARD_ITEMS", "London".into()),
-        ]),
-    )
-    .await;
-    let store_weather = Function::start(
-        env!("CARGO_BIN_EXE_store"),
-        "tickerboard-store-weather",
-        &with(&[
+    let fetch_weather = fetcher("weather", "London").await;
+    let store_weather = storer(
+        "weather",
+        &[
             ("REPORT_TOPIC_ARN", report_topic.clone()),
             ("EXPORT_BUCKET", bucket.clone()),
             ("EXPORT_PREFIX", "exports".into()),
-        ]),
+        ],
     )
     .await;
     let fetched = fetch_weather
@@ -537,30 +543,37 @@ async fn fetch_then_store_through_a_destinations_record() {
     );
 }
 
+/// A prices pipeline function's environment: the emulator, the database, the services.
+fn pipeline_env(
+    aws: &Aws,
+    database_url: &str,
+    services: &Upstream,
+    items: &str,
+) -> Vec<(&'static str, String)> {
+    let mut env = aws.env();
+    env.extend([
+        ("DATABASE_URL", database_url.to_string()),
+        ("ALPHAVANTAGE_API_KEY", "chain-av-key".into()),
+        ("ALPHAVANTAGE_URL", services.uri()),
+        ("TICKERBOARD_JOB", "prices".into()),
+        ("TICKERBOARD_ITEMS", items.into()),
+    ]);
+    env
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_single_function_pipeline_alerts_on_failure() {
     let aws = Aws::new().await;
     let run = uuid::Uuid::new_v4().simple().to_string();
-    let (report_topic, _report_queue) = aws.topic_with_queue(&format!("p-reports-{run}")).await;
-    let (alert_topic, alert_queue) = aws.topic_with_queue(&format!("p-alerts-{run}")).await;
+    let [(report_topic, _), (alert_topic, alert_queue)] = aws.topics(&format!("p-{run}")).await;
     let database_url = create_postgres_database().await;
     let services = outside_services().await;
-    let mut env = aws.env();
+    let mut env = pipeline_env(&aws, &database_url, &services, "IBM,TSLA");
     env.extend([
-        ("DATABASE_URL", database_url.clone()),
-        ("ALPHAVANTAGE_API_KEY", "chain-av-key".into()),
-        ("ALPHAVANTAGE_URL", services.uri()),
-        ("TICKERBOARD_JOB", "prices".into()),
-        ("TICKERBOARD_ITEMS", "IBM,TSLA".into()),
         ("REPORT_TOPIC_ARN", report_topic),
         ("ALERT_TOPIC_ARN", alert_topic),
     ]);
-    let pipeline = Function::start(
-        env!("CARGO_BIN_EXE_pipeline"),
-        "tickerboard-pipeline-prices",
-        &env,
-    )
-    .await;
+    let pipeline = Function::start(env!("CARGO_BIN_EXE_pipeline"), "pipeline-prices", &env).await;
     let out = pipeline
         .invoke(scheduled_event())
         .await
@@ -592,20 +605,8 @@ async fn the_pipeline_records_the_jobs_it_was_asked_for_when_all_fail() {
     let aws = Aws::new().await;
     let database_url = create_postgres_database().await;
     let services = outside_services().await;
-    let mut env = aws.env();
-    env.extend([
-        ("DATABASE_URL", database_url.clone()),
-        ("ALPHAVANTAGE_API_KEY", "chain-av-key".into()),
-        ("ALPHAVANTAGE_URL", services.uri()),
-        ("TICKERBOARD_JOB", "prices".into()),
-        ("TICKERBOARD_ITEMS", "IBM,MSFT".into()),
-    ]);
-    let pipeline = Function::start(
-        env!("CARGO_BIN_EXE_pipeline"),
-        "tickerboard-pipeline-override",
-        &env,
-    )
-    .await;
+    let env = pipeline_env(&aws, &database_url, &services, "IBM,MSFT");
+    let pipeline = Function::start(env!("CARGO_BIN_EXE_pipeline"), "pipeline-asked", &env).await;
     let error = pipeline
         .invoke(json!({ "symbols": ["TSLA"] }))
         .await

@@ -138,15 +138,11 @@ pub fn parse_series(
     for (date, fields) in series {
         let key = format!("{symbol} {date}");
         match read_day(date, fields, market) {
-            Ok((date, [open, high, low, close, volume])) => parsed.rows.push(DailyBar {
-                symbol: symbol.clone(),
-                date,
-                open,
-                high,
-                low,
-                close,
-                volume,
-            }),
+            Ok((date, ohlcv)) => {
+                parsed
+                    .rows
+                    .push(DailyBar::from_ohlcv(symbol.clone(), date, ohlcv))
+            }
             Err(reason) => parsed.rejections.push(Rejection::new(key, reason)),
         }
     }

@@ -20,14 +20,22 @@ pub struct TestApp {
 impl TestApp {
     /// GETs a path; the status and the body.
     pub async fn get(&self, path_and_query: &str) -> (u16, String) {
-        let res = self
-            .client
-            .get(format!("{}{path_and_query}", self.base))
-            .send()
-            .await
-            .unwrap();
+        let res = self.response(path_and_query, &[]).await;
         let status = res.status().as_u16();
         (status, res.text().await.unwrap())
+    }
+
+    /// GETs a path with request headers; the whole response.
+    pub async fn response(
+        &self,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path_and_query}", self.base));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap()
     }
 
     /// Calls the dashboard's server function as the page does.

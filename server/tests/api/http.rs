@@ -117,12 +117,8 @@ on_both_backends!(caching_follows_what_can_change, |store| {
             .unwrap_or_default()
     };
     let res = app
-        .client
-        .get(format!("{}/pkg/tickerboard.abc123.js", app.base))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+        .response("/pkg/tickerboard.abc123.js", &[("accept-encoding", "br")])
+        .await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         header(&res, "cache-control"),
@@ -133,12 +129,7 @@ on_both_backends!(caching_follows_what_can_change, |store| {
         "br",
         "the precompressed copy is sent"
     );
-    let res = app
-        .client
-        .get(format!("{}/favicon.svg", app.base))
-        .send()
-        .await
-        .unwrap();
+    let res = app.response("/favicon.svg", &[]).await;
     assert_eq!(header(&res, "cache-control"), "public, max-age=86400");
     for path in [
         "/",
@@ -147,12 +138,7 @@ on_both_backends!(caching_follows_what_can_change, |store| {
         "/healthz",
         "/pkg/missing.js",
     ] {
-        let res = app
-            .client
-            .get(format!("{}{path}", app.base))
-            .send()
-            .await
-            .unwrap();
+        let res = app.response(path, &[]).await;
         assert_eq!(header(&res, "cache-control"), "no-cache", "{path}");
     }
     let res = app
@@ -169,13 +155,7 @@ on_both_backends!(health_and_compression, |store| {
     let app = spawn_demo_app(store).await;
     let (status, body) = app.get("/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok"));
-    let res = app
-        .client
-        .get(format!("{}/", app.base))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+    let res = app.response("/", &[("accept-encoding", "gzip")]).await;
     assert_eq!(res.headers().get("content-encoding").unwrap(), "gzip");
     let (status, _) = app.get("/no/such/page").await;
     assert_eq!(status, 404);

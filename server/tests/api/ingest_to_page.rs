@@ -35,13 +35,7 @@ async fn ingest_fixtures(store: &Store) {
 on_both_backends!(ingested_data_shows_on_the_dashboard, |store| {
     ingest_fixtures(&store).await;
     let app = spawn_app(store).await;
-    let base = &app.base;
-    let html = reqwest::get(format!("{base}/?symbol=BTC"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = app.get("/?symbol=BTC").await;
     assert!(html.contains(r#"<option value="BTC" selected"#), "{html}");
     assert!(html.contains(r#"<option value="IBM""#));
     assert!(
@@ -61,12 +55,7 @@ on_both_backends!(ingested_data_shows_on_the_dashboard, |store| {
     );
     assert!(!html.contains(r#"data-testid="demo-banner""#));
 
-    let ibm = reqwest::get(format!("{base}/?symbol=IBM"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, ibm) = app.get("/?symbol=IBM").await;
     assert!(
         ibm.contains("IBM: 2 daily prices from 2020-05-07 to 2020-05-08; last close 121.79."),
         "{ibm}"

@@ -20,8 +20,8 @@ pub use runs::{RunOutcome, ABANDONED_AFTER};
 pub use settings::{DatabaseSettings, PoolMode, SettingError, StoreOptions};
 
 use secrecy::ExposeSecret;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
@@ -84,6 +84,18 @@ macro_rules! with_conn {
 }
 pub(crate) use with_conn;
 
+/// A pool of either backend, sized and timed by `options`; its first connection is made now.
+async fn open_pool<DB: sqlx::Database>(
+    options: &StoreOptions,
+    connect: <DB::Connection as sqlx::Connection>::Options,
+) -> std::result::Result<sqlx::Pool<DB>, sqlx::Error> {
+    sqlx::pool::PoolOptions::<DB>::new()
+        .max_connections(options.max_connections)
+        .acquire_timeout(options.acquire_timeout)
+        .connect_with(connect)
+        .await
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum Pool {
     Postgres(PgPool),
@@ -139,14 +151,8 @@ impl Store {
             if options.pool_mode == PoolMode::Transaction {
                 connect = connect.statement_cache_capacity(0);
             }
-            let pool = PgPoolOptions::new()
-                .max_connections(options.max_connections)
-                .acquire_timeout(options.acquire_timeout)
-                .connect_with(connect)
-                .await
-                .map_err(connect_error)?;
             Ok(Store {
-                pool: Pool::Postgres(pool),
+                pool: Pool::Postgres(open_pool(options, connect).await.map_err(connect_error)?),
                 pool_mode: options.pool_mode,
             })
         } else if url.starts_with("sqlite:") {
@@ -161,14 +167,8 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(options.max_connections)
-                .acquire_timeout(options.acquire_timeout)
-                .connect_with(connect)
-                .await
-                .map_err(connect_error)?;
             Ok(Store {
-                pool: Pool::Sqlite(pool),
+                pool: Pool::Sqlite(open_pool(options, connect).await.map_err(connect_error)?),
                 pool_mode: PoolMode::Session,
             })
         } else {

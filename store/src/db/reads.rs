@@ -102,14 +102,8 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .map(|(date, open, high, low, close, volume)| DailyBar {
-                symbol: symbol.clone(),
-                date,
-                open,
-                high,
-                low,
-                close,
-                volume,
+            .map(|(date, open, high, low, close, volume)| {
+                DailyBar::from_ohlcv(symbol.clone(), date, [open, high, low, close, volume])
             })
             .collect())
     }
