@@ -14,7 +14,7 @@ use crate::validate;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use store::{DailyBar, Headline, Symbol, WeatherObservation};
+use store::{City, Coin, DailyBar, Headline, Symbol, WeatherObservation};
 
 /// One thing to fetch.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,9 +25,9 @@ pub enum Job {
     /// A digital currency's daily bars in `market`.
     Crypto { symbol: Symbol, market: String },
     /// A coin's headlines.
-    News { coin: String },
+    News { coin: Coin },
     /// Current weather for cities.
-    Weather { cities: Vec<String> },
+    Weather { cities: Vec<City> },
 }
 
 impl Job {
@@ -166,6 +166,7 @@ impl Fetcher {
         let alphavantage = || AlphaVantage {
             http,
             base: &sources.alphavantage_url,
+            limit: sources.alphavantage_limit(),
             key: sources.alphavantage_key.as_ref(),
         };
         Ok(match job {
@@ -183,8 +184,10 @@ impl Fetcher {
                 let (parsed, origin) = UToday {
                     http,
                     base: &sources.utoday_url,
+                    limit: sources.utoday_limit(),
+                    parse_budget: sources.parse_budget,
                 }
-                .headlines(coin)
+                .headlines(coin.as_str())
                 .await?;
                 tracing::info!(?origin, headlines = parsed.rows.len(), "read U.Today");
                 batch(job, parsed, Rows::Headlines)
@@ -193,6 +196,7 @@ impl Fetcher {
                 let source = OpenWeather {
                     http,
                     base: &sources.openweather_url,
+                    limit: sources.openweather_limit(),
                     key: sources.openweather_key.as_ref(),
                 };
                 batch(job, source.current(cities).await?, Rows::Weather)

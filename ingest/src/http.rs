@@ -2,6 +2,10 @@
 //! retries only for failures a retry can fix (timeouts, refused connections, 5xx).
 //! An answer the service meant (a 4xx, a rate-limit body) is never retried: with 25
 //! Alpha Vantage calls a day, a retry storm would spend them all.
+//!
+//! A broken or hostile upstream cannot bloat or misdirect us: a body is read as it
+//! streams in and refused past its source's byte limit, and redirects are followed
+//! only within the host that was asked (a few hops at most).
 
 use backon::{ExponentialBuilder, Retryable};
 use std::time::Duration;
@@ -16,12 +20,55 @@ pub const USER_AGENT: &str = concat!(
 /// Query parameters that carry secrets; they are masked wherever a URL is shown.
 const SECRET_PARAMS: &[&str] = &["apikey", "appid", "api_key", "key", "token"];
 
+/// Redirects followed at most, all within the host that was asked.
+const MAX_REDIRECTS: usize = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     #[error("{url} did not answer within {timeout:?}")]
     Timeout { url: String, timeout: Duration },
     #[error("cannot reach {url}: {reason}")]
     Unreachable { url: String, reason: String },
+    #[error(
+        "{url} answered more than {limit} bytes, the limit {setting} sets; \
+         raise {setting} if the service's answers have grown"
+    )]
+    TooLarge {
+        url: String,
+        limit: u64,
+        setting: &'static str,
+    },
+    #[error("{url} redirected elsewhere ({reason}); only redirects within the service's own host are followed")]
+    Redirected { url: String, reason: String },
+}
+
+/// The most bytes a source's answer may have, and the setting that raises it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyLimit {
+    pub bytes: u64,
+    pub setting: &'static str,
+}
+
+/// Why a redirect was not followed (its text ends up in [`FetchError::Redirected`]).
+#[derive(Debug, thiserror::Error)]
+enum RedirectRefused {
+    #[error("to another host, {0}")]
+    OtherHost(String),
+    #[error("more than {MAX_REDIRECTS} times")]
+    TooMany,
+}
+
+/// Follows a redirect only to the host the first request went to.
+fn same_host_only(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let asked = attempt.previous().first().and_then(|u| u.host_str());
+    let target = attempt.url().host_str().unwrap_or_default().to_string();
+    if attempt.previous().len() > MAX_REDIRECTS {
+        attempt.error(RedirectRefused::TooMany)
+    } else if asked == Some(target.as_str()) {
+        attempt.follow()
+    } else {
+        attempt.error(RedirectRefused::OtherHost(target))
+    }
 }
 
 /// A response, read whole.
@@ -46,6 +93,7 @@ impl Http {
             .user_agent(USER_AGENT)
             .timeout(timeout)
             .connect_timeout(timeout)
+            .redirect(reqwest::redirect::Policy::custom(same_host_only))
             .build()
             .expect("a client with a timeout and a user agent builds");
         Http {
@@ -56,12 +104,13 @@ impl Http {
         }
     }
 
-    /// GETs `url`. Transport failures and 5xx answers are retried with exponential
-    /// backoff; anything else is returned as it came.
-    pub async fn get(&self, url: &Url) -> Result<Fetched, FetchError> {
+    /// GETs `url`, reading at most `limit` bytes of the answer. Transport failures and
+    /// 5xx answers are retried with exponential backoff; anything else is returned as
+    /// it came.
+    pub async fn get(&self, url: &Url, limit: BodyLimit) -> Result<Fetched, FetchError> {
         let shown = redact(url);
         let attempt = || async {
-            let response = self
+            let mut response = self
                 .client
                 .get(url.clone())
                 .send()
@@ -74,10 +123,30 @@ impl Http {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .to_string();
-            let body = response
-                .text()
+            let too_large = || {
+                Attempt::Failed(FetchError::TooLarge {
+                    url: shown.clone(),
+                    limit: limit.bytes,
+                    setting: limit.setting,
+                })
+            };
+            if response.content_length().is_some_and(|n| n > limit.bytes) {
+                return Err(too_large());
+            }
+            // Chunk by chunk, so an endless or oversized answer stops at the limit
+            // instead of filling memory.
+            let mut bytes = Vec::new();
+            while let Some(chunk) = response
+                .chunk()
                 .await
-                .map_err(|e| self.transport_error(&shown, e))?;
+                .map_err(|e| self.transport_error(&shown, e))?
+            {
+                if (bytes.len() + chunk.len()) as u64 > limit.bytes {
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let body = String::from_utf8_lossy(&bytes).into_owned();
             if status.is_server_error() {
                 return Err(Attempt::ServerError(Fetched {
                     status,
@@ -113,7 +182,14 @@ impl Http {
     fn transport_error(&self, shown: &str, e: reqwest::Error) -> Attempt {
         // without_url: reqwest's message would otherwise print the URL with its key.
         let e = e.without_url();
-        Attempt::Failed(if e.is_timeout() {
+        Attempt::Failed(if e.is_redirect() {
+            FetchError::Redirected {
+                url: shown.to_string(),
+                reason: std::error::Error::source(&e)
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| e.to_string()),
+            }
+        } else if e.is_timeout() {
             FetchError::Timeout {
                 url: shown.to_string(),
                 timeout: self.timeout,

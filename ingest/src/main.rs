@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ingest::{Fetcher, Ingest, Job, RunReport, Settings};
 use std::io::IsTerminal;
-use store::{Store, Symbol};
+use store::{City, Coin, Store, Symbol};
 
 #[derive(Parser)]
 #[command(
@@ -39,13 +39,13 @@ enum Command {
     },
     /// Headlines for coins (bitcoin, ethereum) from U.Today.
     News {
-        #[arg(required = true)]
-        coins: Vec<String>,
+        #[arg(required = true, value_parser = Coin::parse)]
+        coins: Vec<Coin>,
     },
     /// Current weather for cities from OpenWeatherMap.
     Weather {
-        #[arg(required = true)]
-        cities: Vec<String>,
+        #[arg(required = true, value_parser = City::parse)]
+        cities: Vec<City>,
     },
     /// The most recent runs.
     Runs {
@@ -107,12 +107,7 @@ async fn main() {
             .await
         }
         Command::News { coins } => {
-            each(&coins, "news", |coin| {
-                run(Job::News {
-                    coin: coin.trim().to_ascii_lowercase(),
-                })
-            })
-            .await
+            each(&coins, "news", |coin| run(Job::News { coin: coin.clone() })).await
         }
         Command::Weather { cities } => vec![run(Job::Weather { cities }).await],
     };

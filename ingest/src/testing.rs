@@ -83,6 +83,7 @@ impl Upstream {
             http_timeout: Duration::from_millis(1500),
             http_retries: 1,
             retry_delay: Duration::from_millis(10),
+            ..SourceSettings::default()
         }
     }
 

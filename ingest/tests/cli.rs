@@ -130,3 +130,50 @@ async fn an_unreachable_database_is_one_line_and_exit_1() {
     );
     assert!(upstream.requests().await == 0, "no API call is spent");
 }
+
+#[tokio::test]
+async fn every_numeric_setting_is_range_checked_at_start() {
+    let upstream = Upstream::with_recorded_answers().await;
+    let dir = TempDir::new();
+    for name in ingest::config::NUMBER_SETTINGS {
+        for bad in ["inf", "NaN", "-1", "1e20", "abc", "99999999999999"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_ingest"))
+                .args(["runs"])
+                .current_dir(&dir.path)
+                .env(
+                    "DATABASE_URL",
+                    format!("sqlite://{}", dir.path.join("cli.db").display()),
+                )
+                .env(name, bad)
+                .env("RUST_LOG", "off")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{name}={bad}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{name}={bad}: {stderr}");
+            assert!(
+                stderr.contains(name) && stderr.contains("a number from"),
+                "{name}={bad}: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
+    }
+    assert_eq!(upstream.requests().await, 0);
+}
+
+#[tokio::test]
+async fn coins_and_cities_are_checked_before_any_url_is_built() {
+    let upstream = Upstream::with_recorded_answers().await;
+    let dir = TempDir::new();
+    for args in [
+        &["news", "//evil.example/x"][..],
+        &["news", "bitcoin/../../rss"],
+        &["weather", "London&appid=stolen"],
+    ] {
+        let out = ingest(&dir, &upstream, args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("only letters"), "{args:?}: {stderr}");
+    }
+    assert_eq!(upstream.requests().await, 0, "no request was made");
+}

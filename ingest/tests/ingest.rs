@@ -5,7 +5,7 @@
 use ingest::testing::{fixture, html, json, rss, Upstream, AV_KEY, OWM_KEY};
 use ingest::{Fetcher, Ingest, Job};
 use std::time::Duration;
-use store::{on_both_backends, RunStatus, Symbol};
+use store::{on_both_backends, City, Coin, RunStatus, Symbol};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
@@ -28,12 +28,14 @@ fn crypto(symbol: &str, market: &str) -> Job {
 }
 
 fn news(coin: &str) -> Job {
-    Job::News { coin: coin.into() }
+    Job::News {
+        coin: Coin::parse(coin).unwrap(),
+    }
 }
 
 fn weather(cities: &[&str]) -> Job {
     Job::Weather {
-        cities: cities.iter().map(|c| c.to_string()).collect(),
+        cities: cities.iter().map(|c| City::parse(c).unwrap()).collect(),
     }
 }
 

@@ -6,7 +6,7 @@ use ingest::testing::Upstream;
 use ingest::{Ingest, Job};
 use std::time::Duration;
 use store::testing::{create_postgres_database, through_pgbouncer};
-use store::{PoolMode, RunStatus, Store, StoreOptions, Symbol};
+use store::{Coin, PoolMode, RunStatus, Store, StoreOptions, Symbol};
 
 async fn through_pooler(mode: PoolMode) -> Store {
     let direct = create_postgres_database().await;
@@ -44,7 +44,7 @@ async fn ingest_and_dashboard_queries_work_in_transaction_mode() {
             "round {round}: {prices:?}"
         );
         let job = Job::News {
-            coin: "bitcoin".into(),
+            coin: Coin::parse("bitcoin").unwrap(),
         };
         let news = ingest.run(&fetcher, &job).await;
         assert_eq!(news.status, RunStatus::Succeeded, "round {round}: {news:?}");

@@ -66,24 +66,109 @@ impl Symbol {
     }
 }
 
-impl TryFrom<String> for Symbol {
-    type Error = SymbolError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Symbol::parse(&value)
+/// A news coin as U.Today names its listing pages: `bitcoin`, `ethereum`, `shiba-inu`.
+///
+/// It becomes a path segment (`/{coin}-news`), so parsing is the only way to get one:
+/// lower-case ASCII letters, digits and inner hyphens, nothing that could lead a URL
+/// to another path or host.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Coin(String);
+
+/// Longest coin name we accept (`binance-usd` is 11).
+pub const MAX_COIN_LEN: usize = 32;
+
+impl Coin {
+    /// Trims and lower-cases a coin name, then checks it.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let coin = raw.trim().to_ascii_lowercase();
+        if coin.is_empty() {
+            return Err("the coin is empty".into());
+        }
+        if coin.chars().count() > MAX_COIN_LEN {
+            return Err(format!("a coin has at most {MAX_COIN_LEN} characters"));
+        }
+        if let Some(c) = coin
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
+            return Err(format!(
+                "a coin has only letters, digits and '-' (like bitcoin or shiba-inu), not {c:?}"
+            ));
+        }
+        if coin.starts_with('-') || coin.ends_with('-') {
+            return Err("a coin does not start or end with '-'".into());
+        }
+        Ok(Coin(coin))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-impl From<Symbol> for String {
-    fn from(value: Symbol) -> Self {
-        value.0
+/// A city as OpenWeatherMap's `q` takes it: `London`, `São Paulo`, `London,GB`.
+///
+/// Letters of any script, spaces, and `-` `'` `.` `,` only: no character with a meaning
+/// in a URL, no control character.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct City(String);
+
+/// Longest city name we accept (the longest real ones are under 60 letters).
+pub const MAX_CITY_LEN: usize = 85;
+
+impl City {
+    /// Trims a city name, then checks it.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let city = raw.trim();
+        if city.is_empty() {
+            return Err("the city is empty".into());
+        }
+        if city.chars().count() > MAX_CITY_LEN {
+            return Err(format!("a city has at most {MAX_CITY_LEN} characters"));
+        }
+        if let Some(c) = city
+            .chars()
+            .find(|c| !(c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.' | ',')))
+        {
+            return Err(format!(
+                "a city has only letters, spaces and - ' . , (like London or London,GB), not {c:?}"
+            ));
+        }
+        Ok(City(city.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
 }
 
-impl fmt::Display for Symbol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+macro_rules! string_newtype {
+    ($name:ident, $error:ty) => {
+        impl TryFrom<String> for $name {
+            type Error = $error;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                $name::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
 }
+string_newtype!(Symbol, SymbolError);
+string_newtype!(Coin, String);
+string_newtype!(City, String);
 
 /// One trading day of one symbol.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -292,6 +377,30 @@ mod tests {
         let s: Symbol = serde_json::from_str("\"tsla\"").unwrap();
         assert_eq!(s.as_str(), "TSLA");
         assert!(serde_json::from_str::<Symbol>("\"x y\"").is_err());
+    }
+
+    #[test]
+    fn coins_and_cities_cannot_lead_a_url_elsewhere() {
+        assert_eq!(Coin::parse(" Bitcoin ").unwrap().as_str(), "bitcoin");
+        assert_eq!(Coin::parse("shiba-inu").unwrap().as_str(), "shiba-inu");
+        for bad in [
+            "",
+            "//evil.example/x",
+            "bit coin",
+            "../rss",
+            "-x",
+            "a?b",
+            "bitcoin#",
+        ] {
+            assert!(Coin::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(Coin::parse(&"a".repeat(33)).is_err());
+        assert_eq!(City::parse(" São Paulo ").unwrap().as_str(), "São Paulo");
+        assert!(City::parse("London,GB").is_ok() && City::parse("N'Djamena").is_ok());
+        for bad in ["", "London&appid=x", "a/b", "x\ny", "Paris?", "100%"] {
+            assert!(City::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(serde_json::from_str::<Coin>("\"//evil\"").is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@
 
 use ingest::{Job, Settings};
 use secrecy::SecretString;
-use store::Symbol;
+use store::{City, Coin, Symbol};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -97,12 +97,18 @@ impl FunctionConfig {
         if items.is_empty() {
             return Err(ConfigError::Missing("TICKERBOARD_ITEMS"));
         }
-        let symbol = |s: &String| {
-            Symbol::parse(s).map_err(|e| ConfigError::Invalid {
+        // Each item is parsed as the domain type it is before any URL is built: an
+        // override in an event that names something else is refused, not fetched.
+        fn valid<T, E: std::fmt::Display>(
+            item: &str,
+            parse: impl Fn(&str) -> Result<T, E>,
+        ) -> Result<T, ConfigError> {
+            parse(item).map_err(|e| ConfigError::Invalid {
                 name: "TICKERBOARD_ITEMS",
-                message: format!("{s:?}: {e}"),
+                message: format!("{item:?}: {e}"),
             })
-        };
+        }
+        let symbol = |s: &String| valid(s, Symbol::parse);
         Ok(match kind {
             JobKind::Prices => items
                 .iter()
@@ -124,12 +130,17 @@ impl FunctionConfig {
                 .collect::<Result<_, _>>()?,
             JobKind::News => items
                 .iter()
-                .map(|c| Job::News {
-                    coin: c.to_ascii_lowercase(),
+                .map(|c| {
+                    Ok(Job::News {
+                        coin: valid(c, Coin::parse)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, _>>()?,
             JobKind::Weather => vec![Job::Weather {
-                cities: items.to_vec(),
+                cities: items
+                    .iter()
+                    .map(|c| valid(c, City::parse))
+                    .collect::<Result<_, _>>()?,
             }],
         })
     }
@@ -267,5 +278,15 @@ mod tests {
             .jobs(&["London".into(), "Paris".into()])
             .unwrap();
         assert_eq!(weather.len(), 1, "one weather run for all cities");
+        let news = |items: &[&str]| {
+            let items: Vec<String> = items.iter().map(|s| s.to_string()).collect();
+            config(Some(JobKind::News)).jobs(&items)
+        };
+        assert!(news(&["Bitcoin"]).is_ok());
+        let refused = news(&["//evil.example/x"]).unwrap_err().to_string();
+        assert!(refused.contains("TICKERBOARD_ITEMS"), "{refused}");
+        assert!(config(Some(JobKind::Weather))
+            .jobs(&["London&appid=x".into()])
+            .is_err());
     }
 }

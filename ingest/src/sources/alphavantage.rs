@@ -4,7 +4,7 @@
 //! `Information` instead of the series; values are decimal strings.
 
 use super::{Parsed, SourceError};
-use crate::http::{excerpt, Http};
+use crate::http::{excerpt, BodyLimit, Http};
 use crate::report::Rejection;
 use chrono::NaiveDate;
 use secrecy::{ExposeSecret, SecretString};
@@ -21,6 +21,8 @@ const REFUSAL_KEYS: &[&str] = &["Error Message", "Note", "Information"];
 pub struct AlphaVantage<'a> {
     pub http: &'a Http,
     pub base: &'a Url,
+    /// The most bytes an answer may have.
+    pub limit: BodyLimit,
     pub key: Option<&'a SecretString>,
 }
 
@@ -53,7 +55,7 @@ impl AlphaVantage<'_> {
             ("symbol", symbol.as_str()),
             ("outputsize", if full { "full" } else { "compact" }),
         ])?;
-        let fetched = self.http.get(&url).await?;
+        let fetched = self.http.get(&url, self.limit).await?;
         check_status(fetched.status, &fetched.body)?;
         parse_series(&fetched.body, STOCK_SERIES, symbol, "USD")
     }
@@ -69,7 +71,7 @@ impl AlphaVantage<'_> {
             ("symbol", symbol.as_str()),
             ("market", market),
         ])?;
-        let fetched = self.http.get(&url).await?;
+        let fetched = self.http.get(&url, self.limit).await?;
         check_status(fetched.status, &fetched.body)?;
         parse_series(&fetched.body, CRYPTO_SERIES, symbol, market)
     }

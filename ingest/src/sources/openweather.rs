@@ -4,12 +4,12 @@
 //! answers lack `timezone` and `cod`.
 
 use super::{Parsed, SourceError};
-use crate::http::{excerpt, Http};
+use crate::http::{excerpt, BodyLimit, Http};
 use crate::report::Rejection;
 use chrono::DateTime;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use store::WeatherObservation;
+use store::{City, WeatherObservation};
 use url::Url;
 
 const SERVICE: &str = "OpenWeatherMap";
@@ -17,6 +17,8 @@ const SERVICE: &str = "OpenWeatherMap";
 pub struct OpenWeather<'a> {
     pub http: &'a Http,
     pub base: &'a Url,
+    /// The most bytes an answer may have.
+    pub limit: BodyLimit,
     pub key: Option<&'a SecretString>,
 }
 
@@ -59,7 +61,7 @@ impl OpenWeather<'_> {
     /// row; a refused key or a rate limit fails the whole run.
     pub async fn current(
         &self,
-        cities: &[String],
+        cities: &[City],
     ) -> Result<Parsed<WeatherObservation>, SourceError> {
         let key = self
             .key
@@ -74,15 +76,15 @@ impl OpenWeather<'_> {
                         detail: format!("OPENWEATHER_URL cannot take a path: {e}"),
                     })?;
             url.query_pairs_mut()
-                .append_pair("q", city)
+                .append_pair("q", city.as_str())
                 .append_pair("appid", key.expose_secret())
                 .append_pair("units", "metric");
-            let fetched = self.http.get(&url).await?;
+            let fetched = self.http.get(&url, self.limit).await?;
             match parse_current(fetched.status.as_u16(), &fetched.body) {
                 Ok(obs) => parsed.rows.push(obs),
                 Err(Answer::UnknownCity(message)) => parsed
                     .rejections
-                    .push(Rejection::new(city.clone(), message)),
+                    .push(Rejection::new(city.as_str(), message)),
                 Err(Answer::Fatal(e)) => return Err(e),
             }
         }
@@ -90,12 +92,16 @@ impl OpenWeather<'_> {
     }
 }
 
-enum Answer {
+/// What one city's answer amounts to when it is not an observation.
+pub enum Answer {
+    /// A rejected row: the service does not know the city.
     UnknownCity(String),
+    /// The whole run fails (a refused key, a rate limit, an unreadable answer).
     Fatal(SourceError),
 }
 
-fn parse_current(status: u16, body: &str) -> Result<WeatherObservation, Answer> {
+/// Reads one city's answer, given its HTTP status.
+pub fn parse_current(status: u16, body: &str) -> Result<WeatherObservation, Answer> {
     let error = serde_json::from_str::<ErrorBody>(body).ok();
     let cod = error.as_ref().and_then(|e| match &e.cod {
         serde_json::Value::Number(n) => n.as_u64().map(|n| n as u16),

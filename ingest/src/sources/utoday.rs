@@ -3,10 +3,11 @@
 //! failure that names what was tried, never an empty success.
 
 use super::{Parsed, SourceError};
-use crate::http::{excerpt, Http};
+use crate::http::{excerpt, BodyLimit, Http};
 use crate::report::Rejection;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use scraper::{ElementRef, Html, Selector};
+use std::time::Duration;
 use store::Headline;
 use url::Url;
 
@@ -21,7 +22,17 @@ const TIME_FORMAT: &str = "%m/%d/%Y - %H:%M";
 pub struct UToday<'a> {
     pub http: &'a Http,
     pub base: &'a Url,
+    /// The most bytes an answer may have.
+    pub limit: BodyLimit,
+    /// How long reading one page or feed may take.
+    pub parse_budget: Duration,
 }
+
+/// Deepest element nesting a listing page may have. Real pages nest a few dozen deep;
+/// the HTML parser's work per start tag grows with the depth (the spec's "has an
+/// element in scope" walks the stack of open elements), so a page nested tens of
+/// thousands deep would take minutes. Such a page is refused before it is parsed.
+pub const MAX_NESTING: usize = 1_000;
 
 /// Where the headlines came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,34 +61,45 @@ impl UToday<'_> {
     /// Headlines for `coin` (`bitcoin`): two requests at most.
     pub async fn headlines(&self, coin: &str) -> Result<(Parsed<Headline>, Origin), SourceError> {
         let listing_url = self.listing_url(coin)?;
-        let listing = self.http.get(&listing_url).await;
+        let listing = self.http.get(&listing_url, self.limit).await;
         let mut tried = Vec::new();
         match listing {
             Ok(page) if page.status.is_success() => {
-                let parsed = parse_listing(&page.body, &listing_url, coin);
-                if !parsed.rows.is_empty() {
-                    return Ok((parsed, Origin::Listing));
+                let (url, owned_coin) = (listing_url.clone(), coin.to_string());
+                let read = move || parse_listing(&page.body, &url, &owned_coin);
+                match self.within_budget(&listing_url, read).await? {
+                    Ok(parsed) if !parsed.rows.is_empty() => {
+                        return Ok((parsed, Origin::Listing));
+                    }
+                    Ok(parsed) => tried.push(format!(
+                        "{listing_url}: {} cards matched {CARD:?} ({} set aside), none with {LINK:?}, {TITLE:?} and a {TIME:?} date",
+                        parsed.rows.len() + parsed.rejections.len(),
+                        parsed.rejections.len()
+                    )),
+                    Err(refused) => tried.push(format!("{listing_url}: {refused}")),
                 }
-                tried.push(format!(
-                    "{listing_url}: {} cards matched {CARD:?} ({} set aside), none with {LINK:?}, {TITLE:?} and a {TIME:?} date",
-                    parsed.rows.len() + parsed.rejections.len(),
-                    parsed.rejections.len()
-                ));
             }
             Ok(page) => tried.push(format!("{listing_url}: HTTP {}", page.status)),
             Err(e) => tried.push(e.to_string()),
         }
 
         let rss_url = self.rss_url()?;
-        match self.http.get(&rss_url).await {
-            Ok(feed) if feed.status.is_success() => match parse_rss(&feed.body, coin) {
-                Ok(parsed) if !parsed.rows.is_empty() => return Ok((parsed, Origin::Rss)),
-                Ok(parsed) => tried.push(format!(
-                    "{rss_url}: {} items, none about {coin:?} with a title, link and pubDate",
-                    parsed.rejections.len()
-                )),
-                Err(e) => tried.push(format!("{rss_url}: {e}: {}", excerpt(&feed.body))),
-            },
+        match self.http.get(&rss_url, self.limit).await {
+            Ok(feed) if feed.status.is_success() => {
+                let owned_coin = coin.to_string();
+                let read = move || {
+                    parse_rss(&feed.body, &owned_coin)
+                        .map_err(|e| format!("{e}: {}", excerpt(&feed.body)))
+                };
+                match self.within_budget(&rss_url, read).await? {
+                    Ok(parsed) if !parsed.rows.is_empty() => return Ok((parsed, Origin::Rss)),
+                    Ok(parsed) => tried.push(format!(
+                        "{rss_url}: {} items, none about {coin:?} with a title, link and pubDate",
+                        parsed.rejections.len()
+                    )),
+                    Err(e) => tried.push(format!("{rss_url}: {e}")),
+                }
+            }
             Ok(feed) => tried.push(format!("{rss_url}: HTTP {}", feed.status)),
             Err(e) => tried.push(e.to_string()),
         }
@@ -88,10 +110,43 @@ impl UToday<'_> {
     }
 }
 
+impl UToday<'_> {
+    /// Runs `read` on a blocking thread under the parse budget. Past the budget the run
+    /// fails with the reason; the thread finishes on its own, its work bounded by the
+    /// body limit and [`MAX_NESTING`].
+    async fn within_budget<T: Send + 'static>(
+        &self,
+        url: &Url,
+        read: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, SourceError> {
+        match tokio::time::timeout(self.parse_budget, tokio::task::spawn_blocking(read)).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(panicked)) => Err(SourceError::Unexpected {
+                service: SERVICE,
+                detail: format!("reading {url} failed: {panicked}"),
+            }),
+            Err(_) => Err(SourceError::Unexpected {
+                service: SERVICE,
+                detail: format!(
+                    "reading {url} took longer than {:?}, the budget INGEST_PARSE_BUDGET_SECS sets",
+                    self.parse_budget
+                ),
+            }),
+        }
+    }
+}
+
 /// Reads the cards of a listing page. Cards that cannot become a headline (no link,
 /// no title, no or an unreadable date: sponsored and promo cards) are set aside with
-/// their reason; relative links are made absolute against the page URL.
-pub fn parse_listing(html: &str, page_url: &Url, coin: &str) -> Parsed<Headline> {
+/// their reason; relative links are made absolute against the page URL. A page nested
+/// deeper than [`MAX_NESTING`] is refused unread.
+pub fn parse_listing(html: &str, page_url: &Url, coin: &str) -> Result<Parsed<Headline>, String> {
+    let depth = nesting_depth(html, MAX_NESTING);
+    if depth > MAX_NESTING {
+        return Err(format!(
+            "the page nests elements more than {MAX_NESTING} deep; a listing page does not"
+        ));
+    }
     let doc = Html::parse_document(html);
     let card = Selector::parse(CARD).expect("valid selector");
     let link = Selector::parse(LINK).expect("valid selector");
@@ -159,7 +214,66 @@ pub fn parse_listing(html: &str, page_url: &Url, coin: &str) -> Parsed<Headline>
             )),
         }
     }
-    parsed
+    Ok(parsed)
+}
+
+/// Elements that never stay open (void) or that the parser closes by itself when a
+/// sibling starts: neither deepens the stack for long.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp", "html", "head", "body",
+];
+
+/// How deep the page's elements nest, counted from its tags alone in one linear pass
+/// (comments, doctypes and the text of `script` and `style` skipped); stops counting
+/// once past `stop_above`. An estimate: a page with unclosed elements counts deeper
+/// than the parser would build it, never shallower.
+pub fn nesting_depth(html: &str, stop_above: usize) -> usize {
+    let bytes = html.as_bytes();
+    let (mut i, mut depth, mut deepest) = (0, 0usize, 0usize);
+    let find = |from: usize, needle: &[u8]| {
+        bytes[from.min(bytes.len())..]
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+            .map(|at| from + at + needle.len())
+            .unwrap_or(bytes.len())
+    };
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        match bytes.get(i + 1) {
+            Some(b'!') if bytes[i..].starts_with(b"<!--") => i = find(i + 4, b"-->"),
+            Some(b'!') | Some(b'?') => i = find(i + 1, b">"),
+            Some(b'/') => {
+                depth = depth.saturating_sub(1);
+                i = find(i + 2, b">");
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_end = bytes[i + 1..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric() && *b != b'-')
+                    .map_or(bytes.len(), |n| i + 1 + n);
+                let name = html[i + 1..name_end].to_ascii_lowercase();
+                let tag_end = find(name_end, b">");
+                let self_closing = tag_end >= 2 && bytes[tag_end - 2] == b'/';
+                i = tag_end;
+                if name == "script" || name == "style" {
+                    i = find(i, format!("</{name}").as_bytes());
+                } else if !self_closing && !NOT_NESTING.contains(&name.as_str()) {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                    if deepest > stop_above {
+                        return deepest;
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    deepest
 }
 
 /// Reads the RSS feed, keeping items about `coin` (its name in the title, link or a

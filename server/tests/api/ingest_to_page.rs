@@ -6,7 +6,7 @@ use crate::helpers::spawn_app;
 use ingest::testing::Upstream;
 use ingest::{Ingest, Job};
 use store::testing::{create_postgres_database, through_pgbouncer};
-use store::{on_both_backends, PoolMode, Store, StoreOptions, Symbol};
+use store::{on_both_backends, Coin, PoolMode, Store, StoreOptions, Symbol};
 
 /// Ingests IBM, BTC (in euros) and bitcoin's headlines from the recorded answers.
 async fn ingest_fixtures(store: &Store) {
@@ -23,7 +23,7 @@ async fn ingest_fixtures(store: &Store) {
             market: "EUR".into(),
         },
         Job::News {
-            coin: "bitcoin".into(),
+            coin: Coin::parse("bitcoin").unwrap(),
         },
     ];
     for job in &jobs {
