@@ -4,7 +4,7 @@
 //! life of its container).
 
 use crate::config::SourceSettings;
-use crate::http::Http;
+use crate::http::{Http, Secrets};
 use crate::report::Rejection;
 use crate::sources::alphavantage::AlphaVantage;
 use crate::sources::openweather::OpenWeather;
@@ -144,6 +144,7 @@ fn batch<T>(job: &Job, parsed: Parsed<T>, wrap: fn(Vec<T>) -> Rows) -> FetchedBa
 pub struct Fetcher {
     http: Http,
     sources: SourceSettings,
+    secrets: Secrets,
 }
 
 impl Fetcher {
@@ -153,15 +154,35 @@ impl Fetcher {
             sources.http_retries,
             sources.retry_delay,
         );
-        Fetcher { http, sources }
+        let keys = [&sources.alphavantage_key, &sources.openweather_key];
+        let secrets = Secrets::new(keys.into_iter().flatten());
+        Fetcher {
+            http,
+            sources,
+            secrets,
+        }
     }
 
     pub fn sources(&self) -> &SourceSettings {
         &self.sources
     }
 
-    /// Fetches a job's rows, not yet validated.
+    /// Fetches a job's rows, not yet validated. Whatever the service said (an error, a
+    /// rejected row's reason) leaves here with the configured keys cut out.
     pub async fn fetch(&self, job: &Job) -> Result<FetchedBatch, SourceError> {
+        match self.fetch_unscrubbed(job).await {
+            Ok(mut batch) => {
+                for rejection in &mut batch.rejections {
+                    rejection.key = self.secrets.scrub(&rejection.key);
+                    rejection.reason = self.secrets.scrub(&rejection.reason);
+                }
+                Ok(batch)
+            }
+            Err(e) => Err(e.scrubbed(&self.secrets)),
+        }
+    }
+
+    async fn fetch_unscrubbed(&self, job: &Job) -> Result<FetchedBatch, SourceError> {
         let (http, sources) = (&self.http, &self.sources);
         let alphavantage = || AlphaVantage {
             http,

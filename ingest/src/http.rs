@@ -253,6 +253,55 @@ pub fn redact(url: &Url) -> String {
     shown.to_string().replace("%2A%2A%2A", "***")
 }
 
+/// The secret values a program is configured with (API keys), to cut out of any text
+/// an upstream sends back before it becomes an error, a log line, a run record, a
+/// report or a notification: Alpha Vantage's daily-limit answer quotes the caller's key.
+#[derive(Clone, Default)]
+pub struct Secrets {
+    /// Each secret as it was configured and as it looks percent-encoded in a URL.
+    values: Vec<String>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secrets({} values)", self.values.len())
+    }
+}
+
+impl Secrets {
+    /// Secrets shorter than four characters are not scrubbed: they would cut ordinary
+    /// words out of every message, and no real key is that short.
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a secrecy::SecretString>) -> Secrets {
+        use secrecy::ExposeSecret;
+        let mut values = Vec::new();
+        for secret in secrets {
+            let raw = secret.expose_secret().trim();
+            if raw.chars().count() < 4 {
+                continue;
+            }
+            let encoded: String = url::form_urlencoded::byte_serialize(raw.as_bytes()).collect();
+            values.push(raw.to_string());
+            if encoded != raw {
+                values.push(encoded);
+            }
+        }
+        // Longest first, so a key that contains another is cut whole.
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        Secrets { values }
+    }
+
+    /// `text` with every secret replaced by `***`.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for value in &self.values {
+            if text.contains(value.as_str()) {
+                text = text.replace(value.as_str(), "***");
+            }
+        }
+        text
+    }
+}
+
 /// A short excerpt of a body for an error message: one line, at most 160 characters.
 pub fn excerpt(body: &str) -> String {
     let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -282,6 +331,20 @@ mod tests {
         let url =
             Url::parse("https://x.test/data/2.5/weather?q=London&appid=abc&units=metric").unwrap();
         assert!(!redact(&url).contains("abc"));
+    }
+
+    #[test]
+    fn secrets_are_cut_out_of_upstream_text() {
+        let key = secrecy::SecretString::from("AB12+cd/34");
+        let short = secrecy::SecretString::from("x");
+        let secrets = Secrets::new([&key, &short]);
+        let said = "We have detected your API key as AB12+cd/34 and our standard API rate \
+                    limit is 25 requests per day (url: ?apikey=AB12%2Bcd%2F34)";
+        let scrubbed = secrets.scrub(said);
+        assert!(!scrubbed.contains("AB12"), "{scrubbed}");
+        assert!(scrubbed.contains("your API key as *** and") && scrubbed.contains("apikey=***"));
+        assert_eq!(secrets.scrub("x marks the spot"), "x marks the spot");
+        assert!(!format!("{secrets:?}").contains("AB12"));
     }
 
     #[test]

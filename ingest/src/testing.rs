@@ -38,6 +38,11 @@ pub fn fixture(name: &str) -> String {
     );
 }
 
+/// Alpha Vantage's daily-limit answer, which quotes the caller's `key` back.
+pub fn refusal_quoting(key: &str) -> String {
+    fixture("alphavantage/error_information_quotes_key.json").replace("{APIKEY}", key)
+}
+
 /// A 200 with a JSON body.
 pub fn json(body: impl Into<String>) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.into(), "application/json")

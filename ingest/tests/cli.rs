@@ -177,3 +177,37 @@ async fn coins_and_cities_are_checked_before_any_url_is_built() {
     }
     assert_eq!(upstream.requests().await, 0, "no request was made");
 }
+
+/// Alpha Vantage's daily-limit answer quotes the caller's key: it appears in no output
+/// and nowhere in the database.
+#[tokio::test]
+async fn a_refusal_quoting_the_key_leaks_it_nowhere() {
+    let upstream = Upstream::start().await;
+    let refusal = ingest::testing::refusal_quoting("cli-secret-key");
+    upstream
+        .alphavantage("MSFT", ingest::testing::json(refusal))
+        .await;
+    let dir = TempDir::new();
+    let outputs = [
+        ingest(&dir, &upstream, &["prices", "MSFT"]),
+        ingest(&dir, &upstream, &["--json", "prices", "MSFT"]),
+        ingest(&dir, &upstream, &["runs"]),
+        ingest(&dir, &upstream, &["--json", "runs"]),
+    ];
+    let mut seen = String::new();
+    for out in &outputs {
+        seen.push_str(&String::from_utf8_lossy(&out.stdout));
+        seen.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    assert!(seen.contains("25 requests per day"), "{seen}");
+    assert!(seen.contains("your API key as *** and"), "{seen}");
+    assert!(!seen.contains("cli-secret-key"), "{seen}");
+    // Every byte of the database file and its write-ahead log.
+    for file in ["cli.db", "cli.db-wal"] {
+        let bytes = std::fs::read(dir.path.join(file)).unwrap_or_default();
+        let found = bytes
+            .windows("cli-secret-key".len())
+            .any(|w| w == b"cli-secret-key");
+        assert!(!found, "the key is in {file}");
+    }
+}

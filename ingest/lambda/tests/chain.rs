@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use ingest::testing::{fixture, json as json_body, Upstream};
+use ingest::testing::{fixture, json as json_body, refusal_quoting, Upstream};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -283,7 +283,7 @@ impl Aws {
 }
 
 /// IBM answers only with the key the functions read from SSM; TSLA gets the daily-limit
-/// refusal; London's weather.
+/// refusal, quoting that key; London's weather.
 async fn outside_services() -> Upstream {
     let upstream = Upstream::start().await;
     Mock::given(method("GET"))
@@ -295,7 +295,8 @@ async fn outside_services() -> Upstream {
         )))
         .mount(&upstream.server)
         .await;
-    let refusal = fixture("alphavantage/error_information_rate_limit.json");
+    // The daily-limit answer that quotes the caller's key back.
+    let refusal = refusal_quoting("chain-av-key");
     upstream.alphavantage("TSLA", json_body(refusal)).await;
     let london = fixture("openweather/current_weather_London_metric.json");
     upstream.weather("London", json_body(london)).await;
@@ -589,11 +590,19 @@ async fn the_single_function_pipeline_alerts_on_failure() {
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0].0, "tickerboard: 1 of 2 runs FAILED (prices)");
     assert!(alerts[0].1.contains("25 requests per day"));
+    assert!(
+        alerts[0].1.contains("your API key as *** and"),
+        "{}",
+        alerts[0].1
+    );
     let db = Store::connect(&database_url, &StoreOptions::default())
         .await
         .unwrap();
     let runs = db.recent_runs(10).await.unwrap();
     assert_eq!(runs.len(), 2);
+    // The key the refusal quoted is nowhere: not in the answer, the alert, the runs.
+    let everything = format!("{out} {alerts:?} {runs:?}");
+    assert!(!everything.contains("chain-av-key"), "{everything}");
     assert!(runs.iter().any(|r| r.status == store::RunStatus::Failed
         && r.error.as_deref().unwrap_or("").contains("25 requests")));
 }

@@ -6,7 +6,7 @@ pub mod alphavantage;
 pub mod openweather;
 pub mod utoday;
 
-use crate::http::FetchError;
+use crate::http::{FetchError, Secrets};
 use crate::report::Rejection;
 
 /// Rows read from a source, and the ones it could not read.
@@ -48,4 +48,51 @@ pub enum SourceError {
     /// A page that used to have rows has none: its layout probably changed.
     #[error("{0}")]
     NothingFound(String),
+}
+
+impl SourceError {
+    /// The same error with every secret cut out of the words it carries.
+    pub fn scrubbed(self, secrets: &Secrets) -> SourceError {
+        match self {
+            SourceError::Fetch(e) => SourceError::Fetch(e.scrubbed(secrets)),
+            SourceError::Refused { service, message } => SourceError::Refused {
+                service,
+                message: secrets.scrub(&message),
+            },
+            SourceError::Unexpected { service, detail } => SourceError::Unexpected {
+                service,
+                detail: secrets.scrub(&detail),
+            },
+            SourceError::NothingFound(what) => SourceError::NothingFound(secrets.scrub(&what)),
+            missing @ SourceError::MissingSetting(_) => missing,
+        }
+    }
+}
+
+impl FetchError {
+    fn scrubbed(self, secrets: &Secrets) -> FetchError {
+        match self {
+            FetchError::Timeout { url, timeout } => FetchError::Timeout {
+                url: secrets.scrub(&url),
+                timeout,
+            },
+            FetchError::Unreachable { url, reason } => FetchError::Unreachable {
+                url: secrets.scrub(&url),
+                reason: secrets.scrub(&reason),
+            },
+            FetchError::TooLarge {
+                url,
+                limit,
+                setting,
+            } => FetchError::TooLarge {
+                url: secrets.scrub(&url),
+                limit,
+                setting,
+            },
+            FetchError::Redirected { url, reason } => FetchError::Redirected {
+                url: secrets.scrub(&url),
+                reason: secrets.scrub(&reason),
+            },
+        }
+    }
 }
