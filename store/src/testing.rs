@@ -48,6 +48,19 @@ impl Store {
             .expect("read the bars")
     }
 
+    /// Whether this connection to Postgres is encrypted (`pg_stat_ssl`); false on SQLite.
+    pub async fn is_encrypted(&self) -> Result<bool> {
+        Ok(match self.backend() {
+            "postgres" => with_conn!(self, |conn| sqlx::query_scalar(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+            )
+            .persistent(self.persistent())
+            .fetch_one(&mut *conn)
+            .await?),
+            _ => false,
+        })
+    }
+
     /// The database's name (Postgres) or `main` (SQLite).
     pub async fn current_database(&self) -> Result<String> {
         Ok(match self.backend() {
