@@ -47,6 +47,9 @@ enum Command {
         #[arg(required = true, value_parser = City::parse)]
         cities: Vec<City>,
     },
+    /// Brings the database schema up to date (run with the owner's DATABASE_URL; every
+    /// other command does it too, before its work).
+    Migrate,
     /// The most recent runs.
     Runs {
         #[arg(long, default_value_t = 20)]
@@ -86,6 +89,11 @@ async fn main() {
     let reports = match cli.command {
         Command::Runs { limit } => {
             return list_runs(&ingest, limit, cli.json).await;
+        }
+        Command::Migrate => {
+            println!("the database schema is up to date");
+            ingest.store.close().await;
+            return;
         }
         Command::Prices { symbols, full } => {
             each(&symbols, "prices", |symbol| {

@@ -42,6 +42,10 @@ impl Settings {
         let mut database = DatabaseSettings::from_env()?;
         // A page view waits at most this long for a connection, then shows the error panel.
         database.options.acquire_timeout = Duration::from_secs(3);
+        // The dashboard only reads: on Postgres its role may not create tables, so it
+        // checks the schema and leaves migrating to the ingest (`ingest migrate`). A
+        // SQLite file is the dashboard's own, and a fresh one needs its schema.
+        database.migrate = database.is_sqlite();
         let path = std::env::var("TICKERBOARD_SETTINGS").unwrap_or_else(|_| "Leptos.toml".into());
         let dashboard = read_dashboard_settings(Path::new(&path))?;
         Ok(Settings {

@@ -46,6 +46,11 @@ pub enum StoreError {
     Query(#[from] sqlx::Error),
     #[error("the batch has {0} twice; keys must be unique within a batch")]
     DuplicateKey(String),
+    #[error(
+        "the database schema is at version {have}, this program needs {want}: run \
+         `ingest migrate` with the owner's DATABASE_URL (the dashboard's role only reads)"
+    )]
+    SchemaBehind { have: i64, want: i64 },
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -131,7 +136,11 @@ impl Store {
                 (Store::connect(&url, &settings.options).await?, true)
             }
         };
-        store.migrate().await?;
+        if settings.migrate {
+            store.migrate().await?;
+        } else {
+            store.check_schema().await?;
+        }
         let is_new_default = default && store.is_empty().await?;
         Ok(Opened {
             store,
@@ -185,7 +194,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         match &self.pool {
             Pool::Postgres(pool) => {
-                let mut migrator = sqlx::migrate!("./migrations/postgres");
+                let mut migrator = self.migrator();
                 if self.pool_mode == PoolMode::Session {
                     migrator.run(pool).await?
                 } else {
@@ -198,7 +207,40 @@ impl Store {
                     tx.commit().await?;
                 }
             }
-            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Pool::Sqlite(pool) => self.migrator().run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The migrations this build carries, for its backend.
+    fn migrator(&self) -> sqlx::migrate::Migrator {
+        match &self.pool {
+            Pool::Postgres(_) => sqlx::migrate!("./migrations/postgres"),
+            Pool::Sqlite(_) => sqlx::migrate!("./migrations/sqlite"),
+        }
+    }
+
+    /// Fails unless every migration this build carries has been applied: what a
+    /// program that may not migrate (the read-only dashboard) checks at start.
+    pub async fn check_schema(&self) -> Result<()> {
+        let want = self.migrator().iter().map(|m| m.version).max().unwrap_or(0);
+        let applied: std::result::Result<Option<i64>, sqlx::Error> = async {
+            Ok(with_conn!(self, |conn| sqlx::query_scalar(
+                "SELECT MAX(version) FROM _sqlx_migrations WHERE success"
+            )
+            .persistent(self.persistent())
+            .fetch_one(&mut *conn)
+            .await?))
+        }
+        .await;
+        let have = match applied {
+            Ok(version) => version.unwrap_or(0),
+            // No migrations table: nothing was ever applied.
+            Err(sqlx::Error::Database(e)) if e.message().contains("_sqlx_migrations") => 0,
+            Err(e) => return Err(e.into()),
+        };
+        if have < want {
+            return Err(StoreError::SchemaBehind { have, want });
         }
         Ok(())
     }

@@ -65,11 +65,24 @@ impl Default for StoreOptions {
 }
 
 /// The database settings of any of our programs.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct DatabaseSettings {
     /// `None`: the zero-setup SQLite file. A secret: the URL carries the password.
     pub url: Option<SecretString>,
     pub options: StoreOptions,
+    /// Bring the schema up to date at open (the ingest, which owns it), or only check
+    /// that it is (the dashboard on Postgres, whose role may only read).
+    pub migrate: bool,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        DatabaseSettings {
+            url: None,
+            options: StoreOptions::default(),
+            migrate: true,
+        }
+    }
 }
 
 impl DatabaseSettings {
@@ -83,7 +96,17 @@ impl DatabaseSettings {
                 pool_mode: var("DATABASE_POOL_MODE").unwrap_or_default().parse()?,
                 ..StoreOptions::default()
             },
+            migrate: true,
         })
+    }
+
+    /// True for the zero-setup default and any SQLite file: a local file the program
+    /// owns, so it may always bring its schema up to date.
+    pub fn is_sqlite(&self) -> bool {
+        use secrecy::ExposeSecret;
+        self.url
+            .as_ref()
+            .is_none_or(|url| url.expose_secret().starts_with("sqlite:"))
     }
 
     /// Settings for one URL, as tests and tools name it.
