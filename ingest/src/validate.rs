@@ -81,28 +81,82 @@ fn bar_problem(b: &DailyBar, today: NaiveDate) -> Option<String> {
     None
 }
 
-/// Headlines: a non-empty title, an http(s) URL, a time not in the future, one row per URL.
+/// Longest article URL we store. Postgres' btree index takes keys up to about 2.7 KB; a
+/// real article URL is under 200 characters.
+pub const MAX_URL_LEN: usize = 2_000;
+
+/// Query parameters that only say where a reader came from: the same article with or
+/// without them is one article.
+const TRACKING_PARAMS: &[&str] = &[
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid",
+    "mc_eid", "_ga", "_gl", "ref_src",
+];
+
+/// The one URL an article is stored under, its natural key: scheme and host lower-case
+/// and the default port dropped (by the URL parser), the fragment and tracking
+/// parameters (`utm_*` and the click ids above) dropped, and a trailing slash on the
+/// path dropped (`/news/x/` is `/news/x`; the root stays `/`). `None` for what is not
+/// an http(s) URL.
+pub fn canonical_url(raw: &str) -> Option<String> {
+    let mut url = url::Url::parse(raw.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    url.set_fragment(None);
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| {
+            let k = k.to_ascii_lowercase();
+            !k.starts_with("utm_") && !TRACKING_PARAMS.contains(&k.as_str())
+        })
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    let path = url.path().to_string();
+    if path.len() > 1 && path.ends_with('/') {
+        url.set_path(path.trim_end_matches('/'));
+    }
+    Some(url.to_string())
+}
+
+/// Headlines: a non-empty title, an http(s) URL of at most [`MAX_URL_LEN`] characters,
+/// a time not in the future, one row per article. Each valid headline leaves with its
+/// canonical URL ([`canonical_url`]), so the same article reached two ways is one row.
 pub fn headlines(rows: Vec<Headline>, now: DateTime<Utc>) -> Checked<Headline> {
     let mut seen = HashSet::new();
     let mut out = Checked {
         valid: Vec::with_capacity(rows.len()),
         rejections: Vec::new(),
     };
-    for h in rows {
+    for mut h in rows {
         let key = if h.url.is_empty() {
             h.title.clone()
         } else {
-            h.url.clone()
+            h.url.chars().take(200).collect()
         };
+        let canonical = canonical_url(&h.url).filter(|_| h.has_web_url());
         let reason = if h.title.trim().is_empty() {
             Some("empty title".to_string())
-        } else if !h.has_web_url() {
-            Some(format!("not an http(s) URL: {:?}", h.url))
+        } else if canonical.is_none() {
+            Some(format!(
+                "not an http(s) URL: {:?}",
+                h.url.chars().take(200).collect::<String>()
+            ))
+        } else if canonical.as_ref().is_some_and(|u| u.len() > MAX_URL_LEN) {
+            Some(format!(
+                "the URL has {} characters, more than the {MAX_URL_LEN} an article URL may have",
+                h.url.len()
+            ))
         } else if h.published_at > now + CLOCK_SKEW {
             Some(format!("published_at {} is in the future", h.published_at))
-        } else if !seen.insert(h.url.clone()) {
+        } else if !seen.insert(canonical.clone()) {
             Some("duplicate headline (same URL) in the batch".to_string())
         } else {
+            h.url = canonical.unwrap_or_default();
             None
         };
         match reason {
@@ -147,6 +201,78 @@ pub fn weather(rows: Vec<WeatherObservation>, now: DateTime<Utc>) -> Checked<Wea
         }
     }
     out
+}
+
+#[cfg(test)]
+mod canonical_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn one_article_one_url() {
+        let same = [
+            "https://u.today/bitcoin-etf",
+            "HTTPS://U.Today/bitcoin-etf",
+            "https://u.today/bitcoin-etf/",
+            "https://u.today:443/bitcoin-etf#comments",
+            "https://u.today/bitcoin-etf?utm_source=x&utm_medium=rss",
+            "https://u.today/bitcoin-etf?fbclid=abc",
+        ];
+        for raw in same {
+            assert_eq!(
+                canonical_url(raw).as_deref(),
+                Some("https://u.today/bitcoin-etf"),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            canonical_url("https://u.today/search?q=btc&utm_campaign=y").as_deref(),
+            Some("https://u.today/search?q=btc"),
+            "other parameters stay"
+        );
+        assert_eq!(
+            canonical_url("https://u.today/").as_deref(),
+            Some("https://u.today/")
+        );
+        assert_eq!(canonical_url("javascript:alert(1)"), None);
+    }
+
+    #[test]
+    fn awkward_urls_are_rejected_or_folded_with_reasons() {
+        let at = Utc.with_ymd_and_hms(2024, 3, 28, 12, 0, 0).unwrap();
+        let h = |url: String| Headline {
+            url,
+            coin: "bitcoin".into(),
+            published_at: at,
+            title: "T".into(),
+        };
+        let long = format!("https://u.today/{}", "a".repeat(3_000));
+        let checked = headlines(
+            vec![
+                h("https://u.today/x?utm_source=rss".into()),
+                h("https://u.today/x/".into()),
+                h(long),
+                h("https://u.today/y#top".into()),
+            ],
+            at,
+        );
+        let urls: Vec<_> = checked.valid.iter().map(|h| h.url.as_str()).collect();
+        assert_eq!(urls, ["https://u.today/x", "https://u.today/y"]);
+        let reasons: Vec<_> = checked
+            .rejections
+            .iter()
+            .map(|r| r.reason.as_str())
+            .collect();
+        assert!(
+            reasons.iter().any(|r| r.starts_with("duplicate")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons.iter().any(|r| r.contains("more than the 2000")),
+            "{reasons:?}"
+        );
+        assert!(checked.rejections.iter().all(|r| r.key.len() <= 200));
+    }
 }
 
 #[cfg(test)]

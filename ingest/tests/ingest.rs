@@ -563,3 +563,24 @@ on_both_backends!(a_batch_fetched_in_one_place_is_stored_in_another, |store| {
         "a Lambda retry changes no row"
     );
 });
+
+on_both_backends!(the_same_article_reached_two_ways_is_one_row, |store| {
+    let listing = fixture("utoday/bitcoin-news.html");
+    let article = "https://u.today/bitcoin-etfs-see-record-inflows";
+    let variant = listing.replace(
+        &format!("{article}\""),
+        &format!("HTTPS://U.TODAY/bitcoin-etfs-see-record-inflows/?utm_source=tw#comments\""),
+    );
+    assert_ne!(variant, listing);
+    let ingest = Ingest::new(store.clone());
+    for (page, inserted) in [(listing, 3), (variant, 0)] {
+        let upstream = Upstream::start().await;
+        utoday(&upstream, Some(page), None).await;
+        let report = ingest.run(&upstream.fetcher(), &news("bitcoin")).await;
+        assert!(report.succeeded(), "{report:?}");
+        assert_eq!(report.counts.inserted, inserted, "{report:?}");
+    }
+    let stored = store.latest_headlines(Some("bitcoin"), 10).await.unwrap();
+    assert_eq!(stored.len(), 3);
+    assert!(stored.iter().any(|h| h.url == article));
+});
