@@ -569,7 +569,7 @@ on_both_backends!(the_same_article_reached_two_ways_is_one_row, |store| {
     let article = "https://u.today/bitcoin-etfs-see-record-inflows";
     let variant = listing.replace(
         &format!("{article}\""),
-        &format!("HTTPS://U.TODAY/bitcoin-etfs-see-record-inflows/?utm_source=tw#comments\""),
+        "HTTPS://U.TODAY/bitcoin-etfs-see-record-inflows/?utm_source=tw#comments\"",
     );
     assert_ne!(variant, listing);
     let ingest = Ingest::new(store.clone());
