@@ -5,7 +5,7 @@
 //! Only the zero-setup SQLite file is ever filled with it; the `meta` row
 //! `demo = 'true'` makes the page say so.
 
-use crate::db::{Result, RunOutcome, Store};
+use crate::db::{Result, RunOutcome, Store, DEMO_SOURCE};
 use crate::types::*;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
@@ -199,13 +199,17 @@ pub fn headlines(now: DateTime<Utc>) -> Vec<Headline> {
 
 /// Fills `store` with the demo data set and marks it as demo. Recorded as runs, so the
 /// freshness line has something to say.
+///
+/// The demo flag is set first: a seed interrupted half-way leaves a database that says
+/// it holds demo data, never one that looks real.
 pub async fn seed(store: &Store) -> Result<()> {
+    store.set_meta("demo", "true").await?;
     let now = Utc::now();
     let started = now;
     let bars = bars(now.date_naive());
-    let bar_counts = store.upsert_bars(&bars, "demo").await?;
+    let bar_counts = store.upsert_bars(&bars, DEMO_SOURCE).await?;
     let headlines = headlines(now);
-    let news_counts = store.upsert_headlines(&headlines, "demo").await?;
+    let news_counts = store.upsert_headlines(&headlines, DEMO_SOURCE).await?;
     for (source, offered, written) in [
         ("prices", bars.len(), bar_counts),
         ("news", headlines.len(), news_counts),
@@ -225,7 +229,6 @@ pub async fn seed(store: &Store) -> Result<()> {
         };
         store.finish_run(id, &outcome).await?;
     }
-    store.set_meta("demo", "true").await?;
     tracing::info!(
         bars = bars.len(),
         headlines = headlines.len(),

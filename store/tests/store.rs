@@ -397,3 +397,65 @@ on_both_backends!(
         assert_eq!(by_id(next).status, RunStatus::Running);
     }
 );
+
+/// A trigger that fails every insert into `table` (whose rows have `source`), on either backend.
+async fn fail_inserts(store: &Store, table: &str) {
+    let sql = match store.backend() {
+        "postgres" => format!(
+            "CREATE FUNCTION fail_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$; \
+             CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} \
+             FOR EACH ROW EXECUTE FUNCTION fail_{table}();"
+        ),
+        _ => format!(
+            "CREATE TRIGGER fail_{table} BEFORE INSERT ON {table} \
+             BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END;"
+        ),
+    };
+    store.execute_raw(&sql).await.unwrap();
+}
+
+on_both_backends!(the_first_real_write_removes_the_demo_set, |store| {
+    demo::seed(&store).await.unwrap();
+    assert!(store.is_demo().await.unwrap());
+    let real = vec![bar("IBM", day(2024, 1, 2), 150.0)];
+    store.upsert_bars(&real, "alphavantage").await.unwrap();
+    assert!(!store.is_demo().await.unwrap(), "the demo flag is gone");
+    assert_eq!(
+        store.bars_of("IBM").await,
+        real,
+        "no generated history left"
+    );
+    assert!(store.bars_of("BTC").await.is_empty());
+    assert!(store.latest_headlines(None, 50).await.unwrap().is_empty());
+    assert!(
+        store.latest_runs().await.unwrap().is_empty(),
+        "no demo runs"
+    );
+});
+
+on_both_backends!(a_failed_real_write_keeps_the_demo_set, |store| {
+    demo::seed(&store).await.unwrap();
+    let before = store.bars_of("BTC").await.len();
+    fail_inserts(&store, "headlines").await;
+    let real = vec![headline(1, "bitcoin", 1)];
+    assert!(store.upsert_headlines(&real, "utoday").await.is_err());
+    assert!(
+        store.is_demo().await.unwrap(),
+        "one transaction: nothing forgotten"
+    );
+    assert_eq!(store.bars_of("BTC").await.len(), before);
+});
+
+on_both_backends!(an_interrupted_demo_seed_never_looks_real, |store| {
+    fail_inserts(&store, "headlines").await;
+    assert!(demo::seed(&store).await.is_err());
+    assert!(
+        !store.bars_of("IBM").await.is_empty(),
+        "the bars were written"
+    );
+    assert!(
+        store.is_demo().await.unwrap(),
+        "and they say they are demo data"
+    );
+});

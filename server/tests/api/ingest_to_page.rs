@@ -91,3 +91,18 @@ async fn the_dashboard_through_a_transaction_mode_pooler() {
         assert!(html.contains(r#"data-testid="news-table""#));
     }
 }
+
+on_both_backends!(a_real_ingest_replaces_the_demo_set_on_the_page, |store| {
+    let app = crate::helpers::spawn_demo_app(store.clone()).await;
+    let (_, demo) = app.get("/?symbol=IBM").await;
+    assert!(demo.contains(r#"data-testid="demo-banner""#));
+    ingest_fixtures(&store).await;
+    let (status, html) = app.get("/?symbol=IBM").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains(r#"data-testid="demo-banner""#), "{html}");
+    assert!(
+        html.contains("IBM: 2 daily prices from 2020-05-07 to 2020-05-08"),
+        "only the real days: {html}"
+    );
+    assert!(!html.contains("tickerboard-demo"), "no demo headline");
+});

@@ -18,6 +18,7 @@ mod upserts;
 
 pub use runs::{RunOutcome, ABANDONED_AFTER};
 pub use settings::{DatabaseSettings, PoolMode, SettingError, StoreOptions};
+pub use upserts::DEMO_SOURCE;
 
 use secrecy::ExposeSecret;
 use sqlx::postgres::PgConnectOptions;

@@ -22,6 +22,42 @@ use std::hash::Hash;
 const PG_CHUNK: usize = 20_000;
 const SQLITE_CHUNK: usize = 2_000;
 
+/// The `source` of the demo data set's rows (see [`crate::demo`]).
+pub const DEMO_SOURCE: &str = "demo";
+
+/// What the first real write into a database holding the demo set removes, in its own
+/// transaction: the demo rows, the demo runs and the demo flag. Real data never mixes
+/// with generated history, and the page stops saying "demo" the moment it shows data.
+const FORGET_DEMO: &[&str] = &[
+    "DELETE FROM daily_prices WHERE source = 'demo'",
+    "DELETE FROM headlines WHERE source = 'demo'",
+    "DELETE FROM weather_observations WHERE source = 'demo'",
+    "DELETE FROM ingest_runs WHERE parameters = '{\"demo\":true}'",
+    "DELETE FROM meta WHERE key = 'demo'",
+];
+
+/// Inside a write transaction `$tx` of either backend: when the database holds the demo
+/// set and this write is not part of it, forget the demo set first.
+macro_rules! forget_demo_within {
+    ($store:expr, $tx:expr, $source:expr) => {
+        if $source != DEMO_SOURCE {
+            let flag: Option<String> =
+                sqlx::query_scalar("SELECT value FROM meta WHERE key = 'demo'")
+                    .persistent($store.persistent())
+                    .fetch_optional(&mut *$tx)
+                    .await?;
+            if flag.as_deref() == Some("true") {
+                for sql in FORGET_DEMO {
+                    sqlx::query(sql)
+                        .persistent($store.persistent())
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+            }
+        }
+    };
+}
+
 /// The Postgres upsert statement, answering `(inserted, updated)`.
 type PgCounts<'q> = QueryAs<'q, Postgres, (i64, i64), PgArguments>;
 /// One row of a SQLite `VALUES` list being built.
@@ -92,6 +128,7 @@ impl Store {
                     .persistent(self.persistent())
                     .execute(&mut *tx)
                     .await?;
+                forget_demo_within!(self, tx, source);
                 for chunk in rows.chunks(PG_CHUNK) {
                     let (inserted, updated) =
                         T::bind_pg_columns(sqlx::query_as(T::PG_UPSERT), chunk)
@@ -107,6 +144,7 @@ impl Store {
                 // Takes the write lock at once: two writers then queue on the busy timeout
                 // instead of one failing when it upgrades from reading to writing.
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                forget_demo_within!(self, tx, source);
                 for chunk in rows.chunks(SQLITE_CHUNK) {
                     let mut existing = QueryBuilder::new(T::SQLITE_EXISTING);
                     existing.push(" (");
