@@ -18,8 +18,39 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// The page's Content Security Policy. Scripts run only from our origin or with this
+/// response's nonce (Leptos puts it on every inline script it writes: the hydration
+/// module, the resolved data); WebAssembly may be compiled; styles may be inline,
+/// because ECharts writes its tooltips as HTML with `style` attributes. Nothing may
+/// frame the page, and forms post only to us.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Sends the policy with this response's nonce (server only: the header goes out with
+/// the HTML the nonce is written into).
+#[cfg(feature = "ssr")]
+fn send_content_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce.to_string())) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -29,7 +60,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 // Marks the page as scripted before first paint, so the no-JS-only controls
                 // never flash for people with JavaScript on.
-                <script>"document.documentElement.classList.add('js')"</script>
+                <script nonce=leptos::nonce::use_nonce()>
+                    "document.documentElement.classList.add('js')"
+                </script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 // ECharts (a trimmed build, see frontend/echarts/) loads once, deferred, from our origin.
                 <script src="/echarts-5.6.0.min.js" defer></script>

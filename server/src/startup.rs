@@ -12,6 +12,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use store::{Store, StoreError};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 
 #[derive(Debug, thiserror::Error)]
@@ -113,9 +114,92 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback_service(assets)
+        .layer(axum::middleware::from_fn(check_server_fn_body))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(cache_policy))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// The largest request body the server reads: a server-function call is a symbol in a
+/// form, tens of bytes. Anything larger is answered 413 unread.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// What every response carries. The page's own Content Security Policy (with its
+/// nonce) comes with the HTML (see `app::content_security_policy`); anything else that
+/// might be opened as a document gets one that allows nothing.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'",
+        ));
+    response
+}
+
+/// A server-function call whose body is not a readable form (not UTF-8, not
+/// `key=value` pairs) gets a 400 that says so, instead of reaching the function.
+async fn check_server_fn_body(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if request.method() != axum::http::Method::POST || !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+            )
+                .into_response()
+        }
+    };
+    let readable = body_is_readable(&bytes, parts.headers.get(header::CONTENT_TYPE));
+    if !readable {
+        return (
+            StatusCode::BAD_REQUEST,
+            "the request body is not a form this server reads (UTF-8 key=value pairs)",
+        )
+            .into_response();
+    }
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
+}
+
+/// A form body must be UTF-8 that decodes to UTF-8 pairs, a JSON body UTF-8; other
+/// content types pass through (the server function answers for them).
+fn body_is_readable(bytes: &[u8], content_type: Option<&HeaderValue>) -> bool {
+    let content_type = content_type.and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        std::str::from_utf8(bytes).is_ok()
+            && url::form_urlencoded::parse(bytes)
+                .all(|(k, v)| !k.contains('\u{FFFD}') && !v.contains('\u{FFFD}'))
+    } else if content_type.starts_with("application/json") {
+        std::str::from_utf8(bytes).is_ok()
+    } else {
+        true
+    }
 }
 
 /// One place decides what browsers may cache: hashed `/pkg` files for a year (their

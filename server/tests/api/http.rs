@@ -302,3 +302,75 @@ async fn database_lost_while_serving_shows_an_error_and_recovers() {
     }
     assert!(recovered, "the page works again once the database is back");
 }
+
+on_both_backends!(every_response_carries_the_security_headers, |store| {
+    let app = spawn_demo_app(store).await;
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    for path in [
+        "/",
+        "/?symbol=NOPE",
+        "/healthz",
+        "/favicon.svg",
+        "/no/such/page",
+    ] {
+        let res = app.response(path, &[]).await;
+        assert_eq!(header(&res, "x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header(&res, "x-frame-options"), "DENY", "{path}");
+        assert_eq!(header(&res, "referrer-policy"), "no-referrer", "{path}");
+        let csp = header(&res, "content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+    // The page's policy allows its own inline scripts by this response's nonce, and
+    // no inline script without it.
+    let res = app.response("/", &[]).await;
+    let csp = header(&res, "content-security-policy");
+    let html = res.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    assert!(nonce.len() >= 16, "{csp}");
+    let script_src = csp.split(';').find(|d| d.contains("script-src")).unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{csp}");
+    let inline_scripts = html.matches("<script").count() - html.matches("<script src=").count();
+    assert!(inline_scripts >= 2, "{html}");
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        inline_scripts,
+        "every inline script carries the nonce: {html}"
+    );
+    let again = app.response("/", &[]).await;
+    assert_ne!(
+        header(&again, "content-security-policy"),
+        csp,
+        "a new nonce per response"
+    );
+});
+
+on_both_backends!(oversized_and_malformed_bodies_get_clear_answers, |store| {
+    let app = spawn_demo_app(store).await;
+    let post = |body: Vec<u8>| {
+        app.client
+            .post(format!("{}/api/dashboard", app.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let big = post(format!("symbol={}", "A".repeat(3 << 20)).into_bytes())
+        .await
+        .unwrap();
+    assert_eq!(big.status(), 413);
+    let bad = post(b"symbol=\xff\xfe".to_vec()).await.unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("UTF-8"));
+    let escaped = post(b"symbol=%FF%FE".to_vec()).await.unwrap();
+    assert_eq!(escaped.status(), 400);
+    // The page still answers.
+    assert_eq!(app.dashboard_api("IBM").await.0, 200);
+});
