@@ -25,6 +25,12 @@ pub enum ConfigError {
         range: String,
         value: String,
     },
+    #[error("{name} must be {expected}, not {value:?}")]
+    BadValue {
+        name: &'static str,
+        expected: &'static str,
+        value: String,
+    },
     #[error(transparent)]
     Database(#[from] SettingError),
 }
@@ -59,6 +65,8 @@ pub struct SourceSettings {
     pub openweather_max_bytes: u64,
     /// How long reading one HTML page or feed may take before the run fails.
     pub parse_budget: Duration,
+    /// The zone U.Today's listing times are in (they state none): `UTODAY_TIMEZONE`.
+    pub utoday_timezone: chrono_tz::Tz,
 }
 
 /// The numeric settings: name, default, accepted range, unit. Each is checked at start.
@@ -146,6 +154,7 @@ impl Default for SourceSettings {
             utoday_max_bytes: UTODAY_MAX_BYTES.default,
             openweather_max_bytes: OPENWEATHER_MAX_BYTES.default,
             parse_budget: Duration::from_secs_f64(PARSE_BUDGET_SECS.default),
+            utoday_timezone: chrono_tz::UTC,
         }
     }
 }
@@ -186,6 +195,14 @@ impl SourceSettings {
             alphavantage_max_bytes: ALPHAVANTAGE_MAX_BYTES.from_env()?,
             utoday_max_bytes: UTODAY_MAX_BYTES.from_env()?,
             openweather_max_bytes: OPENWEATHER_MAX_BYTES.from_env()?,
+            utoday_timezone: match var("UTODAY_TIMEZONE") {
+                None => chrono_tz::UTC,
+                Some(zone) => zone.trim().parse().map_err(|_| ConfigError::BadValue {
+                    name: "UTODAY_TIMEZONE",
+                    expected: "an IANA time zone such as UTC or Europe/Kyiv",
+                    value: zone,
+                })?,
+            },
             alphavantage_key: var("ALPHAVANTAGE_API_KEY").map(SecretString::from),
             openweather_key: var("OPENWEATHER_API_KEY").map(SecretString::from),
             alphavantage_url: url("ALPHAVANTAGE_URL", DEFAULT_ALPHAVANTAGE_URL)?,

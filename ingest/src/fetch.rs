@@ -207,6 +207,7 @@ impl Fetcher {
                     base: &sources.utoday_url,
                     limit: sources.utoday_limit(),
                     parse_budget: sources.parse_budget,
+                    timezone: sources.utoday_timezone,
                 }
                 .headlines(coin.as_str())
                 .await?;

@@ -158,6 +158,18 @@ async fn every_numeric_setting_is_range_checked_at_start() {
             assert!(!stderr.contains("panicked"), "{stderr}");
         }
     }
+    let out = Command::new(env!("CARGO_BIN_EXE_ingest"))
+        .args(["runs"])
+        .current_dir(&dir.path)
+        .env("UTODAY_TIMEZONE", "Mars/Olympus_Mons")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("UTODAY_TIMEZONE") && stderr.contains("IANA"),
+        "{stderr}"
+    );
     assert_eq!(upstream.requests().await, 0);
 }
 

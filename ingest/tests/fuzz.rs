@@ -180,7 +180,9 @@ fn read_series(body: &str) {
 
 fn read_listing(body: &str) {
     let page = Url::parse("https://u.today/bitcoin-news").unwrap();
-    bounded("U.Today listing", || parse_listing(body, &page, "bitcoin"));
+    bounded("U.Today listing", || {
+        parse_listing(body, &page, "bitcoin", chrono_tz::UTC)
+    });
 }
 
 fn read_feed(body: &str) {

@@ -175,8 +175,13 @@ async fn a_page_nested_50000_deep_fails_fast_with_a_reason() {
     let page = nested_page(50_000);
     assert!(nesting_depth(&page, usize::MAX) >= 50_000);
     let clock = Instant::now();
-    let err =
-        parse_listing(&page, &Url::parse("https://u.today/x").unwrap(), "bitcoin").unwrap_err();
+    let err = parse_listing(
+        &page,
+        &Url::parse("https://u.today/x").unwrap(),
+        "bitcoin",
+        chrono_tz::UTC,
+    )
+    .unwrap_err();
     assert!(err.contains("deep"), "{err}");
     assert!(
         clock.elapsed() < Duration::from_secs(3),
@@ -212,8 +217,13 @@ fn fifty_thousand_cards_read_in_linear_time() {
         (0..50_000).map(card).collect::<String>()
     );
     let clock = Instant::now();
-    let parsed = parse_listing(&page, &Url::parse("https://u.today/x").unwrap(), "bitcoin")
-        .expect("a flat page is read");
+    let parsed = parse_listing(
+        &page,
+        &Url::parse("https://u.today/x").unwrap(),
+        "bitcoin",
+        chrono_tz::UTC,
+    )
+    .expect("a flat page is read");
     assert_eq!(parsed.rows.len(), 50_000);
     assert!(
         clock.elapsed() < Duration::from_secs(8),

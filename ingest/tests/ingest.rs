@@ -573,8 +573,10 @@ on_both_backends!(the_same_article_reached_two_ways_is_one_row, |store| {
     );
     assert_ne!(variant, listing);
     let ingest = Ingest::new(store.clone());
+    // One server for both runs: the fixture's relative link resolves against its port.
+    let upstream = Upstream::start().await;
     for (page, inserted) in [(listing, 3), (variant, 0)] {
-        let upstream = Upstream::start().await;
+        upstream.server.reset().await;
         utoday(&upstream, Some(page), None).await;
         let report = ingest.run(&upstream.fetcher(), &news("bitcoin")).await;
         assert!(report.succeeded(), "{report:?}");

@@ -5,7 +5,8 @@
 use super::{Parsed, SourceError};
 use crate::http::{excerpt, BodyLimit, Http};
 use crate::report::Rejection;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use scraper::{ElementRef, Html, Selector};
 use std::time::Duration;
 use store::Headline;
@@ -16,7 +17,13 @@ pub const CARD: &str = "div.category-item";
 pub const LINK: &str = "a.category-item__title-link";
 pub const TITLE: &str = "div.category-item__title";
 pub const TIME: &str = "div.humble--time";
-/// The card date, e.g. `03/28/2024 - 14:05`. No zone is stated; we read it as UTC.
+/// The card date, e.g. `03/28/2024 - 14:05`.
+///
+/// The one time-zone rule for headlines: every time is stored as a UTC instant. An RSS
+/// `pubDate` states its offset and is converted from it; a listing card states none, so
+/// it is the site's wall clock, read in `UTODAY_TIMEZONE` (an IANA zone, default UTC).
+/// A wall time that does not exist there (skipped by a DST change) is a rejected card;
+/// one that exists twice is the earlier instant.
 const TIME_FORMAT: &str = "%m/%d/%Y - %H:%M";
 
 pub struct UToday<'a> {
@@ -26,6 +33,8 @@ pub struct UToday<'a> {
     pub limit: BodyLimit,
     /// How long reading one page or feed may take.
     pub parse_budget: Duration,
+    /// The zone the listing's wall-clock times are in (see [`TIME_FORMAT`]).
+    pub timezone: Tz,
 }
 
 /// Deepest element nesting a listing page may have. Real pages nest a few dozen deep;
@@ -65,8 +74,9 @@ impl UToday<'_> {
         let mut tried = Vec::new();
         match listing {
             Ok(page) if page.status.is_success() => {
-                let (url, owned_coin) = (listing_url.clone(), coin.to_string());
-                let read = move || parse_listing(&page.body, &url, &owned_coin);
+                let (url, owned_coin, zone) =
+                    (listing_url.clone(), coin.to_string(), self.timezone);
+                let read = move || parse_listing(&page.body, &url, &owned_coin, zone);
                 match self.within_budget(&listing_url, read).await? {
                     Ok(parsed) if !parsed.rows.is_empty() => {
                         return Ok((parsed, Origin::Listing));
@@ -140,7 +150,12 @@ impl UToday<'_> {
 /// no title, no or an unreadable date: sponsored and promo cards) are set aside with
 /// their reason; relative links are made absolute against the page URL. A page nested
 /// deeper than [`MAX_NESTING`] is refused unread.
-pub fn parse_listing(html: &str, page_url: &Url, coin: &str) -> Result<Parsed<Headline>, String> {
+pub fn parse_listing(
+    html: &str,
+    page_url: &Url,
+    coin: &str,
+    zone: Tz,
+) -> Result<Parsed<Headline>, String> {
     let depth = nesting_depth(html, MAX_NESTING);
     if depth > MAX_NESTING {
         return Err(format!(
@@ -201,16 +216,23 @@ pub fn parse_listing(html: &str, page_url: &Url, coin: &str) -> Result<Parsed<He
             ));
             continue;
         };
-        match NaiveDateTime::parse_from_str(&when, TIME_FORMAT) {
-            Ok(t) => parsed.rows.push(Headline {
-                url: url.to_string(),
-                coin: coin.to_string(),
-                published_at: t.and_utc(),
-                title: title_text,
-            }),
-            Err(_) => parsed.rejections.push(Rejection::new(
+        let Ok(wall) = NaiveDateTime::parse_from_str(&when, TIME_FORMAT) else {
+            parsed.rejections.push(Rejection::new(
                 key,
                 format!("date {when:?} is not MM/DD/YYYY - HH:MM"),
+            ));
+            continue;
+        };
+        match zone.from_local_datetime(&wall).earliest() {
+            Some(t) => parsed.rows.push(Headline {
+                url: url.to_string(),
+                coin: coin.to_string(),
+                published_at: t.with_timezone(&Utc),
+                title: title_text,
+            }),
+            None => parsed.rejections.push(Rejection::new(
+                key,
+                format!("{when:?} does not exist in {zone} (a daylight-saving change skips it)"),
             )),
         }
     }
