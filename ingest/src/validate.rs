@@ -14,6 +14,13 @@ pub struct Checked<T> {
     pub rejections: Vec<Rejection>,
 }
 
+impl<T> Checked<T> {
+    /// The rejections' reasons, in order.
+    pub fn reasons(&self) -> Vec<&str> {
+        self.rejections.iter().map(|r| r.reason.as_str()).collect()
+    }
+}
+
 /// Realistic limits of surface air temperature, °C.
 pub const MIN_TEMP_C: f64 = -90.0;
 pub const MAX_TEMP_C: f64 = 60.0;
@@ -258,11 +265,7 @@ mod canonical_tests {
         );
         let urls: Vec<_> = checked.valid.iter().map(|h| h.url.as_str()).collect();
         assert_eq!(urls, ["https://u.today/x", "https://u.today/y"]);
-        let reasons: Vec<_> = checked
-            .rejections
-            .iter()
-            .map(|r| r.reason.as_str())
-            .collect();
+        let reasons = checked.reasons();
         assert!(
             reasons.iter().any(|r| r.starts_with("duplicate")),
             "{reasons:?}"
@@ -311,11 +314,7 @@ mod tests {
             today,
         );
         assert_eq!(checked.valid.len(), 2);
-        let reasons: Vec<_> = checked
-            .rejections
-            .iter()
-            .map(|r| r.reason.as_str())
-            .collect();
+        let reasons = checked.reasons();
         assert!(reasons[0].starts_with("high 10.2 is below"), "{reasons:?}");
         assert!(reasons[1].starts_with("low 10.1 is above"));
         assert!(reasons[2].starts_with("open must be a finite positive price"));
@@ -346,11 +345,7 @@ mod tests {
             now,
         );
         assert_eq!(checked.valid.len(), 1);
-        let reasons: Vec<_> = checked
-            .rejections
-            .iter()
-            .map(|r| r.reason.as_str())
-            .collect();
+        let reasons = checked.reasons();
         assert_eq!(reasons[0], "empty title");
         assert!(reasons[1].starts_with("not an http(s) URL"));
         assert!(reasons[2].contains("future"));

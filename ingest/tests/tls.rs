@@ -65,6 +65,19 @@ fn give_to_owner(path: &Path) {
     }
 }
 
+/// Runs a PostgreSQL program as the cluster's owner; on failure, panics with its
+/// stderr and the server's `log`.
+fn run_pg(program: &str, args: &[&str], log: Option<&Path>) {
+    let out = as_owner(&pg_bin().join(program), args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{program}: {} {}",
+        String::from_utf8_lossy(&out.stderr),
+        log.and_then(|l| std::fs::read_to_string(l).ok())
+            .unwrap_or_default()
+    );
+}
+
 /// A Postgres cluster serving TLS with `cert`, on a free loopback port; stopped on drop.
 struct TlsPostgres {
     dir: TempDir,
@@ -77,25 +90,11 @@ impl TlsPostgres {
         std::fs::set_permissions(&dir.path, std::fs::Permissions::from_mode(0o755)).unwrap();
         give_to_owner(&dir.path);
         let data = dir.path.join("data");
-        let bin = pg_bin();
-        let out = as_owner(
-            &bin.join("initdb"),
-            &[
-                "-D",
-                data.to_str().unwrap(),
-                "-U",
-                "postgres",
-                "-A",
-                "trust",
-                "--no-sync",
-            ],
-        )
-        .output()
-        .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let data_dir = data.to_str().unwrap();
+        run_pg(
+            "initdb",
+            &["-D", data_dir, "-U", "postgres", "-A", "trust", "--no-sync"],
+            None,
         );
         for (name, text) in [("server.crt", server_cert), ("server.key", server_key)] {
             let path = data.join(name);
@@ -114,28 +113,11 @@ impl TlsPostgres {
             dir.path.display()
         );
         let log = dir.path.join("server.log");
-        let out = as_owner(
-            &bin.join("pg_ctl"),
-            &[
-                "-D",
-                data.to_str().unwrap(),
-                "-l",
-                log.to_str().unwrap(),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                &options,
-                "start",
-            ],
-        )
-        .output()
-        .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
+        let log_file = log.to_str().unwrap();
+        let start = [
+            "-D", data_dir, "-l", log_file, "-w", "-t", "60", "-o", &options, "start",
+        ];
+        run_pg("pg_ctl", &start, Some(&log));
         TlsPostgres { dir, port }
     }
 

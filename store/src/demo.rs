@@ -6,6 +6,7 @@
 //! `demo = 'true'` makes the page say so.
 
 use crate::db::{Result, RunOutcome, Store, DEMO_SOURCE};
+use crate::domain::*;
 use crate::types::*;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 

@@ -1,10 +1,13 @@
 //! tickerboard's storage layer: one schema on Postgres and SQLite.
 //!
-//! The row types in [`types`] compile everywhere, the wasm build included. The `db`
-//! feature adds [`Store`], which owns the connection pool, the migrations and every
-//! query, so neither the dashboard nor the ingest crate writes SQL of its own.
+//! The parsed values in [`domain`] and the row types in [`types`] compile everywhere,
+//! the wasm build included. The `db` feature adds [`Store`], which owns the connection
+//! pool, the migrations and every query, so neither the dashboard nor the ingest crate
+//! writes SQL of its own.
 
+pub mod domain;
 pub mod types;
+pub use domain::*;
 pub use types::*;
 
 #[cfg(feature = "db")]

@@ -53,6 +53,14 @@ impl TestApp {
     }
 }
 
+/// A response header's value, or "" when it is absent.
+pub fn header(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
 /// Serves `store` on a random loopback port, as the real binary does, with a small
 /// built site: one hashed /pkg file (and its brotli copy) and one plain asset.
 pub async fn spawn_app(store: Store) -> TestApp {

@@ -1,7 +1,7 @@
 //! The server over real HTTP: the page, the server function, health, bad input and a
 //! database that goes away and comes back. Real SQLite files and a real Postgres.
 
-use crate::helpers::{spawn_app, spawn_demo_app};
+use crate::helpers::{header, spawn_app, spawn_demo_app};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -110,12 +110,6 @@ on_both_backends!(server_function_answers_over_http, |store| {
 
 on_both_backends!(caching_follows_what_can_change, |store| {
     let app = spawn_demo_app(store).await;
-    let header = |res: &reqwest::Response, name: &str| {
-        res.headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default()
-    };
     let res = app
         .response("/pkg/tickerboard.abc123.js", &[("accept-encoding", "br")])
         .await;
@@ -305,12 +299,6 @@ async fn database_lost_while_serving_shows_an_error_and_recovers() {
 
 on_both_backends!(every_response_carries_the_security_headers, |store| {
     let app = spawn_demo_app(store).await;
-    let header = |res: &reqwest::Response, name: &str| {
-        res.headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default()
-    };
     for path in [
         "/",
         "/?symbol=NOPE",

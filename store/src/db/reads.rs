@@ -2,6 +2,7 @@
 //! once and runs on either backend through [`with_conn!`].
 
 use super::{with_conn, Result, Store};
+use crate::domain::*;
 use crate::types::*;
 use chrono::{DateTime, NaiveDate, Utc};
 
