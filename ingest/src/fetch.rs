@@ -163,10 +163,6 @@ impl Fetcher {
         }
     }
 
-    pub fn sources(&self) -> &SourceSettings {
-        &self.sources
-    }
-
     /// Fetches a job's rows, not yet validated. Whatever the service said (an error, a
     /// rejected row's reason) leaves here with the configured keys cut out.
     pub async fn fetch(&self, job: &Job) -> Result<FetchedBatch, SourceError> {

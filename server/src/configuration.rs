@@ -39,13 +39,7 @@ impl Settings {
     /// Reads `.env` (if present), the environment, and the dashboard settings file.
     pub fn from_env() -> Result<Settings, ConfigError> {
         let _ = dotenvy::dotenv();
-        let mut database = DatabaseSettings::from_env()?;
-        // A page view waits at most this long for a connection, then shows the error panel.
-        database.options.acquire_timeout = Duration::from_secs(3);
-        // The dashboard only reads: on Postgres its role may not create tables, so it
-        // checks the schema and leaves migrating to the ingest (`ingest migrate`). A
-        // SQLite file is the dashboard's own, and a fresh one needs its schema.
-        database.migrate = database.is_sqlite();
+        let database = dashboard_database(DatabaseSettings::from_env()?);
         let path = std::env::var("TICKERBOARD_SETTINGS").unwrap_or_else(|_| "Leptos.toml".into());
         let dashboard = read_dashboard_settings(Path::new(&path))?;
         Ok(Settings {
@@ -54,6 +48,16 @@ impl Settings {
         })
     }
 }
+/// How the dashboard opens `database`. A page view waits at most 3 s for a connection,
+/// then shows the error panel. The dashboard only reads: on Postgres its role may not
+/// create tables, so it checks the schema and leaves migrating to the ingest (`ingest
+/// migrate`); a SQLite file is the dashboard's own, and a fresh one needs its schema.
+pub fn dashboard_database(mut database: DatabaseSettings) -> DatabaseSettings {
+    database.options.acquire_timeout = Duration::from_secs(3);
+    database.migrate = database.is_sqlite();
+    database
+}
+
 /// The `[dashboard]` table of `path`. A missing file means the defaults; a file that is
 /// there but wrong is an error, so a typo never silently falls back.
 pub fn read_dashboard_settings(path: &Path) -> Result<DashboardSettings, ConfigError> {

@@ -4,7 +4,7 @@
 
 use crate::helpers::spawn_app;
 use app::settings::DashboardSettings;
-use server::configuration::Settings;
+use server::configuration::{dashboard_database, Settings};
 use server::startup::open_store;
 use store::testing::create_postgres_database;
 use store::{demo, DatabaseSettings, Store};
@@ -27,10 +27,8 @@ fn readme_reader_role(role: &str, database: &str) -> String {
 }
 
 fn dashboard_settings(url: &str) -> Settings {
-    let mut database = DatabaseSettings::for_url(url);
-    database.migrate = database.is_sqlite();
     Settings {
-        database,
+        database: dashboard_database(DatabaseSettings::for_url(url)),
         dashboard: DashboardSettings::default(),
     }
 }
