@@ -4,7 +4,8 @@
 //!   the store, as for every program of ours), `LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`,
 //!   `TICKERBOARD_SETTINGS`;
 //! - `Leptos.toml`, table `[dashboard]`: what the page shows (title, default symbol,
-//!   coin per symbol, headline count);
+//!   coin per symbol, headline count); table `[server]`: how long a request may take
+//!   and how many may run at once ([`ServerLimits`]);
 //! - `Cargo.toml`, `[[workspace.metadata.leptos]]`: how cargo-leptos builds the site
 //!   (it reaches the server through the `LEPTOS_*` variables cargo-leptos sets, or the
 //!   defaults compiled in).
@@ -33,6 +34,79 @@ pub struct Settings {
     /// `url: None`: the zero-setup SQLite file.
     pub database: DatabaseSettings,
     pub dashboard: DashboardSettings,
+    pub limits: ServerLimits,
+}
+
+/// What keeps one slow or greedy client, or a burst of them, from holding the server:
+/// the `[server]` table of `Leptos.toml`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// A connection must deliver a request's headers within this time after it opens
+    /// or after its previous response (idle keep-alive connections included), or it is
+    /// closed; a request body that stalls this long gets 408.
+    pub header_read_timeout: Duration,
+    /// A request (its body read and the answer computed) must be answered within this
+    /// time, or it gets 503.
+    pub request_timeout: Duration,
+    /// Requests handled at once; one more is answered 503 at once with `Retry-After`
+    /// instead of queueing. `/healthz` is outside the count, so a load balancer still
+    /// sees a live server.
+    pub max_in_flight: usize,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(15),
+            max_in_flight: 512,
+        }
+    }
+}
+
+/// `[server]` as written in the file: whole seconds and a count, each range-checked.
+#[derive(serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ServerTable {
+    header_read_timeout_secs: u64,
+    request_timeout_secs: u64,
+    max_in_flight: usize,
+}
+
+impl Default for ServerTable {
+    fn default() -> Self {
+        let d = ServerLimits::default();
+        ServerTable {
+            header_read_timeout_secs: d.header_read_timeout.as_secs(),
+            request_timeout_secs: d.request_timeout.as_secs(),
+            max_in_flight: d.max_in_flight,
+        }
+    }
+}
+
+impl ServerTable {
+    fn limits(self) -> Result<ServerLimits, String> {
+        let secs = |name: &str, value: u64| {
+            if (1..=600).contains(&value) {
+                Ok(Duration::from_secs(value))
+            } else {
+                Err(format!(
+                    "[server] {name} = {value}: must be 1 to 600 seconds"
+                ))
+            }
+        };
+        if !(1..=100_000).contains(&self.max_in_flight) {
+            return Err(format!(
+                "[server] max_in_flight = {}: must be 1 to 100000",
+                self.max_in_flight
+            ));
+        }
+        Ok(ServerLimits {
+            header_read_timeout: secs("header_read_timeout_secs", self.header_read_timeout_secs)?,
+            request_timeout: secs("request_timeout_secs", self.request_timeout_secs)?,
+            max_in_flight: self.max_in_flight,
+        })
+    }
 }
 
 impl Settings {
@@ -41,10 +115,11 @@ impl Settings {
         let _ = dotenvy::dotenv();
         let database = dashboard_database(DatabaseSettings::from_env()?);
         let path = std::env::var("TICKERBOARD_SETTINGS").unwrap_or_else(|_| "Leptos.toml".into());
-        let dashboard = read_dashboard_settings(Path::new(&path))?;
+        let (dashboard, limits) = read_settings_file(Path::new(&path))?;
         Ok(Settings {
             database,
             dashboard,
+            limits,
         })
     }
 }
@@ -58,19 +133,22 @@ pub fn dashboard_database(mut database: DatabaseSettings) -> DatabaseSettings {
     database
 }
 
-/// The `[dashboard]` table of `path`. A missing file means the defaults; a file that is
-/// there but wrong is an error, so a typo never silently falls back.
-pub fn read_dashboard_settings(path: &Path) -> Result<DashboardSettings, ConfigError> {
+/// The `[dashboard]` and `[server]` tables of `path`. A missing file means the
+/// defaults; a file that is there but wrong is an error, so a typo never silently falls
+/// back.
+pub fn read_settings_file(path: &Path) -> Result<(DashboardSettings, ServerLimits), ConfigError> {
     #[derive(serde::Deserialize)]
     struct File {
         #[serde(default)]
         dashboard: DashboardSettings,
+        #[serde(default)]
+        server: ServerTable,
     }
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             tracing::warn!(path = %path.display(), "settings file not found, using defaults");
-            return Ok(DashboardSettings::default());
+            return Ok(Default::default());
         }
         Err(source) => {
             return Err(ConfigError::Read {
@@ -79,32 +157,53 @@ pub fn read_dashboard_settings(path: &Path) -> Result<DashboardSettings, ConfigE
             })
         }
     };
-    let file: File = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+    let invalid = |message: String| ConfigError::Invalid {
         path: path.to_path_buf(),
-        message: e.message().to_string(),
-    })?;
-    Ok(file.dashboard)
+        message,
+    };
+    let file: File = toml::from_str(&text).map_err(|e| invalid(e.message().to_string()))?;
+    Ok((file.dashboard, file.server.limits().map_err(invalid)?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use store::testing::TempDir;
 
     #[test]
     fn repository_settings_file_parses() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Leptos.toml");
-        let s = read_dashboard_settings(&path).expect("Leptos.toml parses");
+        let (s, limits) = read_settings_file(&path).expect("Leptos.toml parses");
         assert_eq!(s.coin_for("BTC"), Some("bitcoin"));
         assert!(!s.title.is_empty());
+        assert!(limits.max_in_flight >= 256, "{limits:?}");
+    }
+
+    #[test]
+    fn server_limits_are_range_checked() {
+        let dir = TempDir::new();
+        let path = dir.path.join("limits.toml");
+        std::fs::write(&path, "[server]\nrequest_timeout_secs = 0\n").unwrap();
+        let err = read_settings_file(&path).unwrap_err().to_string();
+        assert!(err.contains("request_timeout_secs = 0"), "{err}");
+        std::fs::write(&path, "[server]\nmax_in_flight = 8\n").unwrap();
+        let (_, limits) = read_settings_file(&path).unwrap();
+        assert_eq!(limits.max_in_flight, 8);
+        assert_eq!(
+            limits.request_timeout,
+            ServerLimits::default().request_timeout
+        );
     }
 
     #[test]
     fn unknown_keys_are_errors() {
-        let dir = std::env::temp_dir().join(format!("tb-settings-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("bad.toml");
+        let dir = TempDir::new();
+        let path = dir.path.join("bad.toml");
         std::fs::write(&path, "[dashboard]\ntitel = \"x\"\n").unwrap();
-        let err = read_dashboard_settings(&path).unwrap_err().to_string();
+        let err = read_settings_file(&path).unwrap_err().to_string();
         assert!(err.contains("titel"), "{err}");
+        std::fs::write(&path, "[server]\nmax_inflight = 3\n").unwrap();
+        let err = read_settings_file(&path).unwrap_err().to_string();
+        assert!(err.contains("max_inflight"), "{err}");
     }
 }

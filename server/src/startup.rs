@@ -1,19 +1,25 @@
 //! Putting the server together: open the store, build the router, serve until a signal.
 
-use crate::configuration::{ConfigError, Settings};
+use crate::configuration::{ConfigError, ServerLimits, Settings};
 use app::state::AppState;
 use app::{shell, App};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use futures_util::StreamExt;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 use store::{Store, StoreError};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -28,8 +34,6 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
-    #[error("server failed: {0}")]
-    Serve(std::io::Error),
 }
 
 /// Reads the settings, opens the store, and serves until Ctrl-C or SIGTERM.
@@ -44,6 +48,7 @@ pub async fn run_from_env() -> Result<(), StartError> {
         leptos_options.hash_files = true;
     }
     let addr = leptos_options.site_addr;
+    let limits = settings.limits;
 
     let store = open_store(&settings).await?;
     let state = AppState {
@@ -51,14 +56,11 @@ pub async fn run_from_env() -> Result<(), StartError> {
         store: store.clone(),
         settings: Arc::new(settings.dashboard),
     };
-    let listener = tokio::net::TcpListener::bind(addr)
+    let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     tracing::info!("serving the dashboard on http://{addr}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)?;
+    serve(listener, router(state, &limits), &limits, shutdown_signal()).await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -92,9 +94,65 @@ pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
     Ok(opened.store)
 }
 
+/// Serves `app` on `listener` until `shutdown` completes, then lets the requests under
+/// way finish (at most `request_timeout` more).
+///
+/// Not `axum::serve`: that one gives hyper no timer, so a client that opens a
+/// connection and sends its headers slowly (or never) holds it forever. Here every
+/// HTTP/1.1 connection must deliver each request's headers within
+/// `limits.header_read_timeout`, idle keep-alive connections included.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: &ServerLimits,
+    shutdown: impl Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let service = TowerToHyperService::new(app.map_request(
+        |request: axum::http::Request<hyper::body::Incoming>| request.map(axum::body::Body::new),
+    ));
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let connection = http.serve_connection(TokioIo::new(stream), service.clone());
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(limits.request_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open at shutdown were cut");
+    }
+}
+
 /// The whole HTTP surface: the Leptos page and server functions, `/healthz`, static
-/// files (hashed `/pkg` files cached for a year), compression.
-pub fn router(state: AppState) -> Router {
+/// files (hashed `/pkg` files cached for a year), compression; every request but
+/// `/healthz` under `limits` (time and how many at once).
+pub fn router(state: AppState, limits: &ServerLimits) -> Router {
     let routes = generate_route_list(App);
     let site_root = state.leptos_options.site_root.to_string();
 
@@ -105,8 +163,8 @@ pub fn router(state: AppState) -> Router {
 
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
-    Router::new()
-        .route("/healthz", get(healthz))
+    let in_flight = Arc::new(Semaphore::new(limits.max_in_flight));
+    let limited = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -116,6 +174,18 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(assets)
         .layer(axum::middleware::from_fn(check_server_fn_body))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyTimeoutLayer::new(limits.header_read_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            limits.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            in_flight,
+            limit_in_flight,
+        ));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(limited)
         .layer(axum::middleware::from_fn(cache_policy))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
@@ -152,6 +222,33 @@ async fn security_headers(
     response
 }
 
+/// At most `max_in_flight` requests at once: one more is answered 503 at once (with
+/// `Retry-After`) instead of waiting in a queue the client cannot see. A request holds
+/// its place until its response body has been sent, not only until the headers.
+async fn limit_in_flight(
+    axum::extract::State(in_flight): axum::extract::State<Arc<Semaphore>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let Ok(permit) = in_flight.try_acquire_owned() else {
+        let mut busy = (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is busy: try again in a moment",
+        )
+            .into_response();
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return busy;
+    };
+    let (parts, body) = next.run(request).await.into_parts();
+    // The place is given back when the stream is dropped: sent in full or cut off.
+    let body = axum::body::Body::from_stream(body.into_data_stream().map(move |chunk| {
+        let _held = &permit;
+        chunk
+    }));
+    axum::response::Response::from_parts(parts, body)
+}
+
 /// A server-function call whose body is not a readable form (not UTF-8, not
 /// `key=value` pairs) gets a 400 that says so, instead of reaching the function.
 async fn check_server_fn_body(
@@ -164,6 +261,13 @@ async fn check_server_fn_body(
     let (parts, body) = request.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
+        Err(e) if is_timeout(&e) => {
+            return (
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body did not arrive in time",
+            )
+                .into_response()
+        }
         Err(_) => {
             return (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -185,6 +289,18 @@ async fn check_server_fn_body(
         axum::body::Body::from(bytes),
     ))
     .await
+}
+
+/// Whether reading a body failed because `RequestBodyTimeoutLayer` ran out of time.
+fn is_timeout(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// A form body must be UTF-8 that decodes to UTF-8 pairs, a JSON body UTF-8; other

@@ -4,6 +4,7 @@
 use app::settings::DashboardSettings;
 use app::state::AppState;
 use leptos::prelude::LeptosOptions;
+use server::configuration::ServerLimits;
 use std::sync::Arc;
 use store::testing::TempDir;
 use store::{demo, Store};
@@ -64,6 +65,11 @@ pub fn header(res: &reqwest::Response, name: &str) -> String {
 /// Serves `store` on a random loopback port, as the real binary does, with a small
 /// built site: one hashed /pkg file (and its brotli copy) and one plain asset.
 pub async fn spawn_app(store: Store) -> TestApp {
+    spawn_app_with(store, ServerLimits::default()).await
+}
+
+/// [`spawn_app`] with other time and concurrency limits.
+pub async fn spawn_app_with(store: Store, limits: ServerLimits) -> TestApp {
     let site = Arc::new(TempDir::new());
     std::fs::create_dir_all(site.path.join("pkg")).unwrap();
     std::fs::write(
@@ -91,9 +97,8 @@ pub async fn spawn_app(store: Store) -> TestApp {
     let kept = site.clone();
     tokio::spawn(async move {
         let _site = kept;
-        axum::serve(listener, server::startup::router(state))
-            .await
-            .unwrap();
+        let app = server::startup::router(state, &limits);
+        server::startup::serve(listener, app, &limits, std::future::pending()).await;
     });
     TestApp {
         base: format!("http://{addr}"),
@@ -108,6 +113,11 @@ pub async fn spawn_app(store: Store) -> TestApp {
 
 /// [`spawn_app`] over `store` filled with the demo data set.
 pub async fn spawn_demo_app(store: Store) -> TestApp {
+    spawn_demo_app_with(store, ServerLimits::default()).await
+}
+
+/// [`spawn_demo_app`] with other limits.
+pub async fn spawn_demo_app_with(store: Store, limits: ServerLimits) -> TestApp {
     demo::seed(&store).await.unwrap();
-    spawn_app(store).await
+    spawn_app_with(store, limits).await
 }

@@ -1,0 +1,157 @@
+//! A server that holds: slow clients are cut off, slow answers end, and a burst beyond
+//! the in-flight limit is told 503 at once while `/healthz` keeps answering.
+
+use crate::helpers::{header, spawn_app_with, spawn_demo_app_with};
+use server::configuration::ServerLimits;
+use sqlx::Connection;
+use std::time::{Duration, Instant};
+use store::testing::{create_postgres_database, fresh_sqlite};
+use store::{DatabaseSettings, Store};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn limits(header_read: u64, request: u64, max_in_flight: usize) -> ServerLimits {
+    ServerLimits {
+        header_read_timeout: Duration::from_millis(header_read),
+        request_timeout: Duration::from_millis(request),
+        max_in_flight,
+    }
+}
+
+/// Opens a raw connection to the app and writes `bytes` (perhaps half a request).
+async fn send_raw(base: &str, bytes: &str) -> TcpStream {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(bytes.as_bytes()).await.unwrap();
+    stream
+}
+
+/// Everything the server writes until it closes the connection, or `None` if it is
+/// still open after `wait`.
+async fn read_until_closed(stream: &mut TcpStream, wait: Duration) -> Option<String> {
+    let mut seen = Vec::new();
+    let read = tokio::time::timeout(wait, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    read.ok()
+        .map(|()| String::from_utf8_lossy(&seen).into_owned())
+}
+
+#[tokio::test]
+async fn connections_that_never_finish_their_headers_are_closed() {
+    let (store, _dir) = fresh_sqlite().await;
+    let app = spawn_app_with(store, limits(500, 10_000, 64)).await;
+
+    let started = Instant::now();
+    let mut silent = send_raw(&app.base, "").await;
+    let mut half_sent = send_raw(&app.base, "GET / HTTP/1.1\r\nHost: tickerboard\r\n").await;
+    for stream in [&mut silent, &mut half_sent] {
+        let closed = read_until_closed(stream, Duration::from_secs(5)).await;
+        assert!(
+            closed.is_some(),
+            "a stalled connection is still open after 5 s"
+        );
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(400),
+        "closed too soon: {elapsed:?}"
+    );
+
+    // The server itself is fine.
+    assert_eq!(app.get("/healthz").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_body_that_stalls_gets_408() {
+    let (store, _dir) = fresh_sqlite().await;
+    let app = spawn_demo_app_with(store, limits(500, 10_000, 64)).await;
+    let mut stream = send_raw(
+        &app.base,
+        "POST /api/dashboard HTTP/1.1\r\nHost: tickerboard\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\nsymbol=",
+    )
+    .await;
+    let answer = read_until_closed(&mut stream, Duration::from_secs(5))
+        .await
+        .expect("the server answers a stalled body");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
+
+#[tokio::test]
+async fn an_answer_that_takes_too_long_gets_503_and_the_server_recovers() {
+    let url = create_postgres_database().await;
+    let store = Store::open(&DatabaseSettings::for_url(&url))
+        .await
+        .unwrap()
+        .store;
+    let app = spawn_demo_app_with(store, limits(5_000, 1_000, 64)).await;
+    assert_eq!(app.get("/?symbol=IBM").await.0, 200);
+
+    // Another session holds the prices table: every page read waits on it.
+    let mut locker = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql("BEGIN; LOCK TABLE daily_prices IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let (status, body) = tokio::time::timeout(Duration::from_secs(10), app.get("/?symbol=IBM"))
+        .await
+        .expect("a blocked page is answered, not left hanging");
+    let elapsed = started.elapsed();
+    assert_eq!(status, 503, "{body}");
+    assert!(elapsed < Duration::from_secs(4), "took {elapsed:?}");
+    assert_eq!(app.get("/healthz").await.0, 200, "/healthz needs no table");
+
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let (status, body) = app.get("/?symbol=IBM").await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
+async fn beyond_the_in_flight_limit_answers_503_at_once_and_healthz_still_answers() {
+    let (store, _dir) = fresh_sqlite().await;
+    let app = spawn_demo_app_with(store, limits(5_000, 10_000, 1)).await;
+
+    // One request in flight: a server-function call whose body is still arriving.
+    let mut first = send_raw(
+        &app.base,
+        "POST /api/dashboard HTTP/1.1\r\nHost: tickerboard\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\n\r\nsymbol",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let started = Instant::now();
+    let busy = app.response("/?symbol=IBM", &[]).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "503 must not queue"
+    );
+    assert_eq!(busy.status().as_u16(), 503);
+    assert_eq!(header(&busy, "retry-after"), "1");
+    assert_eq!(
+        app.get("/healthz").await.0,
+        200,
+        "/healthz is outside the limit"
+    );
+
+    // The first request completes normally, and its place is free again.
+    first.write_all(b"=IBM").await.unwrap();
+    let answer = read_until_closed(&mut first, Duration::from_secs(5))
+        .await
+        .expect("the first request is answered");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let (status, body) = app.get("/?symbol=IBM").await;
+    assert_eq!(status, 200, "{body}");
+}
