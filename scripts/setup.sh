@@ -3,6 +3,7 @@
 # there already. Safe to run again and again; a few seconds when all is installed.
 #   bash scripts/setup.sh          # toolchain, cargo-leptos, wasm-bindgen, wasm-opt
 #   bash scripts/setup.sh --test   # also Chromium, PostgreSQL, PgBouncer, moto, cfn-lint
+#   bash scripts/setup.sh --bench  # what --test installs, and wrk for bench/load.sh
 #   bash scripts/setup.sh --lambda # only what building the Lambda zips needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,9 @@ say() { echo "==> $*"; }
 
 CARGO_LEPTOS_VERSION=0.3.11
 want_test=false
+want_bench=false
 [ "${1:-}" = "--test" ] && want_test=true
+[ "${1:-}" = "--bench" ] && { want_test=true; want_bench=true; }
 
 # Python tools in .venv-tools/, reinstalled when their requirements file changes.
 python_tools() {
@@ -76,4 +79,8 @@ if $want_test; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
   command -v pgbouncer >/dev/null || apt_install pgbouncer
   python_tools deploy/requirements-tools.txt
+fi
+
+if $want_bench; then
+  command -v wrk >/dev/null || apt_install wrk
 fi

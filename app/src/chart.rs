@@ -58,11 +58,16 @@ impl Range {
     }
 }
 
-/// The chart card: range buttons and the drawing surface. The surface stays in the DOM
-/// across selections, so a new symbol updates the same ECharts instance in place.
+/// The chart card: range buttons and the chart box. The box holds `preview` (the
+/// server's drawing, see [`crate::preview`]) and the surface ECharts draws on, over it.
+/// The surface stays in the DOM across selections, so a new symbol updates the same
+/// ECharts instance in place.
 #[component]
 #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-pub fn PriceChart(series: Signal<Option<(Symbol, PriceSeries)>>) -> impl IntoView {
+pub fn PriceChart(
+    series: Signal<Option<(Symbol, PriceSeries)>>,
+    children: Children,
+) -> impl IntoView {
     let range = RwSignal::new(Range::All);
 
     #[cfg(feature = "hydrate")]
@@ -95,10 +100,32 @@ pub fn PriceChart(series: Signal<Option<(Symbol, PriceSeries)>>) -> impl IntoVie
                     })
                     .collect_view()}
             </div>
-            <div id=CHART_ID data-testid="price-chart" class="chart" role="img" aria-label="Open and close prices by date"></div>
-            <noscript><p class="hint">"Turn on JavaScript for the interactive chart."</p></noscript>
+            <div data-testid="price-chart" class="chart" role="img" aria-label="Open and close prices by date">
+                {children()}
+                <div id=CHART_ID class="chart-live"></div>
+            </div>
+            <noscript><p class="hint">"Turn on JavaScript to zoom and to read each day's prices."</p></noscript>
         </section>
     }
+}
+
+/// The server's drawing of `series`, for the first paint. In the browser it stays as
+/// the server wrote it until ECharts has drawn, then it is emptied (see `draw`).
+#[component]
+pub fn ChartPreview(selected: Option<Symbol>, series: PriceSeries) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let html = selected
+        .as_ref()
+        .map(|symbol| crate::preview::preview_html(symbol, &series))
+        .unwrap_or_default();
+    // The browser never draws a preview: hydration keeps the server's, and a later
+    // selection is drawn by ECharts alone.
+    #[cfg(not(feature = "ssr"))]
+    let html = {
+        let _ = (selected, series);
+        String::new()
+    };
+    view! { <div class="chart-static" aria-hidden="true" inner_html=html></div> }
 }
 
 /// Builds the ECharts option for a series: open and close lines by date, an axis
@@ -207,6 +234,20 @@ mod draw {
         web_sys::window()?.document()?.get_element_by_id(CHART_ID)
     }
 
+    /// The chart box around the surface: it carries `data-drawn` and the preview.
+    fn chart_box(el: &web_sys::Element) -> Option<web_sys::Element> {
+        el.parent_element()
+    }
+
+    /// Empties the server's preview once ECharts shows the same data.
+    fn clear_preview(el: &web_sys::Element) {
+        if let Some(preview) =
+            chart_box(el).and_then(|b| b.query_selector(".chart-static").ok().flatten())
+        {
+            preview.set_inner_html("");
+        }
+    }
+
     fn echarts_loaded() -> bool {
         web_sys::window()
             .map(|w| js_sys::Reflect::has(&w, &JsValue::from_str("echarts")).unwrap_or(false))
@@ -238,7 +279,9 @@ mod draw {
             if let Some(instance) = existing {
                 instance.dispose();
             }
-            let _ = el.remove_attribute("data-drawn");
+            if let Some(b) = chart_box(&el) {
+                let _ = b.remove_attribute("data-drawn");
+            }
             return;
         };
         let dark = prefers_dark();
@@ -266,7 +309,10 @@ mod draw {
                 instance.set_option(&option, &settings);
             }
         }
-        let _ = el.set_attribute("data-drawn", &format!("{symbol} {}", range.label()));
+        clear_preview(&el);
+        if let Some(b) = chart_box(&el) {
+            let _ = b.set_attribute("data-drawn", &format!("{symbol} {}", range.label()));
+        }
     }
 
     /// Follows the container's new size after a window resize.

@@ -7,6 +7,8 @@
 pub mod chart;
 pub mod dashboard;
 pub mod page;
+#[cfg(feature = "ssr")]
+pub mod preview;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -1,7 +1,7 @@
 //! What the page shows. Everything here renders on the server first; in the browser it
 //! hydrates and a new selection swaps the data in place.
 
-use crate::chart::PriceChart;
+use crate::chart::{ChartPreview, PriceChart};
 use crate::dashboard::{get_dashboard, AppError, Dashboard};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,7 +33,16 @@ pub fn HomePage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <PriceChart series />
+            <PriceChart series>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        dashboard
+                            .await
+                            .ok()
+                            .map(|d| view! { <ChartPreview selected=d.selected series=d.series /> })
+                    })}
+                </Transition>
+            </PriceChart>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     dashboard.await.ok().map(|d| view! { <NewsTable dashboard=d /> })

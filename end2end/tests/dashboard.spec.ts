@@ -3,7 +3,8 @@ import { test, expect, Page, ConsoleMessage } from '@playwright/test';
 /** The chart's drawn option, read from ECharts itself. */
 async function drawnOption(page: Page) {
   return page.evaluate(() => {
-    const el = document.querySelector('[data-testid=price-chart]') as HTMLElement;
+    // ECharts draws on #price-chart, inside the chart box [data-testid=price-chart].
+    const el = document.getElementById('price-chart') as HTMLElement;
     const chart = (window as any).echarts?.getInstanceByDom(el);
     if (!chart) return null;
     const opt = chart.getOption();
@@ -59,6 +60,32 @@ test('the chart is drawn from the server-rendered data, with zoom', async ({ pag
   expect(errors).toEqual([]);
 });
 
+test('the chart is in the first paint, and ECharts takes over without moving anything', async ({ page }, info) => {
+  const errors = collectErrors(page);
+  // Sums every layout shift of the page's life (CLS), and notes whether the server's
+  // drawing was there before any script of the page ran.
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as any[]) if (!e.hadRecentInput) w.__cls += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+    document.addEventListener('readystatechange', () => {
+      if (document.readyState === 'interactive' && w.__previewLines === undefined) {
+        w.__previewLines = document.querySelectorAll('[data-testid=price-chart] .chart-static polyline').length;
+      }
+    });
+  });
+  await page.goto('/');
+  expect(await page.evaluate(() => (window as any).__previewLines)).toBe(2);
+  await waitForDrawn(page, 'IBM');
+  await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toHaveCount(0);
+  await page.waitForTimeout(500);
+  const cls = await page.evaluate(() => (window as any).__cls);
+  expect(cls, `CLS on ${info.project.name}`).toBeLessThanOrEqual(0.01);
+  expect(errors).toEqual([]);
+});
+
 test('picking another symbol redraws in place and updates the URL; reload and Back keep it', async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto('/');
@@ -105,7 +132,7 @@ test('range buttons zoom the chart', async ({ page }) => {
   await expect(page.getByRole('button', { name: '1M' })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', 'MSFT 1M');
   const zoom = await page.evaluate(() => {
-    const el = document.querySelector('[data-testid=price-chart]') as HTMLElement;
+    const el = document.getElementById('price-chart') as HTMLElement;
     const opt = (window as any).echarts.getInstanceByDom(el).getOption();
     return { start: opt.dataZoom[0].startValue, end: opt.dataZoom[0].endValue };
   });
@@ -166,6 +193,16 @@ test.describe('with JavaScript off', () => {
     await expect(page).toHaveURL(/\?symbol=ETH$/);
     await expect(page.getByTestId('news-table').locator('caption')).toHaveText('Latest ethereum headlines');
     await expect(page.getByTestId('chart-summary')).toContainText('ETH:');
+    // The server's drawing of the chart: both lines, the legend, the axes.
+    const chart = page.getByTestId('price-chart');
+    await expect(chart).toBeVisible();
+    await expect(chart.locator('polyline')).toHaveCount(2);
+    await expect(chart.locator('.legend')).toHaveText(/ETH open\s*ETH close/);
+    expect(await chart.locator('.y').count()).toBeGreaterThan(2);
+    expect(await chart.locator('.x').count()).toBeGreaterThan(2);
+    const box = (await chart.locator('svg').boundingBox())!;
+    expect(box.width).toBeGreaterThan(200);
+    expect(box.height).toBeGreaterThan(120);
     await page.screenshot({ path: `test-results/nojs-${info.project.name}.png`, fullPage: true });
   });
 });

@@ -5,7 +5,7 @@
 //!   `TICKERBOARD_SETTINGS`;
 //! - `Leptos.toml`, table `[dashboard]`: what the page shows (title, default symbol,
 //!   coin per symbol, headline count); table `[server]`: how long a request may take
-//!   and how many may run at once ([`ServerLimits`]);
+//!   and how many may run at once ([`ServerSettings`]);
 //! - `Cargo.toml`, `[[workspace.metadata.leptos]]`: how cargo-leptos builds the site
 //!   (it reaches the server through the `LEPTOS_*` variables cargo-leptos sets, or the
 //!   defaults compiled in).
@@ -34,13 +34,14 @@ pub struct Settings {
     /// `url: None`: the zero-setup SQLite file.
     pub database: DatabaseSettings,
     pub dashboard: DashboardSettings,
-    pub limits: ServerLimits,
+    pub server: ServerSettings,
 }
 
-/// What keeps one slow or greedy client, or a burst of them, from holding the server:
-/// the `[server]` table of `Leptos.toml`.
+/// How the server treats its clients and keeps pages: the `[server]` table of
+/// `Leptos.toml`. The limits keep one slow or greedy client, or a burst of them, from
+/// holding the server; the page cache keeps answers in memory between ingests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ServerLimits {
+pub struct ServerSettings {
     /// A connection must deliver a request's headers within this time after it opens
     /// or after its previous response (idle keep-alive connections included), or it is
     /// closed; a request body that stalls this long gets 408.
@@ -52,14 +53,21 @@ pub struct ServerLimits {
     /// instead of queueing. `/healthz` is outside the count, so a load balancer still
     /// sees a live server.
     pub max_in_flight: usize,
+    /// Memory for cached pages and answers (all encodings); 0 turns the cache off.
+    pub page_cache_bytes: u64,
+    /// How often the server asks the database whether the data changed (a finished
+    /// ingest shows within this time).
+    pub data_check_interval: Duration,
 }
 
-impl Default for ServerLimits {
+impl Default for ServerSettings {
     fn default() -> Self {
-        ServerLimits {
+        ServerSettings {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(15),
             max_in_flight: 512,
+            page_cache_bytes: 64 * 1024 * 1024,
+            data_check_interval: Duration::from_secs(10),
         }
     }
 }
@@ -71,21 +79,25 @@ struct ServerTable {
     header_read_timeout_secs: u64,
     request_timeout_secs: u64,
     max_in_flight: usize,
+    page_cache_mib: u64,
+    data_check_secs: u64,
 }
 
 impl Default for ServerTable {
     fn default() -> Self {
-        let d = ServerLimits::default();
+        let d = ServerSettings::default();
         ServerTable {
             header_read_timeout_secs: d.header_read_timeout.as_secs(),
             request_timeout_secs: d.request_timeout.as_secs(),
             max_in_flight: d.max_in_flight,
+            page_cache_mib: d.page_cache_bytes / (1024 * 1024),
+            data_check_secs: d.data_check_interval.as_secs(),
         }
     }
 }
 
 impl ServerTable {
-    fn limits(self) -> Result<ServerLimits, String> {
+    fn limits(self) -> Result<ServerSettings, String> {
         let secs = |name: &str, value: u64| {
             if (1..=600).contains(&value) {
                 Ok(Duration::from_secs(value))
@@ -101,10 +113,18 @@ impl ServerTable {
                 self.max_in_flight
             ));
         }
-        Ok(ServerLimits {
+        if self.page_cache_mib > 16 * 1024 {
+            return Err(format!(
+                "[server] page_cache_mib = {}: must be 0 (off) to 16384",
+                self.page_cache_mib
+            ));
+        }
+        Ok(ServerSettings {
             header_read_timeout: secs("header_read_timeout_secs", self.header_read_timeout_secs)?,
             request_timeout: secs("request_timeout_secs", self.request_timeout_secs)?,
             max_in_flight: self.max_in_flight,
+            page_cache_bytes: self.page_cache_mib * 1024 * 1024,
+            data_check_interval: secs("data_check_secs", self.data_check_secs)?,
         })
     }
 }
@@ -115,11 +135,11 @@ impl Settings {
         let _ = dotenvy::dotenv();
         let database = dashboard_database(DatabaseSettings::from_env()?);
         let path = std::env::var("TICKERBOARD_SETTINGS").unwrap_or_else(|_| "Leptos.toml".into());
-        let (dashboard, limits) = read_settings_file(Path::new(&path))?;
+        let (dashboard, server) = read_settings_file(Path::new(&path))?;
         Ok(Settings {
             database,
             dashboard,
-            limits,
+            server,
         })
     }
 }
@@ -136,7 +156,7 @@ pub fn dashboard_database(mut database: DatabaseSettings) -> DatabaseSettings {
 /// The `[dashboard]` and `[server]` tables of `path`. A missing file means the
 /// defaults; a file that is there but wrong is an error, so a typo never silently falls
 /// back.
-pub fn read_settings_file(path: &Path) -> Result<(DashboardSettings, ServerLimits), ConfigError> {
+pub fn read_settings_file(path: &Path) -> Result<(DashboardSettings, ServerSettings), ConfigError> {
     #[derive(serde::Deserialize)]
     struct File {
         #[serde(default)]
@@ -191,7 +211,7 @@ mod tests {
         assert_eq!(limits.max_in_flight, 8);
         assert_eq!(
             limits.request_timeout,
-            ServerLimits::default().request_timeout
+            ServerSettings::default().request_timeout
         );
     }
 

@@ -1,8 +1,10 @@
 //! The dashboard's HTTP server: settings, pool, router, static files, shutdown.
 //!
 //! Reading order: [`configuration`] (what can be set, and where), [`startup`] (how the
-//! pieces are put together and served).
+//! pieces are put together and served), [`page_cache`] (answers from memory between
+//! ingests).
 
 pub mod configuration;
+pub mod page_cache;
 pub mod startup;
 pub mod telemetry;

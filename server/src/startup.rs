@@ -1,6 +1,7 @@
 //! Putting the server together: open the store, build the router, serve until a signal.
 
-use crate::configuration::{ConfigError, ServerLimits, Settings};
+use crate::configuration::{ConfigError, ServerSettings, Settings};
+use crate::page_cache::PageCache;
 use app::state::AppState;
 use app::{shell, App};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -48,7 +49,7 @@ pub async fn run_from_env() -> Result<(), StartError> {
         leptos_options.hash_files = true;
     }
     let addr = leptos_options.site_addr;
-    let limits = settings.limits;
+    let server = settings.server;
 
     let store = open_store(&settings).await?;
     let state = AppState {
@@ -60,7 +61,10 @@ pub async fn run_from_env() -> Result<(), StartError> {
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     tracing::info!("serving the dashboard on http://{addr}");
-    serve(listener, router(state, &limits), &limits, shutdown_signal()).await;
+    let page_cache = PageCache::new(server.page_cache_bytes);
+    page_cache.watch(store.clone(), server.data_check_interval);
+    let app = router(state, &server, page_cache);
+    serve(listener, app, &server, shutdown_signal()).await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -104,7 +108,7 @@ pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    limits: &ServerLimits,
+    limits: &ServerSettings,
     shutdown: impl Future<Output = ()>,
 ) {
     use hyper_util::rt::{TokioIo, TokioTimer};
@@ -150,9 +154,10 @@ pub async fn serve(
 }
 
 /// The whole HTTP surface: the Leptos page and server functions, `/healthz`, static
-/// files (hashed `/pkg` files cached for a year), compression; every request but
-/// `/healthz` under `limits` (time and how many at once).
-pub fn router(state: AppState, limits: &ServerLimits) -> Router {
+/// files (hashed `/pkg` files cached for a year), compression; pages and answers from
+/// memory between ingests (see [`crate::page_cache`]); every request but `/healthz`
+/// under the limits (time and how many at once).
+pub fn router(state: AppState, limits: &ServerSettings, page_cache: PageCache) -> Router {
     let routes = generate_route_list(App);
     let site_root = state.leptos_options.site_root.to_string();
 
@@ -173,8 +178,6 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         )
         .fallback_service(assets)
         .layer(axum::middleware::from_fn(check_server_fn_body))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(RequestBodyTimeoutLayer::new(limits.header_read_timeout))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             limits.request_timeout,
@@ -182,7 +185,13 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             in_flight,
             limit_in_flight,
-        ));
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache,
+            crate::page_cache::serve_cached,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyTimeoutLayer::new(limits.header_read_timeout));
     Router::new()
         .route("/healthz", get(healthz))
         .merge(limited)
@@ -259,22 +268,9 @@ async fn check_server_fn_body(
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let bytes = match read_body(body).await {
         Ok(bytes) => bytes,
-        Err(e) if is_timeout(&e) => {
-            return (
-                StatusCode::REQUEST_TIMEOUT,
-                "the request body did not arrive in time",
-            )
-                .into_response()
-        }
-        Err(_) => {
-            return (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-            )
-                .into_response()
-        }
+        Err(refusal) => return refusal.into_response(),
     };
     let readable = body_is_readable(&bytes, parts.headers.get(header::CONTENT_TYPE));
     if !readable {
@@ -289,6 +285,44 @@ async fn check_server_fn_body(
         axum::body::Body::from(bytes),
     ))
     .await
+}
+
+/// Why a request body was not read.
+#[derive(Debug)]
+pub(crate) enum BodyRefusal {
+    /// It stalled longer than the header-read timeout: 408.
+    TimedOut,
+    /// It is larger than [`MAX_BODY_BYTES`]: 413.
+    TooLarge,
+}
+
+impl IntoResponse for BodyRefusal {
+    fn into_response(self) -> axum::response::Response {
+        match self {
+            BodyRefusal::TimedOut => (
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body did not arrive in time".to_string(),
+            ),
+            BodyRefusal::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+            ),
+        }
+        .into_response()
+    }
+}
+
+/// A request body read whole (at most [`MAX_BODY_BYTES`]).
+pub(crate) async fn read_body(body: axum::body::Body) -> Result<axum::body::Bytes, BodyRefusal> {
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| {
+            if is_timeout(&e) {
+                BodyRefusal::TimedOut
+            } else {
+                BodyRefusal::TooLarge
+            }
+        })
 }
 
 /// Whether reading a body failed because `RequestBodyTimeoutLayer` ran out of time.
@@ -318,9 +352,9 @@ fn body_is_readable(bytes: &[u8], content_type: Option<&HeaderValue>) -> bool {
     }
 }
 
-/// One place decides what browsers may cache: hashed `/pkg` files for a year (their
-/// names change with their content), other static files for a day, pages, API answers
-/// and errors not at all (they show live data).
+/// What browsers and CDNs may cache: hashed `/pkg` files for a year (their names
+/// change with their content), other static files for a day; pages served from the
+/// page cache say so themselves; everything else (errors, uncached answers) not at all.
 async fn cache_policy(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -337,6 +371,10 @@ async fn cache_policy(
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if response.headers().contains_key(header::CACHE_CONTROL) {
+        // The page cache decided (see `page_cache::SHARED_CACHE_POLICY`).
+        return response;
+    }
     let policy = if !response.status().is_success() || is_html || !is_file {
         "no-cache"
     } else if is_pkg {

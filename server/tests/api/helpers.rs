@@ -4,7 +4,8 @@
 use app::settings::DashboardSettings;
 use app::state::AppState;
 use leptos::prelude::LeptosOptions;
-use server::configuration::ServerLimits;
+use server::configuration::ServerSettings;
+use server::page_cache::PageCache;
 use std::sync::Arc;
 use store::testing::TempDir;
 use store::{demo, Store};
@@ -15,6 +16,7 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub store: Store,
+    pub page_cache: PageCache,
     _site: Arc<TempDir>,
 }
 
@@ -24,6 +26,23 @@ impl TestApp {
         let res = self.response(path_and_query, &[]).await;
         let status = res.status().as_u16();
         (status, res.text().await.unwrap())
+    }
+
+    /// GETs a path until its page satisfies `ready` (the page cache picks up a data
+    /// change within its check interval) or 5 s have passed; the last answer.
+    pub async fn get_when(
+        &self,
+        path_and_query: &str,
+        ready: impl Fn(&str) -> bool,
+    ) -> (u16, String) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let (status, body) = self.get(path_and_query).await;
+            if ready(&body) || std::time::Instant::now() > deadline {
+                return (status, body);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     /// GETs a path with request headers; the whole response.
@@ -63,13 +82,23 @@ pub fn header(res: &reqwest::Response, name: &str) -> String {
 }
 
 /// Serves `store` on a random loopback port, as the real binary does, with a small
-/// built site: one hashed /pkg file (and its brotli copy) and one plain asset.
+/// built site: one hashed /pkg file (and its brotli copy) and one plain asset. The
+/// settings are the defaults, but for a data check every 100 ms instead of 10 s, so a
+/// test sees a new ingest on the page without waiting.
 pub async fn spawn_app(store: Store) -> TestApp {
-    spawn_app_with(store, ServerLimits::default()).await
+    spawn_app_with(store, test_settings()).await
+}
+
+/// The settings [`spawn_app`] uses.
+pub fn test_settings() -> ServerSettings {
+    ServerSettings {
+        data_check_interval: std::time::Duration::from_millis(100),
+        ..ServerSettings::default()
+    }
 }
 
 /// [`spawn_app`] with other time and concurrency limits.
-pub async fn spawn_app_with(store: Store, limits: ServerLimits) -> TestApp {
+pub async fn spawn_app_with(store: Store, limits: ServerSettings) -> TestApp {
     let site = Arc::new(TempDir::new());
     std::fs::create_dir_all(site.path.join("pkg")).unwrap();
     std::fs::write(
@@ -95,9 +124,12 @@ pub async fn spawn_app_with(store: Store, limits: ServerLimits) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let kept = site.clone();
+    let page_cache = PageCache::new(limits.page_cache_bytes);
+    page_cache.watch(store.clone(), limits.data_check_interval);
+    let cache = page_cache.clone();
     tokio::spawn(async move {
         let _site = kept;
-        let app = server::startup::router(state, &limits);
+        let app = server::startup::router(state, &limits, page_cache);
         server::startup::serve(listener, app, &limits, std::future::pending()).await;
     });
     TestApp {
@@ -107,17 +139,18 @@ pub async fn spawn_app_with(store: Store, limits: ServerLimits) -> TestApp {
             .build()
             .unwrap(),
         store,
+        page_cache: cache,
         _site: site,
     }
 }
 
 /// [`spawn_app`] over `store` filled with the demo data set.
 pub async fn spawn_demo_app(store: Store) -> TestApp {
-    spawn_demo_app_with(store, ServerLimits::default()).await
+    spawn_demo_app_with(store, test_settings()).await
 }
 
 /// [`spawn_demo_app`] with other limits.
-pub async fn spawn_demo_app_with(store: Store, limits: ServerLimits) -> TestApp {
+pub async fn spawn_demo_app_with(store: Store, limits: ServerSettings) -> TestApp {
     demo::seed(&store).await.unwrap();
     spawn_app_with(store, limits).await
 }

@@ -2,7 +2,7 @@
 //! the in-flight limit is told 503 at once while `/healthz` keeps answering.
 
 use crate::helpers::{header, spawn_app_with, spawn_demo_app_with};
-use server::configuration::ServerLimits;
+use server::configuration::ServerSettings;
 use sqlx::Connection;
 use std::time::{Duration, Instant};
 use store::testing::{create_postgres_database, fresh_sqlite};
@@ -10,11 +10,14 @@ use store::{DatabaseSettings, Store};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-fn limits(header_read: u64, request: u64, max_in_flight: usize) -> ServerLimits {
-    ServerLimits {
+/// The limits under test, with the page cache off: every request does its work.
+fn limits(header_read: u64, request: u64, max_in_flight: usize) -> ServerSettings {
+    ServerSettings {
         header_read_timeout: Duration::from_millis(header_read),
         request_timeout: Duration::from_millis(request),
         max_in_flight,
+        page_cache_bytes: 0,
+        ..ServerSettings::default()
     }
 }
 

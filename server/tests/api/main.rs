@@ -1,11 +1,12 @@
 //! The server's integration tests, one binary: the page and the API over real HTTP
 //! (`http`), the whole data path from ingest to page (`ingest_to_page`), and the real
 //! binary at start (`startup`), the read-only role (`read_only`), time and concurrency
-//! limits (`limits`). `helpers` starts an app the way the binary does.
+//! limits (`limits`), pages from memory (`page_cache`). `helpers` starts an app the way the binary does.
 
 mod helpers;
 mod http;
 mod ingest_to_page;
 mod limits;
+mod page_cache;
 mod read_only;
 mod startup;

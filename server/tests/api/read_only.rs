@@ -4,7 +4,7 @@
 
 use crate::helpers::spawn_app;
 use app::settings::DashboardSettings;
-use server::configuration::{dashboard_database, ServerLimits, Settings};
+use server::configuration::{dashboard_database, ServerSettings, Settings};
 use server::startup::open_store;
 use store::testing::create_postgres_database;
 use store::{demo, DatabaseSettings, Store};
@@ -30,7 +30,7 @@ fn dashboard_settings(url: &str) -> Settings {
     Settings {
         database: dashboard_database(DatabaseSettings::for_url(url)),
         dashboard: DashboardSettings::default(),
-        limits: ServerLimits::default(),
+        server: ServerSettings::default(),
     }
 }
 

@@ -51,6 +51,23 @@ impl Store {
         Ok(self.meta("demo").await?.as_deref() == Some("true"))
     }
 
+    /// A token that changes whenever what the dashboard shows may have changed: a run
+    /// started, finished or was removed, or the demo flag moved. Every write of ours
+    /// happens inside a recorded run (the demo seed included), so comparing two tokens
+    /// tells a reader whether its cached pages are still true. One cheap query.
+    pub async fn data_version(&self) -> Result<String> {
+        let sql = "SELECT COUNT(*), COALESCE(MAX(id), 0), COUNT(finished_at),                           (SELECT value FROM meta WHERE key = 'demo')                    FROM ingest_runs";
+        let (runs, last, finished, demo): (i64, i64, i64, Option<String>) =
+            with_conn!(self, |conn| sqlx::query_as(sql)
+                .persistent(self.persistent())
+                .fetch_one(&mut *conn)
+                .await?);
+        Ok(format!(
+            "{runs}-{last}-{finished}-{}",
+            demo.unwrap_or_default()
+        ))
+    }
+
     /// Every symbol with at least one bar, in order. A loose index scan over the primary
     /// key: one index probe per symbol instead of reading every row.
     pub async fn symbols(&self) -> Result<Vec<Symbol>> {

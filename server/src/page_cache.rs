@@ -1,0 +1,457 @@
+//! Pages and server-function answers from memory.
+//!
+//! The data behind the page changes when an ingest runs, about once a day; between two
+//! ingests a page is the same for every reader. So an answer is computed once per data
+//! version and request, compressed once per encoding (brotli and gzip), and then sent
+//! from memory with a weak `ETag`, answering `If-None-Match` with 304.
+//!
+//! - **When the data changes.** [`Store::data_version`] is read every
+//!   `data_check_interval` (10 s by default) by a background task. A new version starts
+//!   a new generation of keys and drops every entry, so a finished ingest from any
+//!   process (CLI, Lambda) shows within that interval.
+//! - **Words that age.** An entry also lives at most [`MAX_AGE`], so "updated 3 h ago"
+//!   is never more than a minute behind.
+//! - **Memory.** Entries are weighed by their bytes (all encodings) against
+//!   `page_cache_bytes`; the least useful go first.
+//! - **One computation.** Concurrent misses for one key wait for a single render.
+//! - **Content Security Policy.** A nonce shared by every reader of a cached page is no
+//!   secret, so a cached page drops its `nonce` attributes and is sent with the SHA-256
+//!   hashes of its inline scripts instead (CSP level 2, as every current browser reads).
+//! - **What is cached:** GET pages (not files) and server-function calls, when the
+//!   answer is 200, 400 or 404 HTML or JSON. Errors (a database that is down) and
+//!   redirects are never kept; while the database is away, a page already in memory is
+//!   still served until it ages out.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+
+/// The longest an entry is served before it is computed again.
+pub const MAX_AGE: Duration = Duration::from_secs(60);
+
+/// What a CDN may do with a cached 200 page: keep it 30 s, then serve it stale for up
+/// to 30 s more while it asks us again. Browsers revalidate each time (`max-age=0`),
+/// which costs a 304 when nothing changed.
+pub const SHARED_CACHE_POLICY: &str = "public, max-age=0, s-maxage=30, stale-while-revalidate=30";
+
+/// The largest answer kept; a larger one is sent but not cached.
+const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
+
+/// The pages in memory and the data generation they belong to.
+#[derive(Clone)]
+pub struct PageCache {
+    inner: Option<Arc<Inner>>,
+}
+
+struct Inner {
+    entries: moka::future::Cache<Key, Arc<Cached>>,
+    generation: AtomicU64,
+}
+
+/// Everything an answer depends on besides the data.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    generation: u64,
+    method: Method,
+    uri: String,
+    accept: Option<HeaderValue>,
+    content_type: Option<HeaderValue>,
+    /// A server function called by a plain form answers with a redirect back here.
+    referer: Option<HeaderValue>,
+    body: Bytes,
+}
+
+/// One answer, ready to send in each encoding.
+struct Cached {
+    status: StatusCode,
+    content_type: HeaderValue,
+    csp: Option<HeaderValue>,
+    etag: HeaderValue,
+    cache_control: HeaderValue,
+    identity: Bytes,
+    br: Bytes,
+    gzip: Bytes,
+}
+
+/// An answer that is not kept (an error, a redirect): sent as it came to every request
+/// that waited for it.
+struct Uncacheable {
+    parts: Box<axum::http::response::Parts>,
+    body: Bytes,
+}
+
+impl PageCache {
+    /// A cache of at most `max_bytes`; 0 turns caching off.
+    pub fn new(max_bytes: u64) -> PageCache {
+        if max_bytes == 0 {
+            return PageCache { inner: None };
+        }
+        let entries = moka::future::Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(|_key: &Key, entry: &Arc<Cached>| {
+                u32::try_from(entry.weight()).unwrap_or(u32::MAX)
+            })
+            .time_to_live(MAX_AGE)
+            .build();
+        PageCache {
+            inner: Some(Arc::new(Inner {
+                entries,
+                generation: AtomicU64::new(0),
+            })),
+        }
+    }
+
+    /// Reads the store's data version every `every` and drops the cached pages when it
+    /// changes. The task ends by itself once the cache is gone.
+    pub fn watch(&self, store: Store, every: Duration) {
+        let Some(inner) = &self.inner else { return };
+        let weak = Arc::downgrade(inner);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut seen: Option<String> = None;
+            loop {
+                tick.tick().await;
+                let Some(inner) = weak.upgrade() else { break };
+                match store.data_version().await {
+                    Ok(version) if seen.as_ref() != Some(&version) => {
+                        if seen.is_some() {
+                            inner.generation.fetch_add(1, Ordering::SeqCst);
+                            inner.entries.invalidate_all();
+                            tracing::info!("the data changed: cached pages dropped");
+                        }
+                        seen = Some(version);
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "checking the data version failed"),
+                }
+            }
+        });
+    }
+
+    /// Entries and their bytes right now (for tests and the benchmark's note).
+    pub async fn usage(&self) -> (u64, u64) {
+        match &self.inner {
+            Some(inner) => {
+                inner.entries.run_pending_tasks().await;
+                (inner.entries.entry_count(), inner.entries.weighted_size())
+            }
+            None => (0, 0),
+        }
+    }
+}
+
+/// The middleware: answers from memory when it can, otherwise computes the answer once
+/// (for every request that asks for it meanwhile) and keeps it.
+pub async fn serve_cached(
+    State(cache): State<PageCache>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(inner) = cache.inner.clone() else {
+        return next.run(request).await;
+    };
+    if !is_cacheable_request(&request) {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let body = match crate::startup::read_body(body).await {
+        Ok(body) => body,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let is_post = parts.method == Method::POST;
+    let key = Key {
+        generation: inner.generation.load(Ordering::SeqCst),
+        method: parts.method.clone(),
+        uri: parts.uri.to_string(),
+        accept: parts.headers.get(header::ACCEPT).cloned(),
+        content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
+        referer: is_post
+            .then(|| parts.headers.get(header::REFERER).cloned())
+            .flatten(),
+        body: body.clone(),
+    };
+    let accept_encoding = parts.headers.remove(header::ACCEPT_ENCODING);
+    let if_none_match = parts.headers.remove(header::IF_NONE_MATCH);
+    let request = Request::from_parts(parts, Body::from(body));
+
+    match inner
+        .entries
+        .try_get_with(key, compute(next, request))
+        .await
+    {
+        Ok(entry) => entry.respond(
+            accept_encoding.as_ref(),
+            (!is_post).then_some(if_none_match).flatten().as_ref(),
+        ),
+        Err(uncached) => {
+            Response::from_parts(*uncached.parts.clone(), Body::from(uncached.body.clone()))
+        }
+    }
+}
+
+/// GET pages (paths that do not name a file) and server-function calls.
+fn is_cacheable_request(request: &Request) -> bool {
+    let path = request.uri().path();
+    match *request.method() {
+        Method::GET => {
+            !path.starts_with("/pkg/")
+                && !path
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|name| name.contains('.'))
+        }
+        Method::POST => path.starts_with("/api/"),
+        _ => false,
+    }
+}
+
+/// Runs the request and turns a keepable answer into an entry.
+async fn compute(next: Next, request: Request) -> Result<Arc<Cached>, Uncacheable> {
+    let (parts, body) = next.run(request).await.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_ENTRY_BYTES).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(error = %e, "reading an answer to cache failed");
+            let (parts, body) = (StatusCode::INTERNAL_SERVER_ERROR, "the answer failed")
+                .into_response()
+                .into_parts();
+            let body = axum::body::to_bytes(body, 1024).await.unwrap_or_default();
+            return Err(Uncacheable {
+                parts: Box::new(parts),
+                body,
+            });
+        }
+    };
+    let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+    let is_html = content_type
+        .as_ref()
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_json = content_type
+        .as_ref()
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let keepable = matches!(
+        parts.status,
+        StatusCode::OK | StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND
+    ) && (is_html || is_json)
+        && !parts.headers.contains_key(header::SET_COOKIE)
+        && !parts.headers.contains_key(header::CONTENT_ENCODING);
+    let (Some(content_type), true) = (content_type, keepable) else {
+        return Err(Uncacheable {
+            parts: Box::new(parts),
+            body,
+        });
+    };
+
+    let csp = parts.headers.get(header::CONTENT_SECURITY_POLICY).cloned();
+    let (identity, csp) = match (is_html, csp) {
+        (true, Some(csp)) => match with_script_hashes(&body, &csp) {
+            Some((html, csp)) => (Bytes::from(html), Some(csp)),
+            None => {
+                return Err(Uncacheable {
+                    parts: Box::new(parts),
+                    body,
+                })
+            }
+        },
+        (_, csp) => (body, csp),
+    };
+    let etag = {
+        let digest = Sha256::digest(&identity);
+        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        HeaderValue::from_str(&format!("W/\"{hex}\"")).expect("hex is a valid header")
+    };
+    let cache_control = HeaderValue::from_static(if parts.status == StatusCode::OK && !is_json {
+        SHARED_CACHE_POLICY
+    } else {
+        "no-cache"
+    });
+    let to_compress = identity.clone();
+    let (br, gzip) = tokio::task::spawn_blocking(move || compress(&to_compress))
+        .await
+        .expect("compressing does not panic");
+    Ok(Arc::new(Cached {
+        status: parts.status,
+        content_type,
+        csp,
+        etag,
+        cache_control,
+        identity,
+        br,
+        gzip,
+    }))
+}
+
+/// The page with its `nonce` attributes removed, and its policy with the hashes of its
+/// inline scripts in place of the nonce. `None` when the policy has no nonce to replace
+/// (then the page is not cached, to be safe).
+fn with_script_hashes(html: &[u8], csp: &HeaderValue) -> Option<(String, HeaderValue)> {
+    let policy = csp.to_str().ok()?;
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)?
+        .split('\'')
+        .next()
+        .filter(|n| !n.is_empty())?;
+    // Leptos also writes the nonce as the `crossorigin` value of its preload links,
+    // where any unknown value means "anonymous": say so, so no copy of it remains.
+    let html = std::str::from_utf8(html)
+        .ok()?
+        .replace(&format!(" nonce=\"{nonce}\""), "")
+        .replace(
+            &format!(" crossorigin=\"{nonce}\""),
+            " crossorigin=\"anonymous\"",
+        );
+    let document = scraper::Html::parse_document(&html);
+    let inline = scraper::Selector::parse("script:not([src])").expect("a valid selector");
+    let mut hashes: Vec<String> = document
+        .select(&inline)
+        .map(|script| {
+            let text: String = script.text().collect();
+            let digest = Sha256::digest(text.as_bytes());
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    let policy = policy.replace(&format!("'nonce-{nonce}'"), &hashes.join(" "));
+    Some((html, HeaderValue::from_str(&policy).ok()?))
+}
+
+/// Brotli (quality 9: within a few per cent of 11 at a tenth of the time) and gzip.
+fn compress(identity: &[u8]) -> (Bytes, Bytes) {
+    let mut br = Vec::with_capacity(identity.len() / 4);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, 9, 22);
+        writer.write_all(identity).expect("writing to memory");
+    }
+    let mut gzip = flate2::write::GzEncoder::new(
+        Vec::with_capacity(identity.len() / 3),
+        flate2::Compression::default(),
+    );
+    gzip.write_all(identity).expect("writing to memory");
+    let gzip = gzip.finish().expect("writing to memory");
+    (Bytes::from(br), Bytes::from(gzip))
+}
+
+impl Cached {
+    fn weight(&self) -> usize {
+        self.identity.len() + self.br.len() + self.gzip.len() + 512
+    }
+
+    fn respond(
+        &self,
+        accept_encoding: Option<&HeaderValue>,
+        if_none_match: Option<&HeaderValue>,
+    ) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ETAG, self.etag.clone());
+        headers.insert(header::CACHE_CONTROL, self.cache_control.clone());
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if let Some(csp) = &self.csp {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+        }
+        if if_none_match.is_some_and(|tags| matches_etag(tags, &self.etag)) {
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+        let (body, coding) = if accepts(accept_encoding, "br") {
+            (self.br.clone(), Some("br"))
+        } else if accepts(accept_encoding, "gzip") {
+            (self.gzip.clone(), Some("gzip"))
+        } else {
+            (self.identity.clone(), None)
+        };
+        headers.insert(header::CONTENT_TYPE, self.content_type.clone());
+        if let Some(coding) = coding {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        (self.status, headers, body).into_response()
+    }
+}
+
+/// `If-None-Match` by weak comparison: any listed tag (or `*`) equal to ours.
+fn matches_etag(tags: &HeaderValue, etag: &HeaderValue) -> bool {
+    let ours = etag.to_str().unwrap_or("").trim_start_matches("W/");
+    tags.to_str().unwrap_or("").split(',').any(|tag| {
+        let tag = tag.trim();
+        tag == "*" || tag.trim_start_matches("W/") == ours
+    })
+}
+
+/// Whether `Accept-Encoding` lists `coding` without `q=0`.
+fn accepts(accept_encoding: Option<&HeaderValue>, coding: &str) -> bool {
+    let Some(value) = accept_encoding.and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    value.split(',').any(|item| {
+        let mut pieces = item.split(';').map(str::trim);
+        let name_matches = pieces
+            .next()
+            .is_some_and(|name| name.eq_ignore_ascii_case(coding));
+        let refused = pieces.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q == 0.0)
+        });
+        name_matches && !refused
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        let v = |s: &'static str| HeaderValue::from_static(s);
+        assert!(accepts(Some(&v("gzip, deflate, br")), "br"));
+        assert!(accepts(Some(&v("br;q=0.5")), "br"));
+        assert!(!accepts(Some(&v("br;q=0, gzip")), "br"));
+        assert!(accepts(Some(&v("br;q=0, gzip")), "gzip"));
+        assert!(!accepts(Some(&v("identity")), "gzip"));
+        assert!(!accepts(None, "gzip"));
+    }
+
+    #[test]
+    fn etags_compare_weakly() {
+        let ours = HeaderValue::from_static("W/\"abc\"");
+        assert!(matches_etag(&HeaderValue::from_static("W/\"abc\""), &ours));
+        assert!(matches_etag(
+            &HeaderValue::from_static("\"x\", \"abc\""),
+            &ours
+        ));
+        assert!(matches_etag(&HeaderValue::from_static("*"), &ours));
+        assert!(!matches_etag(&HeaderValue::from_static("W/\"abd\""), &ours));
+    }
+
+    #[test]
+    fn inline_scripts_are_hashed_and_nonces_removed() {
+        let html = br#"<html><head><script nonce="n0nce">a()</script><script src="/x.js" nonce="n0nce"></script></head><body><script type="module" nonce="n0nce">b()</script></body></html>"#;
+        let csp = HeaderValue::from_static("script-src 'self' 'nonce-n0nce'; object-src 'none'");
+        let (page, policy) = with_script_hashes(html, &csp).unwrap();
+        assert!(!page.contains("n0nce"), "{page}");
+        let policy = policy.to_str().unwrap();
+        let hash = |s: &str| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s))
+            )
+        };
+        assert!(policy.contains(&hash("a()")), "{policy}");
+        assert!(policy.contains(&hash("b()")), "{policy}");
+        assert!(!policy.contains("nonce"), "{policy}");
+        assert!(policy.ends_with("; object-src 'none'"), "{policy}");
+    }
+}

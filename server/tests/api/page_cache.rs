@@ -1,0 +1,130 @@
+//! Pages from memory: computed once per data version, compressed once per encoding,
+//! revalidated by ETag, dropped when an ingest changes the data, bounded in size.
+
+use crate::helpers::{header, spawn_demo_app, spawn_demo_app_with, test_settings};
+use server::configuration::ServerSettings;
+use sqlx::Connection;
+use std::io::Read;
+use std::time::Duration;
+use store::testing::{create_postgres_database, fresh_sqlite};
+use store::{on_both_backends, DatabaseSettings, Store};
+
+on_both_backends!(
+    a_page_is_sent_from_memory_in_each_encoding_with_an_etag,
+    |store| {
+        let app = spawn_demo_app(store).await;
+        let plain = app.response("/?symbol=IBM", &[]).await;
+        assert_eq!(plain.status(), 200);
+        let etag = header(&plain, "etag");
+        assert!(etag.starts_with("W/\""), "{etag}");
+        assert_eq!(header(&plain, "vary"), "accept-encoding");
+        let plain = plain.bytes().await.unwrap();
+
+        let br = app
+            .response("/?symbol=IBM", &[("accept-encoding", "gzip, br")])
+            .await;
+        assert_eq!(header(&br, "content-encoding"), "br");
+        assert_eq!(header(&br, "etag"), etag, "one tag for every encoding");
+        let compressed = br.bytes().await.unwrap();
+        assert!(
+            compressed.len() * 3 < plain.len(),
+            "brotli shrinks the page: {} of {} bytes",
+            compressed.len(),
+            plain.len()
+        );
+        let mut unpacked = Vec::new();
+        brotli::Decompressor::new(&compressed[..], 4096)
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, plain, "the same page");
+
+        let gzip = app
+            .response("/?symbol=IBM", &[("accept-encoding", "gzip")])
+            .await;
+        assert_eq!(header(&gzip, "content-encoding"), "gzip");
+
+        // A browser that has the page asks again with its tag: 304, no body.
+        let again = app
+            .response("/?symbol=IBM", &[("if-none-match", etag.as_str())])
+            .await;
+        assert_eq!(again.status(), 304);
+        assert_eq!(header(&again, "etag"), etag);
+        assert!(again.bytes().await.unwrap().is_empty());
+        let other = app
+            .response("/?symbol=IBM", &[("if-none-match", "W/\"stale\"")])
+            .await;
+        assert_eq!(other.status(), 200);
+
+        // Another symbol is another page with another tag.
+        let msft = app.response("/?symbol=MSFT", &[]).await;
+        assert_ne!(header(&msft, "etag"), etag);
+    }
+);
+
+#[tokio::test]
+async fn a_cached_page_needs_no_database_and_an_ingest_replaces_it() {
+    let url = create_postgres_database().await;
+    let store = Store::open(&DatabaseSettings::for_url(&url))
+        .await
+        .unwrap()
+        .store;
+    let app = spawn_demo_app(store.clone()).await;
+    let (status, before) = app.get("/?symbol=IBM").await;
+    assert_eq!(status, 200);
+
+    // Another session holds the prices table: a read would wait. The cached page
+    // does not read, so it comes at once, twice over; an uncached one has to wait.
+    let mut locker = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql("BEGIN; LOCK TABLE daily_prices IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let page = tokio::time::timeout(Duration::from_secs(2), app.get("/?symbol=IBM"))
+            .await
+            .expect("served from memory while the table is locked");
+        assert_eq!(page, (200, before.clone()));
+    }
+    let uncached = tokio::time::timeout(Duration::from_millis(500), app.get("/?symbol=AAPL")).await;
+    assert!(uncached.is_err(), "a page not in memory reads the database");
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+
+    // An ingest (as from another process: straight into the database) shows up once
+    // the server has seen the data version move.
+    crate::ingest_to_page::ingest_fixtures(&store).await;
+    let (status, after) = app
+        .get_when("/?symbol=IBM", |html| !html.contains("demo-banner"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        after.contains("IBM: 2 daily prices from 2020-05-07 to 2020-05-08"),
+        "{after}"
+    );
+}
+
+#[tokio::test]
+async fn the_cache_stays_within_its_size() {
+    let (store, _dir) = fresh_sqlite().await;
+    let cap = 256 * 1024;
+    let settings = ServerSettings {
+        page_cache_bytes: cap,
+        ..test_settings()
+    };
+    let app = spawn_demo_app_with(store, settings).await;
+    for i in 0..200 {
+        let (status, _) = app.get(&format!("/?symbol=NONE{i}")).await;
+        assert_eq!(status, 404);
+    }
+    for symbol in ["IBM", "MSFT", "AAPL", "BTC"] {
+        assert_eq!(app.get(&format!("/?symbol={symbol}")).await.0, 200);
+    }
+    let (entries, bytes) = app.page_cache.usage().await;
+    assert!(bytes <= cap, "{bytes} bytes cached, cap {cap}");
+    assert!(
+        entries > 0 && entries < 204,
+        "{entries} entries: some were dropped"
+    );
+}
