@@ -1,8 +1,12 @@
-//! The price chart: a container rendered on the server, drawn in the browser by
-//! charming's `WasmRenderer` into ECharts (loaded once from `/echarts-5.6.0.min.js`).
+//! The price chart. The server builds the ECharts option with charming (it has the
+//! data) and draws a preview for the first paint (see [`crate::preview`]); in the
+//! browser the WebAssembly hands the option to ECharts (loaded once from
+//! `/echarts-5.6.0.min.js`), adding only the colours of the reader's scheme and the
+//! range window, and follows the range buttons and the window size.
 
+use crate::dashboard::ChartData;
 use leptos::prelude::*;
-use store::{PriceSeries, Symbol};
+use store::Symbol;
 
 /// The element ECharts draws into.
 pub const CHART_ID: &str = "price-chart";
@@ -36,6 +40,12 @@ impl Range {
         }
     }
 
+    /// Where this range sits in [`Range::ALL`] (and in `ChartData::range_starts`).
+    pub fn position(self) -> usize {
+        Range::ALL.iter().position(|r| *r == self).unwrap_or(0)
+    }
+
+    #[cfg(feature = "ssr")]
     fn months(self) -> Option<u32> {
         match self {
             Range::OneMonth => Some(1),
@@ -47,7 +57,8 @@ impl Range {
     }
 
     /// Index of the first date inside the range ending at the last date.
-    pub fn start_index(self, series: &PriceSeries) -> usize {
+    #[cfg(feature = "ssr")]
+    pub fn start_index(self, series: &store::PriceSeries) -> usize {
         let (Some(months), Some(last)) = (self.months(), series.dates.last()) else {
             return 0;
         };
@@ -64,16 +75,13 @@ impl Range {
 /// ECharts instance in place.
 #[component]
 #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-pub fn PriceChart(
-    series: Signal<Option<(Symbol, PriceSeries)>>,
-    children: Children,
-) -> impl IntoView {
+pub fn PriceChart(chart: Signal<Option<(Symbol, ChartData)>>, children: Children) -> impl IntoView {
     let range = RwSignal::new(Range::All);
 
     #[cfg(feature = "hydrate")]
     {
         Effect::new(move |_| {
-            let data = series.get();
+            let data = chart.get();
             let range = range.get();
             draw::draw(data.as_ref(), range);
         });
@@ -109,50 +117,25 @@ pub fn PriceChart(
     }
 }
 
-/// The server's drawing of `series`, for the first paint. In the browser it stays as
-/// the server wrote it until ECharts has drawn, then it is emptied (see `draw`).
+/// The server's drawing of the chart, for the first paint. In the browser it stays as
+/// the server wrote it until ECharts has drawn, then it is emptied (see `draw`); the
+/// browser never gets the drawing's text (`Dashboard::preview` is not serialized).
 #[component]
-pub fn ChartPreview(selected: Option<Symbol>, series: PriceSeries) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let html = selected
-        .as_ref()
-        .map(|symbol| crate::preview::preview_html(symbol, &series))
-        .unwrap_or_default();
-    // The browser never draws a preview: hydration keeps the server's, and a later
-    // selection is drawn by ECharts alone.
-    #[cfg(not(feature = "ssr"))]
-    let html = {
-        let _ = (selected, series);
-        String::new()
-    };
+pub fn ChartPreview(html: String) -> impl IntoView {
     view! { <div class="chart-static" aria-hidden="true" inner_html=html></div> }
 }
 
 /// Builds the ECharts option for a series: open and close lines by date, an axis
-/// tooltip, zoom by wheel/pinch and by slider, starting at `range`.
-pub fn chart_option(
-    symbol: &Symbol,
-    series: &PriceSeries,
-    range: Range,
-    dark: bool,
-) -> charming::Chart {
+/// tooltip, zoom by wheel/pinch and by slider, over every day. The colours and the
+/// starting window are the browser's to add (see `draw`).
+#[cfg(feature = "ssr")]
+pub fn chart_option(symbol: &Symbol, series: &store::PriceSeries) -> charming::Chart {
     use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
     use charming::element::{AxisType, Tooltip, Trigger};
     use charming::series::Line;
     use charming::Chart;
 
     let dates: Vec<String> = series.dates.iter().map(|d| d.to_string()).collect();
-    let start = dates
-        .get(range.start_index(series))
-        .cloned()
-        .unwrap_or_default();
-    let end = dates.last().cloned().unwrap_or_default();
-    let (open_color, close_color) = if dark {
-        ("#7aa2ff", "#ffb454")
-    } else {
-        ("#2456c9", "#b3541e")
-    };
-
     Chart::new()
         .background_color("transparent")
         .legend(
@@ -176,31 +159,18 @@ pub fn chart_option(
                 .data(dates),
         )
         .y_axis(Axis::new().type_(AxisType::Value).scale(true))
-        .data_zoom(
-            DataZoom::new()
-                .type_(DataZoomType::Inside)
-                .start_value(start.clone())
-                .end_value(end.clone()),
-        )
-        .data_zoom(
-            DataZoom::new()
-                .type_(DataZoomType::Slider)
-                .start_value(start)
-                .end_value(end)
-                .bottom(8),
-        )
+        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8))
         .series(
             Line::new()
                 .name(format!("{symbol} open"))
                 .show_symbol(false)
-                .item_style(charming::element::ItemStyle::new().color(open_color))
                 .data(series.open.clone()),
         )
         .series(
             Line::new()
                 .name(format!("{symbol} close"))
                 .show_symbol(false)
-                .item_style(charming::element::ItemStyle::new().color(close_color))
                 .data(series.close.clone()),
         )
 }
@@ -208,7 +178,7 @@ pub fn chart_option(
 #[cfg(feature = "hydrate")]
 mod draw {
     use super::*;
-    use charming::{theme::Theme, WasmRenderer};
+    use js_sys::{Array, Object, Reflect, JSON};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
@@ -216,6 +186,9 @@ mod draw {
     extern "C" {
         /// An ECharts instance (`echarts.init`'s result).
         type Instance;
+
+        #[wasm_bindgen(js_namespace = echarts, js_name = init)]
+        fn init(el: &web_sys::Element, theme: &JsValue) -> Instance;
 
         #[wasm_bindgen(js_namespace = echarts, js_name = getInstanceByDom)]
         fn instance_of(el: &web_sys::Element) -> Option<Instance>;
@@ -229,6 +202,10 @@ mod draw {
         #[wasm_bindgen(method)]
         fn dispose(this: &Instance);
     }
+
+    /// The series colours (open, close), as `style/main.css` gives them to the preview.
+    const LIGHT: [&str; 2] = ["#2456c9", "#b3541e"];
+    const DARK: [&str; 2] = ["#7aa2ff", "#ffb454"];
 
     fn element() -> Option<web_sys::Element> {
         web_sys::window()?.document()?.get_element_by_id(CHART_ID)
@@ -250,7 +227,7 @@ mod draw {
 
     fn echarts_loaded() -> bool {
         web_sys::window()
-            .map(|w| js_sys::Reflect::has(&w, &JsValue::from_str("echarts")).unwrap_or(false))
+            .map(|w| Reflect::has(&w, &JsValue::from_str("echarts")).unwrap_or(false))
             .unwrap_or(false)
     }
 
@@ -261,8 +238,26 @@ mod draw {
             .unwrap_or(false)
     }
 
+    /// The server's option with the reader's colours and the window of `range`.
+    fn option_for(data: &ChartData, range: Range, dark: bool) -> Option<JsValue> {
+        let option = JSON::parse(&data.option).ok()?;
+        let [open, close] = if dark { DARK } else { LIGHT };
+        let palette = Array::of2(&open.into(), &close.into());
+        Reflect::set(&option, &"color".into(), &palette).ok()?;
+        let start = data.range_starts.get(range.position())?;
+        let zooms: Array = Reflect::get(&option, &"dataZoom".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        for zoom in zooms.iter() {
+            Reflect::set(&zoom, &"startValue".into(), &start.into()).ok()?;
+            Reflect::set(&zoom, &"endValue".into(), &data.end.as_str().into()).ok()?;
+        }
+        Some(option)
+    }
+
     /// Draws `data` into the chart element, replacing whatever it showed before.
-    pub fn draw(data: Option<&(Symbol, PriceSeries)>, range: Range) {
+    pub fn draw(data: Option<&(Symbol, ChartData)>, range: Range) {
         let Some(el) = element() else { return };
         if !echarts_loaded() {
             // The deferred script runs before hydration in every browser we know; if
@@ -275,7 +270,7 @@ mod draw {
             return;
         }
         let existing = instance_of(&el).filter(|i| !i.is_undefined());
-        let Some((symbol, series)) = data.filter(|(_, s)| !s.is_empty()) else {
+        let Some((symbol, data)) = data else {
             if let Some(instance) = existing {
                 instance.dispose();
             }
@@ -285,30 +280,23 @@ mod draw {
             return;
         };
         let dark = prefers_dark();
-        let chart = chart_option(symbol, series, range, dark);
-        match existing {
-            None => {
-                let theme = if dark { Theme::Dark } else { Theme::Default };
-                if let Err(e) = WasmRenderer::new_opt(None, None)
-                    .theme(theme)
-                    .render(CHART_ID, &chart)
-                {
-                    leptos::logging::error!("drawing the chart failed: {e:?}");
-                    return;
-                }
-            }
-            Some(instance) => {
-                // notMerge: the new option replaces the old one, so no series of the
-                // previous symbol lingers.
-                let option = serde_json::to_string(&chart)
-                    .ok()
-                    .and_then(|json| js_sys::JSON::parse(&json).ok());
-                let Some(option) = option else { return };
-                let settings = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&settings, &"notMerge".into(), &JsValue::TRUE);
-                instance.set_option(&option, &settings);
-            }
-        }
+        let Some(option) = option_for(data, range, dark) else {
+            leptos::logging::error!("the chart's option could not be read");
+            return;
+        };
+        // notMerge: the new option replaces the old one, so no series of the previous
+        // symbol lingers.
+        let settings = Object::new();
+        let _ = Reflect::set(&settings, &"notMerge".into(), &JsValue::TRUE);
+        let instance = existing.unwrap_or_else(|| {
+            let theme = if dark {
+                JsValue::from_str("dark")
+            } else {
+                JsValue::NULL
+            };
+            init(&el, &theme)
+        });
+        instance.set_option(&option, &settings);
         clear_preview(&el);
         if let Some(b) = chart_box(&el) {
             let _ = b.set_attribute("data-drawn", &format!("{symbol} {}", range.label()));
@@ -326,10 +314,11 @@ mod draw {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+    use store::PriceSeries;
 
     fn series(days: i64) -> PriceSeries {
         let first = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();

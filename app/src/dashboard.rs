@@ -5,9 +5,11 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
-use store::{Headline, PriceSeries, Symbol};
+use store::Symbol;
 
-/// Everything the page shows.
+/// Everything the page shows, as the browser needs it: words, links and the chart's
+/// ECharts option, all made on the server, so the WebAssembly carries no date library,
+/// no chart builder and no number formatting of its own.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub title: String,
@@ -15,16 +17,48 @@ pub struct Dashboard {
     pub symbols: Vec<Symbol>,
     /// The symbol shown; `None` when the database is empty or the request named a bad one.
     pub selected: Option<Symbol>,
-    pub series: PriceSeries,
+    /// The chart of the selected symbol; `None` when there is nothing to draw.
+    pub chart: Option<ChartData>,
+    /// One line describing the chart, for screen readers and without JavaScript.
+    pub summary: Option<String>,
+    /// The server's drawing of the chart for the first paint (see [`crate::preview`]).
+    /// Never sent to the browser: hydration keeps what the server wrote.
+    #[serde(skip)]
+    pub preview: String,
     /// The news coin of the selected symbol, when it has one.
     pub coin: Option<String>,
-    pub headlines: Vec<Headline>,
+    pub headlines: Vec<HeadlineRow>,
     /// One line per source: "prices updated 3 h ago".
     pub freshness: Vec<Freshness>,
     /// The database holds the generated demo data set.
     pub demo: bool,
     /// Why the requested symbol is not shown, in words for the user.
     pub notice: Option<String>,
+}
+
+/// The chart, ready for ECharts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChartData {
+    /// The ECharts option as JSON, built by charming on the server (see
+    /// `chart::chart_option`); the browser adds only the colours of its scheme.
+    pub option: String,
+    /// The first date of each range button's window, in `Range::ALL` order.
+    pub range_starts: Vec<String>,
+    /// The last date, where every window ends.
+    pub end: String,
+}
+
+/// A headline as the table shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeadlineRow {
+    pub title: String,
+    /// Only http(s) links are links (see `store::Headline::has_web_url`); otherwise
+    /// `None` and the title is text.
+    pub link: Option<String>,
+    /// RFC 3339, for `<time datetime>`.
+    pub published_iso: String,
+    /// As shown: `2026-11-22 08:15` (UTC).
+    pub published_shown: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,9 +106,10 @@ pub async fn get_dashboard(symbol: Option<String>) -> Result<Dashboard, AppError
 #[cfg(feature = "ssr")]
 pub mod load {
     use super::*;
+    use crate::chart::{chart_option, Range};
     use crate::state::AppState;
     use axum::http::StatusCode;
-    use store::{age_in_words, RunStatus, Store, StoreError};
+    use store::{age_in_words, Headline, PriceSeries, RunStatus, Store, StoreError};
 
     /// Longest piece of a rejected symbol echoed back to the user.
     const ECHO_LIMIT: usize = 24;
@@ -171,20 +206,74 @@ pub mod load {
                 .collect()
         };
 
+        let chart = selected
+            .as_ref()
+            .filter(|_| !series.is_empty())
+            .map(|symbol| chart_data(symbol, &series));
+        let summary = selected.as_ref().map(|s| chart_summary(s, &series));
+        let preview = selected
+            .as_ref()
+            .map(|s| crate::preview::preview_html(s, &series))
+            .unwrap_or_default();
         Ok((
             Dashboard {
                 title: settings.title.clone(),
                 symbols,
                 selected,
-                series,
+                chart,
+                summary,
+                preview,
                 coin,
-                headlines,
+                headlines: headlines.iter().map(headline_row).collect(),
                 freshness,
                 demo,
                 notice,
             },
             status,
         ))
+    }
+
+    /// The option and the range windows for `series`.
+    pub fn chart_data(symbol: &Symbol, series: &PriceSeries) -> ChartData {
+        let date = |i: usize| {
+            series
+                .dates
+                .get(i)
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        };
+        ChartData {
+            option: chart_option(symbol, series).to_string(),
+            range_starts: Range::ALL
+                .iter()
+                .map(|r| date(r.start_index(series)))
+                .collect(),
+            end: date(series.len().saturating_sub(1)),
+        }
+    }
+
+    /// A one-line description of the chart, read by screen readers and shown without JS.
+    fn chart_summary(symbol: &Symbol, series: &PriceSeries) -> String {
+        match (
+            series.dates.first(),
+            series.dates.last(),
+            series.close.last(),
+        ) {
+            (Some(first), Some(last), Some(close)) => format!(
+                "{symbol}: {} daily prices from {first} to {last}; last close {close:.2}.",
+                series.len()
+            ),
+            _ => format!("{symbol}: no prices."),
+        }
+    }
+
+    fn headline_row(h: &Headline) -> HeadlineRow {
+        HeadlineRow {
+            title: h.title.clone(),
+            link: h.has_web_url().then(|| h.url.clone()),
+            published_iso: h.published_at.to_rfc3339(),
+            published_shown: h.published_at.format("%Y-%m-%d %H:%M").to_string(),
+        }
     }
 
     /// A short, single-line copy of user input, safe to show back.

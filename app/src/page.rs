@@ -2,12 +2,12 @@
 //! hydrates and a new selection swaps the data in place.
 
 use crate::chart::{ChartPreview, PriceChart};
-use crate::dashboard::{get_dashboard, AppError, Dashboard};
+use crate::dashboard::{get_dashboard, AppError, Dashboard, HeadlineRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use store::{Headline, Symbol};
+use store::Symbol;
 
 /// `/` — title, freshness, symbol select, chart, headlines.
 #[component]
@@ -16,11 +16,11 @@ pub fn HomePage() -> impl IntoView {
     let requested = move || query.read().get("symbol");
     let dashboard = Resource::new(requested, get_dashboard);
 
-    let series = Signal::derive(move || {
+    let chart = Signal::derive(move || {
         dashboard
             .get()
             .and_then(Result::ok)
-            .and_then(|d| d.selected.clone().map(|s| (s, d.series.clone())))
+            .and_then(|d| Some((d.selected?, d.chart?)))
     });
 
     view! {
@@ -33,13 +33,13 @@ pub fn HomePage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <PriceChart series>
+            <PriceChart chart>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         dashboard
                             .await
                             .ok()
-                            .map(|d| view! { <ChartPreview selected=d.selected series=d.series /> })
+                            .map(|d| view! { <ChartPreview html=d.preview /> })
                     })}
                 </Transition>
             </PriceChart>
@@ -62,10 +62,9 @@ fn Header(dashboard: Dashboard) -> impl IntoView {
         freshness,
         demo,
         notice,
-        series,
+        summary,
         ..
     } = dashboard;
-    let summary = selected.as_ref().map(|s| chart_summary(s, &series));
     view! {
         <Title text=title.clone() />
         <header class="top">
@@ -86,21 +85,6 @@ fn Header(dashboard: Dashboard) -> impl IntoView {
         {notice.map(|n| view! { <p class="notice" role="alert" data-testid="notice">{n}</p> })}
         <SymbolForm symbols selected />
         <p class="sr-summary" data-testid="chart-summary">{summary}</p>
-    }
-}
-
-/// A one-line description of the chart, read by screen readers and shown without JS.
-fn chart_summary(symbol: &Symbol, series: &store::PriceSeries) -> String {
-    match (
-        series.dates.first(),
-        series.dates.last(),
-        series.close.last(),
-    ) {
-        (Some(first), Some(last), Some(close)) => format!(
-            "{symbol}: {} daily prices from {first} to {last}; last close {close:.2}.",
-            series.len()
-        ),
-        _ => format!("{symbol}: no prices."),
     }
 }
 
@@ -160,20 +144,23 @@ fn NewsTable(dashboard: Dashboard) -> impl IntoView {
 }
 
 #[component]
-fn NewsRow(headline: Headline) -> impl IntoView {
-    let iso = headline.published_at.to_rfc3339();
-    let shown = headline.published_at.format("%Y-%m-%d %H:%M").to_string();
-    let title = if headline.has_web_url() {
-        view! {
-            <a href=headline.url.clone() rel="noopener noreferrer" target="_blank">{headline.title.clone()}</a>
+fn NewsRow(headline: HeadlineRow) -> impl IntoView {
+    let HeadlineRow {
+        title,
+        link,
+        published_iso,
+        published_shown,
+    } = headline;
+    let title = match link {
+        Some(href) => view! {
+            <a href=href rel="noopener noreferrer" target="_blank">{title}</a>
         }
-        .into_any()
-    } else {
-        view! { <span>{headline.title.clone()}</span> }.into_any()
+        .into_any(),
+        None => view! { <span>{title}</span> }.into_any(),
     };
     view! {
         <tr>
-            <td class="date"><time datetime=iso>{shown}</time></td>
+            <td class="date"><time datetime=published_iso>{published_shown}</time></td>
             <td>{title}</td>
         </tr>
     }

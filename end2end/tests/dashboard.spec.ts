@@ -18,11 +18,13 @@ async function drawnOption(page: Page) {
   });
 }
 
-/** The series the server has for a symbol, through the server function. */
+/** The series the server has for a symbol, from the ECharts option its server function builds. */
 async function serverSeries(page: Page, symbol: string) {
   const res = await page.request.post('/api/dashboard', { form: { symbol } });
   expect(res.ok()).toBeTruthy();
-  return (await res.json()).series as { dates: string[]; open: number[]; close: number[] };
+  const option = JSON.parse((await res.json()).chart.option);
+  const axis = Array.isArray(option.xAxis) ? option.xAxis[0] : option.xAxis;
+  return { dates: axis.data as string[], open: option.series[0].data as number[], close: option.series[1].data as number[] };
 }
 
 function collectErrors(page: Page) {

@@ -101,11 +101,21 @@ on_both_backends!(server_function_answers_over_http, |store| {
     let (status, json) = app.dashboard_api("TSLA").await;
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["selected"], "TSLA");
-    let dates = json["series"]["dates"].as_array().unwrap();
+    // The chart comes as the ECharts option the server built: every day, both lines.
+    let option: serde_json::Value =
+        serde_json::from_str(json["chart"]["option"].as_str().unwrap()).unwrap();
+    let dates = option["xAxis"][0]["data"]
+        .as_array()
+        .or(option["xAxis"]["data"].as_array())
+        .unwrap();
     assert!(dates.len() > 1000);
-    assert_eq!(
-        json["series"]["close"].as_array().unwrap().len(),
-        dates.len()
+    let series = option["series"].as_array().unwrap();
+    assert_eq!(series[0]["name"], "TSLA open");
+    assert_eq!(series[1]["data"].as_array().unwrap().len(), dates.len());
+    assert_eq!(json["chart"]["range_starts"].as_array().unwrap().len(), 5);
+    assert!(
+        json.get("preview").is_none(),
+        "the preview stays on the server"
     );
     assert!(json["symbols"]
         .as_array()
