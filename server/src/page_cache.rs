@@ -65,7 +65,7 @@ struct Key {
     uri: String,
     accept: Option<HeaderValue>,
     content_type: Option<HeaderValue>,
-    /// A server function called by a plain form answers with a redirect back here.
+    /// Where a plain form's server-function call came from (its answer redirects there).
     referer: Option<HeaderValue>,
     body: Bytes,
 }
@@ -169,13 +169,20 @@ pub async fn serve_cached(
         Err(refusal) => return refusal.into_response(),
     };
     let is_post = parts.method == Method::POST;
+    // A plain form (no JavaScript) posting to a server function is answered with a
+    // redirect back to the page it came from; the page's own calls ask for JSON, and
+    // their answer does not depend on where they came from.
+    let wants_json = parts
+        .headers
+        .get(header::ACCEPT)
+        .is_some_and(|v| v.as_bytes().windows(4).any(|w| w == b"json"));
     let key = Key {
         generation: inner.generation.load(Ordering::SeqCst),
         method: parts.method.clone(),
         uri: parts.uri.to_string(),
         accept: parts.headers.get(header::ACCEPT).cloned(),
         content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-        referer: is_post
+        referer: (is_post && !wants_json)
             .then(|| parts.headers.get(header::REFERER).cloned())
             .flatten(),
         body: body.clone(),
@@ -330,11 +337,12 @@ fn with_script_hashes(html: &[u8], csp: &HeaderValue) -> Option<(String, HeaderV
     Some((html, HeaderValue::from_str(&policy).ok()?))
 }
 
-/// Brotli (quality 9: within a few per cent of 11 at a tenth of the time) and gzip.
+/// Brotli (quality 5: within a few per cent of 11 at a fraction of the time; a miss
+/// waits for it) and gzip.
 fn compress(identity: &[u8]) -> (Bytes, Bytes) {
     let mut br = Vec::with_capacity(identity.len() / 4);
     {
-        let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, 9, 22);
+        let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, 5, 22);
         writer.write_all(identity).expect("writing to memory");
     }
     let mut gzip = flate2::write::GzEncoder::new(
