@@ -67,6 +67,9 @@ pub struct SourceSettings {
     pub parse_budget: Duration,
     /// The zone U.Today's listing times are in (they state none): `UTODAY_TIMEZONE`.
     pub utoday_timezone: chrono_tz::Tz,
+    /// The least time between two Alpha Vantage calls: its free tier limits requests
+    /// per second as well as per day.
+    pub alphavantage_interval: Duration,
 }
 
 /// The numeric settings: name, default, accepted range, unit. Each is checked at start.
@@ -76,6 +79,12 @@ pub const HTTP_RETRIES: NumberSetting<u64> =
     NumberSetting::new("INGEST_HTTP_RETRIES", 2, 0..=5, " retries");
 pub const RETRY_DELAY_SECS: NumberSetting<f64> =
     NumberSetting::new("INGEST_RETRY_DELAY_SECS", 2.0, 0.0..=60.0, " seconds");
+pub const ALPHAVANTAGE_MIN_INTERVAL_SECS: NumberSetting<f64> = NumberSetting::new(
+    "ALPHAVANTAGE_MIN_INTERVAL_SECS",
+    1.1,
+    0.0..=60.0,
+    " seconds",
+);
 pub const PARSE_BUDGET_SECS: NumberSetting<f64> =
     NumberSetting::new("INGEST_PARSE_BUDGET_SECS", 10.0, 0.1..=300.0, " seconds");
 pub const ALPHAVANTAGE_MAX_BYTES: NumberSetting<u64> = NumberSetting::new(
@@ -155,6 +164,7 @@ impl Default for SourceSettings {
             openweather_max_bytes: OPENWEATHER_MAX_BYTES.default,
             parse_budget: Duration::from_secs_f64(PARSE_BUDGET_SECS.default),
             utoday_timezone: chrono_tz::UTC,
+            alphavantage_interval: Duration::from_secs_f64(ALPHAVANTAGE_MIN_INTERVAL_SECS.default),
         }
     }
 }
@@ -192,6 +202,7 @@ impl SourceSettings {
             http_retries: HTTP_RETRIES.from_env()? as usize,
             retry_delay: seconds(&RETRY_DELAY_SECS)?,
             parse_budget: seconds(&PARSE_BUDGET_SECS)?,
+            alphavantage_interval: seconds(&ALPHAVANTAGE_MIN_INTERVAL_SECS)?,
             alphavantage_max_bytes: ALPHAVANTAGE_MAX_BYTES.from_env()?,
             utoday_max_bytes: UTODAY_MAX_BYTES.from_env()?,
             openweather_max_bytes: OPENWEATHER_MAX_BYTES.from_env()?,
@@ -239,6 +250,7 @@ pub const NUMBER_SETTINGS: &[&str] = &[
     HTTP_RETRIES.name,
     RETRY_DELAY_SECS.name,
     PARSE_BUDGET_SECS.name,
+    ALPHAVANTAGE_MIN_INTERVAL_SECS.name,
     ALPHAVANTAGE_MAX_BYTES.name,
     UTODAY_MAX_BYTES.name,
     OPENWEATHER_MAX_BYTES.name,

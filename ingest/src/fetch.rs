@@ -14,6 +14,7 @@ use crate::validate;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::sync::Arc;
 use store::{City, Coin, DailyBar, Headline, Symbol, WeatherObservation};
 
 /// One thing to fetch.
@@ -139,12 +140,23 @@ fn batch<T>(job: &Job, parsed: Parsed<T>, wrap: fn(Vec<T>) -> Rows) -> FetchedBa
 }
 
 /// Fetches jobs from the outside services. Holds one HTTP client (its connection pool
-/// is reused from job to job); needs no database.
-#[derive(Clone, Debug)]
+/// is reused from job to job) and the pace of Alpha Vantage calls; needs no database.
+#[derive(Clone)]
 pub struct Fetcher {
     http: Http,
     sources: SourceSettings,
     secrets: Secrets,
+    /// At most one Alpha Vantage call per `ALPHAVANTAGE_MIN_INTERVAL_SECS`, shared by
+    /// every clone (`None`: no pacing).
+    alphavantage_pace: Option<Arc<governor::DefaultDirectRateLimiter>>,
+}
+
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetcher")
+            .field("sources", &self.sources)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Fetcher {
@@ -156,10 +168,20 @@ impl Fetcher {
         );
         let keys = [&sources.alphavantage_key, &sources.openweather_key];
         let secrets = Secrets::new(keys.into_iter().flatten());
+        let alphavantage_pace = governor::Quota::with_period(sources.alphavantage_interval)
+            .map(|quota| Arc::new(governor::RateLimiter::direct(quota)));
         Fetcher {
             http,
             sources,
             secrets,
+            alphavantage_pace,
+        }
+    }
+
+    /// Waits until the next Alpha Vantage call is allowed.
+    async fn pace_alphavantage(&self) {
+        if let Some(pace) = &self.alphavantage_pace {
+            pace.until_ready().await;
         }
     }
 
@@ -186,6 +208,9 @@ impl Fetcher {
             limit: sources.alphavantage_limit(),
             key: sources.alphavantage_key.as_ref(),
         };
+        if job.origin() == "alphavantage" {
+            self.pace_alphavantage().await;
+        }
         Ok(match job {
             Job::Prices { symbol, full } => batch(
                 job,

@@ -88,6 +88,8 @@ impl Upstream {
             http_timeout: Duration::from_millis(1500),
             http_retries: 1,
             retry_delay: Duration::from_millis(10),
+            // Tests that are not about pacing should not wait for it.
+            alphavantage_interval: Duration::ZERO,
             ..SourceSettings::default()
         }
     }

@@ -194,6 +194,33 @@ on_both_backends!(
     }
 );
 
+#[tokio::test]
+async fn alpha_vantage_calls_are_paced() {
+    let upstream = Upstream::start().await;
+    let body = fixture("alphavantage/time_series_daily_IBM.json");
+    for symbol in ["IBM", "MSFT", "TSLA"] {
+        av_daily(&upstream, symbol, "compact", body.clone()).await;
+    }
+    let fetcher = Fetcher::new(ingest::SourceSettings {
+        alphavantage_interval: Duration::from_millis(400),
+        ..upstream.sources()
+    });
+    let started = std::time::Instant::now();
+    for symbol in ["IBM", "MSFT", "TSLA"] {
+        let _ = fetcher.fetch(&prices(symbol, false)).await;
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(upstream.requests().await, 3);
+    assert!(
+        elapsed >= Duration::from_millis(780),
+        "three calls 400 ms apart take at least 800 ms, took {elapsed:?}"
+    );
+    // News is not Alpha Vantage's: it does not wait its turn.
+    let started = std::time::Instant::now();
+    let _ = fetcher.fetch(&news("bitcoin")).await;
+    assert!(started.elapsed() < Duration::from_millis(390));
+}
+
 on_both_backends!(malformed_json_and_html_pages_fail, |store| {
     let upstream = Upstream::start().await;
     av_daily(

@@ -80,16 +80,17 @@ pub struct StoreOutput {
 }
 
 /// fetch: Scheduled Event or manual `{}` → fetched batches. Fails only when every job
-/// failed; partial failures travel to the store function, which records them.
+/// failed and a retry could help; partial failures, and refusals for now (Alpha
+/// Vantage's quota), travel to the store function, which records and reports them.
 pub async fn fetch(
     deps: &Deps,
     fetcher: &Fetcher,
     event: &Value,
 ) -> Result<FetchOutput, HandlerError> {
     let output = fetch_jobs(fetcher, &requested_jobs(deps, event)?).await;
-    match every_fetch_failed(&output) {
+    match worth_a_retry(&output) {
         Some(message) => Err(HandlerError::FetchFailed(message)),
-        None => Ok(output),
+        None => Ok(output.output),
     }
 }
 
@@ -114,8 +115,8 @@ pub async fn pipeline(
     event: &Value,
 ) -> Result<StoreOutput, HandlerError> {
     let fetched = fetch_jobs(fetcher, &requested_jobs(deps, event)?).await;
-    let all_failed = every_fetch_failed(&fetched);
-    let stored = store_output(deps, ingest, fetched).await?;
+    let all_failed = worth_a_retry(&fetched);
+    let stored = store_output(deps, ingest, fetched.output).await?;
     match all_failed {
         Some(message) => Err(HandlerError::FetchFailed(message)),
         None => Ok(stored),
@@ -135,28 +136,59 @@ fn requested_jobs(deps: &Deps, event: &Value) -> Result<Vec<Job>, HandlerError> 
     Ok(deps.config.jobs(&items)?)
 }
 
-/// Fetches each job in turn; a failed one is kept with its error.
-async fn fetch_jobs(fetcher: &Fetcher, jobs: &[Job]) -> FetchOutput {
-    let mut output = FetchOutput::default();
-    for job in jobs {
-        match fetcher.fetch(job).await {
-            Ok(batch) => output.batches.push(batch),
-            Err(e) => {
-                tracing::warn!(job = ?job, error = %e, "fetch failed");
-                output.failures.push(FetchFailure {
-                    job: job.clone(),
-                    error: e.to_string(),
-                    at: Utc::now(),
-                });
-            }
-        }
-    }
-    output
+/// What [`fetch_jobs`] did: the output for the store, and how many failures a retry
+/// of the invocation could mend (not a refusal for now).
+struct Fetched {
+    output: FetchOutput,
+    retryable: usize,
 }
 
-/// When no job gave a batch: every failure, in one line.
-fn every_fetch_failed(output: &FetchOutput) -> Option<String> {
-    output.batches.is_empty().then(|| {
+/// Fetches each job in turn; a failed one is kept with its error. Once Alpha Vantage
+/// has refused for now (its quota), its remaining jobs are not attempted: each call
+/// would spend quota for the same refusal.
+async fn fetch_jobs(fetcher: &Fetcher, jobs: &[Job]) -> Fetched {
+    let mut fetched = Fetched {
+        output: FetchOutput::default(),
+        retryable: 0,
+    };
+    let mut refused_for_now: Option<String> = None;
+    for job in jobs {
+        let uses_alphavantage = matches!(job, Job::Prices { .. } | Job::Crypto { .. });
+        let error = match (&refused_for_now, uses_alphavantage) {
+            (Some(refusal), true) => format!("not attempted: {refusal}"),
+            _ => match fetcher.fetch(job).await {
+                Ok(batch) => {
+                    fetched.output.batches.push(batch);
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(job = ?job, error = %e, "fetch failed");
+                    if e.is_rate_limited() {
+                        if uses_alphavantage {
+                            refused_for_now = Some(e.to_string());
+                        }
+                    } else {
+                        fetched.retryable += 1;
+                    }
+                    e.to_string()
+                }
+            },
+        };
+        fetched.output.failures.push(FetchFailure {
+            job: job.clone(),
+            error,
+            at: Utc::now(),
+        });
+    }
+    fetched
+}
+
+/// When no job gave a batch and a retry could help: every failure, in one line. A run
+/// refused for now (only) is no reason to fail: Lambda would retry it twice, spending
+/// quota for the same refusal; the store function records it and the alert goes out.
+fn worth_a_retry(fetched: &Fetched) -> Option<String> {
+    let output = &fetched.output;
+    (output.batches.is_empty() && fetched.retryable > 0).then(|| {
         output
             .failures
             .iter()

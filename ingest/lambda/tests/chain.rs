@@ -473,16 +473,34 @@ async fn fetch_then_store_through_a_destinations_record() {
         "nothing written"
     );
 
-    // A fetch whose every job fails is a function error (Lambda retries, then OnFailure).
-    let failed = fetch_prices
+    // A fetch refused for now (the daily quota) succeeds with the refusal listed: the
+    // store function records it and alerts; Lambda does not retry it for nothing.
+    let refused = fetch_prices
         .invoke(json!({"symbols": ["TSLA"]}))
         .await
-        .expect_err("fetch fails");
-    assert_eq!(failed["errorType"], "FetchFailed");
-    assert!(failed["errorMessage"]
+        .expect("a quota refusal is a reported outcome");
+    assert!(
+        refused["batches"].as_array().unwrap().is_empty(),
+        "{refused}"
+    );
+    assert!(refused["failures"][0]["error"]
         .as_str()
         .unwrap()
         .contains("25 requests per day"));
+    assert!(!refused.to_string().contains("chain-av-key"));
+    let recorded = store_prices
+        .invoke(success_record(&json!({}), &refused, 1))
+        .await
+        .expect("the store function records the refusal");
+    assert_eq!(recorded["reports"][0]["status"], "failed", "{recorded}");
+
+    // A fetch whose every job fails in a way a retry could mend is a function error
+    // (Lambda retries, then OnFailure).
+    let failed = fetch_prices
+        .invoke(json!({"symbols": ["ZZZZ"]}))
+        .await
+        .expect_err("fetch fails");
+    assert_eq!(failed["errorType"], "FetchFailed");
     assert!(!failed.to_string().contains("chain-av-key"));
 
     // Weather, with the CSV export for Athena.
@@ -544,6 +562,16 @@ async fn fetch_then_store_through_a_destinations_record() {
     );
 }
 
+/// The status of each run a store or pipeline function reported.
+fn statuses(out: &Value) -> Vec<&str> {
+    out["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect()
+}
+
 /// A prices pipeline function's environment: the emulator, the database, the services.
 fn pipeline_env(
     aws: &Aws,
@@ -579,13 +607,7 @@ async fn the_single_function_pipeline_alerts_on_failure() {
         .invoke(scheduled_event())
         .await
         .expect("IBM succeeds, so the invocation does");
-    let statuses: Vec<&str> = out["reports"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["status"].as_str().unwrap())
-        .collect();
-    assert_eq!(statuses, vec!["succeeded", "failed"], "{out}");
+    assert_eq!(statuses(&out), vec!["succeeded", "failed"], "{out}");
     let alerts = aws.notifications(&alert_queue).await;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0].0, "tickerboard: 1 of 2 runs FAILED (prices)");
@@ -607,35 +629,57 @@ async fn the_single_function_pipeline_alerts_on_failure() {
         && r.error.as_deref().unwrap_or("").contains("25 requests")));
 }
 
-/// When every fetch fails, the pipeline records the jobs this invocation asked for (a
-/// manual override), not the configured ones, then fails the invocation.
+/// A quota refusal is a reported outcome, not a failed invocation (Lambda would retry it
+/// twice for the same refusal): the pipeline records the jobs this invocation asked for
+/// (a manual override), calls Alpha Vantage once, and succeeds with the failures
+/// listed. A failure a retry could mend still fails the invocation.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_pipeline_records_the_jobs_it_was_asked_for_when_all_fail() {
+async fn a_quota_refusal_spends_one_call_and_is_reported_not_retried() {
     let aws = Aws::new().await;
     let database_url = create_postgres_database().await;
     let services = outside_services().await;
     let env = pipeline_env(&aws, &database_url, &services, "IBM,MSFT");
     let pipeline = Function::start(env!("CARGO_BIN_EXE_pipeline"), "pipeline-asked", &env).await;
-    let error = pipeline
-        .invoke(json!({ "symbols": ["TSLA"] }))
+    let out = pipeline
+        .invoke(json!({ "symbols": ["TSLA", "AAPL"] }))
         .await
-        .expect_err("TSLA is refused, so the invocation fails");
-    assert_eq!(error["errorType"], "FetchFailed", "{error}");
+        .expect("a refusal for now is reported, and the invocation succeeds");
+    assert_eq!(
+        services.requests().await,
+        1,
+        "TSLA's refusal spends one call; AAPL is not attempted"
+    );
+    assert_eq!(statuses(&out), vec!["failed", "failed"], "{out}");
     let db = Store::connect(&database_url, &StoreOptions::default())
         .await
         .unwrap();
     let runs = db.recent_runs(10).await.unwrap();
-    assert_eq!(
-        runs.len(),
-        1,
-        "one run, for the one job asked for: {runs:?}"
-    );
-    assert_eq!(runs[0].status, store::RunStatus::Failed);
-    let parameters: Value = serde_json::from_str(&runs[0].parameters).unwrap();
-    assert_eq!(parameters["symbol"], "TSLA", "{parameters}");
-    assert!(runs[0]
+    assert_eq!(runs.len(), 2, "one run per job asked for: {runs:?}");
+    let by_symbol = |symbol: &str| {
+        runs.iter()
+            .find(|r| serde_json::from_str::<Value>(&r.parameters).unwrap()["symbol"] == symbol)
+            .unwrap_or_else(|| panic!("a run for {symbol}: {runs:?}"))
+    };
+    let tsla = by_symbol("TSLA");
+    assert_eq!(tsla.status, store::RunStatus::Failed);
+    assert!(tsla
         .error
         .as_deref()
         .unwrap_or("")
         .contains("25 requests per day"));
+    let aapl = by_symbol("AAPL");
+    assert!(
+        aapl.error
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("not attempted"),
+        "{aapl:?}"
+    );
+
+    // A symbol the service answers 404 for: a retry could help, so the invocation fails.
+    let error = pipeline
+        .invoke(json!({ "symbols": ["ZZZZ"] }))
+        .await
+        .expect_err("every fetch failed in a way worth retrying");
+    assert_eq!(error["errorType"], "FetchFailed", "{error}");
 }

@@ -15,8 +15,14 @@ use url::Url;
 const SERVICE: &str = "Alpha Vantage";
 const STOCK_SERIES: &str = "Time Series (Daily)";
 const CRYPTO_SERIES: &str = "Time Series (Digital Currency Daily)";
-/// Keys Alpha Vantage uses for a refusal instead of data.
-const REFUSAL_KEYS: &[&str] = &["Error Message", "Note", "Information"];
+/// Keys Alpha Vantage uses for a refusal instead of data, and whether each means "not
+/// now" (the per-minute limit, the daily quota, a premium-only call) rather than "not
+/// this call" (an invalid symbol or function).
+const REFUSAL_KEYS: &[(&str, bool)] = &[
+    ("Error Message", false),
+    ("Note", true),
+    ("Information", true),
+];
 
 pub struct AlphaVantage<'a> {
     pub http: &'a Http,
@@ -116,15 +122,23 @@ pub fn parse_series(
             detail: format!("not a JSON object: {}", excerpt(body)),
         });
     };
-    for key in REFUSAL_KEYS {
+    for (key, for_now) in REFUSAL_KEYS {
         if let Some(message) = object.get(*key) {
             let message = message
                 .as_str()
                 .map(str::to_string)
                 .unwrap_or_else(|| message.to_string());
-            return Err(SourceError::Refused {
-                service: SERVICE,
-                message: format!("{key}: {message}"),
+            let message = format!("{key}: {message}");
+            return Err(if *for_now {
+                SourceError::RateLimited {
+                    service: SERVICE,
+                    message,
+                }
+            } else {
+                SourceError::Refused {
+                    service: SERVICE,
+                    message,
+                }
             });
         }
     }
@@ -218,12 +232,12 @@ mod tests {
     }
 
     #[test]
-    fn refusals_carry_the_api_words() {
-        for key in REFUSAL_KEYS {
+    fn refusals_carry_the_api_words_and_say_whether_they_are_for_now() {
+        for (key, for_now) in REFUSAL_KEYS {
             let body = format!(r#"{{"{key}": "the words"}}"#);
-            let err = parse_series(&body, STOCK_SERIES, &ibm(), "USD")
-                .unwrap_err()
-                .to_string();
+            let err = parse_series(&body, STOCK_SERIES, &ibm(), "USD").unwrap_err();
+            assert_eq!(err.is_rate_limited(), *for_now, "{key}");
+            let err = err.to_string();
             assert!(err.contains("the words") && err.contains(key), "{err}");
         }
     }

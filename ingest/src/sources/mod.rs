@@ -36,6 +36,14 @@ pub enum SourceError {
         service: &'static str,
         message: String,
     },
+    /// The service will not answer now: its rate limit, its daily quota or the plan
+    /// (Alpha Vantage's `Note` and `Information`). Asking again today spends more of
+    /// the quota for nothing, so this is never retried.
+    #[error("{service} refused for now (rate limit, daily quota or plan): {message}")]
+    RateLimited {
+        service: &'static str,
+        message: String,
+    },
     /// The answer is not what the service documents.
     #[error("{service} answered something unexpected: {detail}")]
     Unexpected {
@@ -51,11 +59,20 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    /// A refusal for now (quota, rate, plan): trying again today will not help.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, SourceError::RateLimited { .. })
+    }
+
     /// The same error with every secret cut out of the words it carries.
     pub fn scrubbed(self, secrets: &Secrets) -> SourceError {
         match self {
             SourceError::Fetch(e) => SourceError::Fetch(e.scrubbed(secrets)),
             SourceError::Refused { service, message } => SourceError::Refused {
+                service,
+                message: secrets.scrub(&message),
+            },
+            SourceError::RateLimited { service, message } => SourceError::RateLimited {
                 service,
                 message: secrets.scrub(&message),
             },
