@@ -221,3 +221,83 @@ fn every_function_may_read_exactly_the_secrets_it_reads() {
         );
     }
 }
+
+/// The template's resources: name, `Type`, and the lines of its body.
+fn resources() -> Vec<(String, String, Vec<String>)> {
+    let body = TEMPLATE
+        .split("\nResources:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\nOutputs:").next())
+        .expect("Resources, then Outputs");
+    let mut found: Vec<(String, String, Vec<String>)> = Vec::new();
+    for line in body.lines() {
+        if line.starts_with("  ") && !line.starts_with("   ") && line.trim_end().ends_with(':') {
+            found.push((
+                line.trim().trim_end_matches(':').into(),
+                String::new(),
+                Vec::new(),
+            ));
+        } else if let Some((_, kind, lines)) = found.last_mut() {
+            if let Some(t) = line.strip_prefix("    Type: ") {
+                *kind = t.trim().to_string();
+            }
+            lines.push(line.trim().to_string());
+        }
+    }
+    found
+}
+
+/// No function can fail unheard: each has an OnFailure destination to the alert topic,
+/// an alarm on `Errors` and one on `DestinationDeliveryFailures` (both to the alert
+/// topic, under the function's own condition), and its own log group with a retention.
+#[test]
+fn every_function_has_a_failure_destination_alarms_and_a_kept_log() {
+    let all = resources();
+    let find = |name: &str| all.iter().find(|(n, _, _)| n == name);
+    let condition = |lines: &[String]| {
+        lines
+            .iter()
+            .find_map(|l| l.strip_prefix("Condition: ").map(str::to_string))
+    };
+    let functions: Vec<_> = all
+        .iter()
+        .filter(|(_, kind, _)| kind == "AWS::Serverless::Function")
+        .collect();
+    assert_eq!(functions.len(), 8);
+    let mut missing = Vec::new();
+    for (name, _, lines) in functions {
+        let text = lines.join("\n");
+        if !text.contains("OnFailure:\nType: SNS\nDestination: !Ref AlertTopic") {
+            missing.push(format!("{name}: no OnFailure destination to AlertTopic"));
+        }
+        for metric in ["Errors", "DestinationDeliveryFailures"] {
+            let alarm = all.iter().find(|(_, kind, alarm)| {
+                kind == "AWS::CloudWatch::Alarm"
+                    && alarm.contains(&format!("MetricName: {metric}"))
+                    && alarm.contains(&format!("Value: !Ref {name}"))
+            });
+            match alarm {
+                None => missing.push(format!("{name}: no alarm on {metric}")),
+                Some((alarm_name, _, alarm)) => {
+                    if !alarm.iter().any(|l| l == "AlarmActions: [!Ref AlertTopic]") {
+                        missing.push(format!("{alarm_name}: does not alert"));
+                    }
+                    if condition(alarm) != condition(lines) {
+                        missing.push(format!("{alarm_name}: not under {name}'s condition"));
+                    }
+                }
+            }
+        }
+        let log_group = lines
+            .iter()
+            .find_map(|l| l.strip_prefix("LogGroup: !Ref "))
+            .and_then(find);
+        match log_group {
+            Some((_, kind, group))
+                if kind == "AWS::Logs::LogGroup"
+                    && group.iter().any(|l| l.starts_with("RetentionInDays: ")) => {}
+            _ => missing.push(format!("{name}: no log group with a retention")),
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
