@@ -97,6 +97,7 @@ impl Ingest {
             }
             Err(e) => {
                 report.add_error(format!("cannot record the run in the database: {e}"));
+                report.database_failed = true;
                 report.duration_ms = clock.elapsed().as_millis() as u64;
                 false
             }
@@ -139,6 +140,7 @@ impl Ingest {
                 report.error = Some(format!(
                     "writing the batch failed, nothing of it was written: {e}"
                 ));
+                report.database_failed = true;
             }
         }
         valid
@@ -161,6 +163,7 @@ impl Ingest {
             tracing::error!(error = %e, "could not record the end of the run");
             report.add_error(format!("the run could not be recorded: {e}"));
             report.status = RunStatus::Failed;
+            report.database_failed = true;
         }
         report
     }

@@ -40,6 +40,11 @@ pub struct RunReport {
     /// The row in the runs table, when it could be written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<i64>,
+    /// The database refused the run's write or its record (not the source, not the
+    /// data): trying the same batch again may succeed, and changes nothing already
+    /// written (every write is keyed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub database_failed: bool,
     pub duration_ms: u64,
 }
 
@@ -55,6 +60,7 @@ impl RunReport {
             error: None,
             table: None,
             run_id: None,
+            database_failed: false,
             duration_ms: 0,
         }
     }

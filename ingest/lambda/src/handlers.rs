@@ -21,7 +21,7 @@ pub enum HandlerError {
     Config(#[from] ConfigError),
     #[error("every fetch failed: {0}")]
     FetchFailed(String),
-    #[error("the database could not record the runs: {0}")]
+    #[error("the database could not record or write a run: {0}")]
     Database(String),
 }
 
@@ -246,9 +246,13 @@ async fn store_output(
     {
         tracing::error!(error = %e, "SNS report failed");
     }
-    // A run the database could not record is worth Lambda's retry: the rows are keyed,
-    // so a retry changes nothing that was written.
-    if let Some(r) = reports.iter().find(|r| r.run_id.is_none()) {
+    // A run the database would not record or write is worth Lambda's retry (and after
+    // the retries, the OnFailure alert): the rows are keyed, so a retry changes nothing
+    // that was written. The report above has gone out already.
+    if let Some(r) = reports
+        .iter()
+        .find(|r| r.run_id.is_none() || r.database_failed)
+    {
         return Err(HandlerError::Database(r.error.clone().unwrap_or_default()));
     }
     Ok(StoreOutput { reports })

@@ -388,8 +388,42 @@ async fn fetch_then_store_through_a_destinations_record() {
         "no key in the payload"
     );
 
-    // Destinations → store, inside the success record.
+    // Destinations → store, inside the success record. First against a database that
+    // refuses the write (a trigger): the invocation fails, so Lambda retries it (and,
+    // after its retries, the OnFailure destination alerts); nothing is written.
     let record = success_record(&schedule, &fetched, 1);
+    let owner = Store::connect(&database_url, &StoreOptions::default())
+        .await
+        .unwrap();
+    owner.migrate().await.unwrap();
+    owner
+        .execute_raw(
+            "CREATE FUNCTION refuse_writes() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'the disk is full (a test)'; END $$; \
+             CREATE TRIGGER refuse_writes BEFORE INSERT OR UPDATE ON daily_prices \
+             FOR EACH ROW EXECUTE FUNCTION refuse_writes();",
+        )
+        .await
+        .unwrap();
+    let refused = store_prices
+        .invoke(record.clone())
+        .await
+        .expect_err("a failed write fails the invocation");
+    assert_eq!(refused["errorType"], "Database", "{refused}");
+    assert!(refused["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("the disk is full"));
+    assert!(
+        owner.bars_of("IBM").await.is_empty(),
+        "nothing half-written"
+    );
+    owner
+        .execute_raw("DROP TRIGGER refuse_writes ON daily_prices")
+        .await
+        .unwrap();
+
+    // Lambda's retry of the same record stores every row, once.
     let stored = store_prices
         .invoke(record.clone())
         .await
@@ -411,21 +445,31 @@ async fn fetch_then_store_through_a_destinations_record() {
     assert_eq!(bars.len(), 2);
     assert_eq!(bars[1].close, 121.79);
 
+    // Two reports: the refused write, then the retry's success; one alert, for the first.
     let reports = aws.notifications(&report_queue).await;
-    assert_eq!(reports.len(), 1, "{reports:?}");
-    assert_eq!(reports[0].0, "tickerboard: prices succeeded (1 runs)");
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    assert_eq!(reports[0].0, "tickerboard: 1 of 1 runs FAILED (prices)");
     assert!(
-        reports[0]
-            .1
-            .contains("fetched 2, inserted 2, updated 0, unchanged 0, rejected 0"),
+        reports[0].1.contains("the disk is full"),
         "{}",
         reports[0].1
     );
-    assert!(reports[0].1.contains("table: daily_prices") && reports[0].1.contains("duration:"));
+    assert_eq!(reports[1].0, "tickerboard: prices succeeded (1 runs)");
     assert!(
-        aws.notifications(&alert_queue).await.is_empty(),
-        "no alert for a success"
+        reports[1]
+            .1
+            .contains("fetched 2, inserted 2, updated 0, unchanged 0, rejected 0"),
+        "{}",
+        reports[1].1
     );
+    assert!(reports[1].1.contains("table: daily_prices") && reports[1].1.contains("duration:"));
+    let alerts = aws.notifications(&alert_queue).await;
+    assert_eq!(
+        alerts.len(),
+        1,
+        "one alert, for the refused write: {alerts:?}"
+    );
+    assert!(alerts[0].1.contains("the disk is full"));
 
     // A Lambda retry of the same record changes no row.
     let retried = store_prices
