@@ -31,7 +31,8 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://<ExportBucket>/exports/source=${source}/date=${date}/'
 );
 
--- Prices and headlines use the same layout when a store function has EXPORT_BUCKET set.
+-- Every store function exports what it stored (EXPORT_BUCKET in deploy/template.yaml).
+-- The columns are the CSV's, in its order (ingest/lambda/src/export.rs tests that).
 CREATE EXTERNAL TABLE IF NOT EXISTS tickerboard.daily_prices (
   symbol string,
   `day`  string,        -- the CSV column is "date"; renamed here to keep it apart from the partition
@@ -50,6 +51,29 @@ TBLPROPERTIES (
   'projection.enabled' = 'true',
   'projection.source.type' = 'enum',
   'projection.source.values' = 'prices,crypto',
+  'projection.date.type' = 'date',
+  'projection.date.format' = 'yyyy-MM-dd',
+  'projection.date.range' = '2024-01-01,NOW',
+  'projection.date.interval' = '1',
+  'projection.date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://<ExportBucket>/exports/source=${source}/date=${date}/'
+);
+
+CREATE EXTERNAL TABLE IF NOT EXISTS tickerboard.headlines (
+  url          string,
+  coin         string,
+  published_at string,  -- RFC 3339, UTC: from_iso8601_timestamp(published_at)
+  title        string
+)
+PARTITIONED BY (source string, `date` string)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+WITH SERDEPROPERTIES ('separatorChar' = ',', 'quoteChar' = '"')
+LOCATION 's3://<ExportBucket>/exports/'
+TBLPROPERTIES (
+  'skip.header.line.count' = '1',
+  'projection.enabled' = 'true',
+  'projection.source.type' = 'enum',
+  'projection.source.values' = 'news',
   'projection.date.type' = 'date',
   'projection.date.format' = 'yyyy-MM-dd',
   'projection.date.range' = '2024-01-01,NOW',

@@ -64,6 +64,100 @@ mod tests {
         );
     }
 
+    /// The columns of `tickerboard.<table>` in deploy/athena.sql, in order.
+    fn athena_columns(table: &str) -> Vec<String> {
+        let ddl = include_str!("../../../deploy/athena.sql");
+        let body = ddl
+            .split(&format!("tickerboard.{table} ("))
+            .nth(1)
+            .and_then(|rest| rest.split("\n)").next())
+            .unwrap_or_else(|| panic!("no table {table} in athena.sql"));
+        body.lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .map(|c| c.trim_matches('`').to_string())
+            .collect()
+    }
+
+    /// Each table's CSV, read back by a CSV parser: the header is the Athena table's
+    /// columns (the prices `date` column is `day` there, apart from the partition), and
+    /// text with commas, quotes and line breaks comes back as it went in.
+    #[test]
+    fn every_export_reads_back_as_its_athena_table() {
+        let at = Utc.with_ymd_and_hms(2024, 3, 28, 7, 5, 0).unwrap();
+        let tricky = "Bitcoin \"breaks\" $70,000,\nthen dips".to_string();
+        let bars = Rows::Bars(vec![store::DailyBar {
+            symbol: store::Symbol::parse("IBM").unwrap(),
+            date: at.date_naive(),
+            open: 1.5,
+            high: 2.0,
+            low: 1.0,
+            close: 1.75,
+            volume: 1000.0,
+        }]);
+        let news = Rows::Headlines(vec![store::Headline {
+            url: "https://u.today/a?b=1,2".into(),
+            coin: "bitcoin".into(),
+            published_at: at,
+            title: tricky.clone(),
+        }]);
+        let weather = Rows::Weather(vec![WeatherObservation {
+            city: "New York, NY".into(),
+            city_id: 5128581,
+            observed_at: at,
+            temp_c: -3.5,
+            temp_f: 25.7,
+            humidity: 40,
+            description: "light \"snow\"".into(),
+        }]);
+        for (table, rows, expected) in [
+            (
+                "daily_prices",
+                bars,
+                vec!["IBM", "2024-03-28", "1.5", "2.0", "1.0", "1.75", "1000.0"],
+            ),
+            (
+                "headlines",
+                news,
+                vec![
+                    "https://u.today/a?b=1,2",
+                    "bitcoin",
+                    "2024-03-28T07:05:00Z",
+                    tricky.as_str(),
+                ],
+            ),
+            (
+                "weather_observations",
+                weather,
+                vec![
+                    "New York, NY",
+                    "5128581",
+                    "2024-03-28T07:05:00Z",
+                    "-3.5",
+                    "25.7",
+                    "40",
+                    "light \"snow\"",
+                ],
+            ),
+        ] {
+            let bytes = csv(&rows).unwrap();
+            let mut reader = ::csv::Reader::from_reader(&bytes[..]);
+            let header: Vec<String> = reader
+                .headers()
+                .unwrap()
+                .iter()
+                .map(str::to_string)
+                .collect();
+            let columns: Vec<String> = athena_columns(table)
+                .into_iter()
+                .map(|c| if c == "day" { "date".to_string() } else { c })
+                .collect();
+            assert_eq!(header, columns, "{table}");
+            let records: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+            assert_eq!(records.len(), 1, "{table}");
+            assert_eq!(records[0].iter().collect::<Vec<_>>(), expected, "{table}");
+        }
+    }
+
     #[test]
     fn weather_csv_has_the_athena_columns() {
         let rows = Rows::Weather(vec![WeatherObservation {

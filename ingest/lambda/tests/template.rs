@@ -250,8 +250,9 @@ fn resources() -> Vec<(String, String, Vec<String>)> {
 /// No function can fail unheard: each has an OnFailure destination to the alert topic,
 /// an alarm on `Errors` and one on `DestinationDeliveryFailures` (both to the alert
 /// topic, under the function's own condition), and its own log group with a retention.
+/// Every store function exports what it stored, for the Athena tables.
 #[test]
-fn every_function_has_a_failure_destination_alarms_and_a_kept_log() {
+fn every_function_has_a_failure_destination_alarms_a_kept_log_and_exports() {
     let all = resources();
     let find = |name: &str| all.iter().find(|(n, _, _)| n == name);
     let condition = |lines: &[String]| {
@@ -287,6 +288,13 @@ fn every_function_has_a_failure_destination_alarms_and_a_kept_log() {
                     }
                 }
             }
+        }
+        let stores = lines.iter().any(|l| l.contains("lambda/store/"));
+        if stores
+            && !(text.contains("EXPORT_BUCKET: !Ref ExportBucket")
+                && text.contains("S3WritePolicy:\nBucketName: !Ref ExportBucket"))
+        {
+            missing.push(format!("{name}: stores but does not export for Athena"));
         }
         let log_group = lines
             .iter()
