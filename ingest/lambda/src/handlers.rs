@@ -258,6 +258,41 @@ async fn store_output(
     Ok(StoreOutput { reports })
 }
 
+/// Runs a function's cold start (settings, SSM, the database). When it fails, the
+/// Runtime API is told what failed, in one line (our errors name the setting or the
+/// service, never a secret), so the failed invocation, and after Lambda's retries the
+/// OnFailure alert, say why; then the process exits non-zero.
+pub async fn cold_start<T>(
+    init: impl std::future::Future<Output = Result<T, Box<dyn std::error::Error>>>,
+) -> T {
+    match init.await {
+        Ok(ready) => ready,
+        Err(e) => {
+            let message = format!("the cold start failed: {e}");
+            tracing::error!(error = %message, "cold start failed");
+            report_init_error(&message).await;
+            std::process::exit(1);
+        }
+    }
+}
+
+/// `POST /runtime/init/error`, as Lambda's Runtime API documents it.
+async fn report_init_error(message: &str) {
+    let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else {
+        return;
+    };
+    let body = serde_json::json!({ "errorType": "ColdStartFailed", "errorMessage": message });
+    let sent = reqwest::Client::new()
+        .post(format!("http://{api}/2018-06-01/runtime/init/error"))
+        .header("Lambda-Runtime-Function-Error-Type", "Runtime.InitError")
+        .json(&body)
+        .send()
+        .await;
+    if let Err(e) = sent {
+        tracing::error!(error = %e, "could not report the cold start's failure");
+    }
+}
+
 /// JSON logs to stdout (CloudWatch), `RUST_LOG` filters, default `info`.
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {

@@ -121,6 +121,18 @@ impl Function {
         }
     }
 
+    /// What the function told the Runtime API about a failed cold start, once it has.
+    async fn init_error_within(&self, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        while tokio::time::Instant::now() < deadline {
+            if let Some(error) = self.inner.init_error.lock().unwrap().clone() {
+                return Some(error);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        None
+    }
+
     /// Invokes the function and waits for its response or error.
     async fn invoke(&self, event: Value) -> Outcome {
         let id = uuid::Uuid::new_v4().to_string();
@@ -726,4 +738,29 @@ async fn a_quota_refusal_spends_one_call_and_is_reported_not_retried() {
         .await
         .expect_err("every fetch failed in a way worth retrying");
     assert_eq!(error["errorType"], "FetchFailed", "{error}");
+}
+
+/// A store function whose database cannot be reached at its cold start tells the
+/// Runtime API what failed (so the failed invocation and the OnFailure alert say so),
+/// without the password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_cold_start_says_what_failed_and_no_secret() {
+    let aws = Aws::new().await;
+    let mut env = aws.env();
+    env.extend([
+        (
+            "DATABASE_URL",
+            "postgres://owner:cold-start-secret@127.0.0.1:1/prices".to_string(),
+        ),
+        ("TICKERBOARD_JOB", "prices".into()),
+    ]);
+    let store = Function::start(env!("CARGO_BIN_EXE_store"), "store-cold", &env).await;
+    let error = store
+        .init_error_within(Duration::from_secs(30))
+        .await
+        .expect("the cold start's failure is reported");
+    assert_eq!(error["errorType"], "ColdStartFailed", "{error}");
+    let message = error["errorMessage"].as_str().unwrap();
+    assert!(message.contains("DATABASE_URL"), "{message}");
+    assert!(!error.to_string().contains("cold-start-secret"), "{error}");
 }

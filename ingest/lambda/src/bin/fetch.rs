@@ -10,7 +10,8 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     handlers::init_tracing();
-    let (deps, settings) = Deps::from_env(Role::Fetch).await?;
+    let (deps, settings) =
+        handlers::cold_start(async { Ok(Deps::from_env(Role::Fetch).await?) }).await;
     // Built once: the container reuses its HTTP connections from invocation to invocation.
     let fetcher = Fetcher::new(settings.sources);
     let (deps, fetcher) = (&deps, &fetcher);

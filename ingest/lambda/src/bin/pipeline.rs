@@ -10,8 +10,12 @@ use store::Store;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     handlers::init_tracing();
-    let (deps, settings) = Deps::from_env(Role::Pipeline).await?;
-    let ingest = Ingest::new(Store::open(&settings.database).await?.store);
+    let (deps, settings, ingest) = handlers::cold_start(async {
+        let (deps, settings) = Deps::from_env(Role::Pipeline).await?;
+        let store = Store::open(&settings.database).await?.store;
+        Ok((deps, settings, Ingest::new(store)))
+    })
+    .await;
     let fetcher = Fetcher::new(settings.sources);
     let (deps, fetcher, ingest) = (&deps, &fetcher, &ingest);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {

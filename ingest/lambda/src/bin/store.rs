@@ -11,9 +11,13 @@ use store::Store;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     handlers::init_tracing();
-    let (deps, settings) = Deps::from_env(Role::Store).await?;
     // Opened once per container: the pool outlives the invocation.
-    let ingest = Ingest::new(Store::open(&settings.database).await?.store);
+    let (deps, ingest) = handlers::cold_start(async {
+        let (deps, settings) = Deps::from_env(Role::Store).await?;
+        let store = Store::open(&settings.database).await?.store;
+        Ok((deps, Ingest::new(store)))
+    })
+    .await;
     let (deps, ingest) = (&deps, &ingest);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         handlers::store(deps, ingest, event.payload).await
