@@ -130,6 +130,25 @@ pub struct FetchedBatch {
     pub rejections: Vec<Rejection>,
 }
 
+impl FetchedBatch {
+    /// Keeps only the bars of the last `days` days, counted back from the newest bar in
+    /// the batch (other rows are left alone); returns how many were dropped. A daily
+    /// run needs the last few days; Alpha Vantage's crypto call answers with the whole
+    /// history, which would not fit a Lambda Destinations record.
+    pub fn keep_recent_days(&mut self, days: u32) -> usize {
+        let Rows::Bars(bars) = &mut self.rows else {
+            return 0;
+        };
+        let Some(newest) = bars.iter().map(|b| b.date).max() else {
+            return 0;
+        };
+        let cutoff = newest - chrono::Duration::days(i64::from(days.max(1)) - 1);
+        let before = bars.len();
+        bars.retain(|b| b.date >= cutoff);
+        before - bars.len()
+    }
+}
+
 fn batch<T>(job: &Job, parsed: Parsed<T>, wrap: fn(Vec<T>) -> Rows) -> FetchedBatch {
     FetchedBatch {
         job: job.clone(),

@@ -46,7 +46,14 @@ pub struct FunctionConfig {
     pub export_bucket: Option<String>,
     pub export_prefix: String,
     pub ssm_prefix: Option<String>,
+    /// How many days of bars a fetch function passes on (`FETCH_WINDOW_DAYS`): what a
+    /// daily run needs, and small enough for a Destinations record by construction.
+    pub window_days: u32,
 }
+
+/// `FETCH_WINDOW_DAYS`: 10 days covers a long weekend and a missed day or two.
+pub const FETCH_WINDOW_DAYS: ingest::config::NumberSetting<u32> =
+    ingest::config::NumberSetting::new("FETCH_WINDOW_DAYS", 10, 1..=3650, " days");
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name)
@@ -88,6 +95,12 @@ impl FunctionConfig {
             export_bucket: var("EXPORT_BUCKET"),
             export_prefix: var("EXPORT_PREFIX").unwrap_or_else(|| "tickerboard".into()),
             ssm_prefix: var("SSM_PARAMETER_PREFIX"),
+            window_days: FETCH_WINDOW_DAYS
+                .from_env()
+                .map_err(|e| ConfigError::Invalid {
+                    name: FETCH_WINDOW_DAYS.name,
+                    message: e.to_string(),
+                })?,
         })
     }
 
@@ -240,6 +253,7 @@ mod tests {
             export_bucket: None,
             export_prefix: "x".into(),
             ssm_prefix: Some("/tickerboard/".into()),
+            window_days: 10,
         }
     }
 

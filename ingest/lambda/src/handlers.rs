@@ -79,7 +79,9 @@ pub struct StoreOutput {
     pub reports: Vec<RunReport>,
 }
 
-/// fetch: Scheduled Event or manual `{}` → fetched batches. Fails only when every job
+/// fetch: Scheduled Event or manual `{}` → fetched batches, bars trimmed to the last
+/// `FETCH_WINDOW_DAYS` (a Destinations record has a size limit; a backfill goes through
+/// the pipeline function or the CLI, which store directly). Fails only when every job
 /// failed and a retry could help; partial failures, and refusals for now (Alpha
 /// Vantage's quota), travel to the store function, which records and reports them.
 pub async fn fetch(
@@ -87,10 +89,20 @@ pub async fn fetch(
     fetcher: &Fetcher,
     event: &Value,
 ) -> Result<FetchOutput, HandlerError> {
-    let output = fetch_jobs(fetcher, &requested_jobs(deps, event)?).await;
-    match worth_a_retry(&output) {
+    let mut fetched = fetch_jobs(fetcher, &requested_jobs(deps, event)?).await;
+    for batch in &mut fetched.output.batches {
+        let dropped = batch.keep_recent_days(deps.config.window_days);
+        if dropped > 0 {
+            tracing::info!(
+                dropped,
+                window_days = deps.config.window_days,
+                "older bars left out"
+            );
+        }
+    }
+    match worth_a_retry(&fetched) {
         Some(message) => Err(HandlerError::FetchFailed(message)),
-        None => Ok(output.output),
+        None => Ok(fetched.output),
     }
 }
 

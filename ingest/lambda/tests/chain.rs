@@ -764,3 +764,84 @@ async fn a_failed_cold_start_says_what_failed_and_no_secret() {
     assert!(message.contains("DATABASE_URL"), "{message}");
     assert!(!error.to_string().contains("cold-start-secret"), "{error}");
 }
+
+/// An Alpha Vantage answer in a recorded answer's layout, its series extended to `days`
+/// days back from its newest day (the recorded fixtures hold a few days; a real
+/// `DIGITAL_CURRENCY_DAILY` answer holds the whole history), for `code`.
+fn extended(file: &str, series_key: &str, days: i64, code: (&str, &str)) -> String {
+    let mut answer: Value = serde_json::from_str(&fixture(file)).unwrap();
+    let series = answer[series_key].as_object().unwrap();
+    let (newest, sample) = series
+        .iter()
+        .max_by_key(|(date, _)| date.to_string())
+        .map(|(date, day)| (date.clone(), day.clone()))
+        .unwrap();
+    let newest = chrono::NaiveDate::parse_from_str(&newest, "%Y-%m-%d").unwrap();
+    let long: serde_json::Map<String, Value> = (0..days)
+        .map(|back| {
+            let date = newest - chrono::Duration::days(back);
+            (date.to_string(), sample.clone())
+        })
+        .collect();
+    answer[series_key] = Value::Object(long);
+    answer.to_string().replace(code.0, code.1)
+}
+
+/// The largest Destinations records the template's jobs can produce (its default
+/// symbols; crypto answers with 12 years of days, stocks with 100) stay far under the
+/// asynchronous payload limit (256 KB): the fetch function passes on the last
+/// `FETCH_WINDOW_DAYS` only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_largest_destinations_record_fits_by_construction() {
+    const LIMIT: usize = 256 * 1024;
+    let aws = Aws::new().await;
+    let upstream = Upstream::start().await;
+    let crypto_days = 12 * 365;
+    for code in ["BTC", "ETH"] {
+        let body = extended(
+            "alphavantage/digital_currency_daily_BTC_EUR.json",
+            "Time Series (Digital Currency Daily)",
+            crypto_days,
+            ("\"BTC\"", &format!("\"{code}\"")),
+        );
+        upstream.alphavantage(code, json_body(body)).await;
+    }
+    for symbol in ["IBM", "TSLA", "AAPL", "MSFT"] {
+        let body = extended(
+            "alphavantage/time_series_daily_IBM.json",
+            "Time Series (Daily)",
+            100,
+            ("\"IBM\"", &format!("\"{symbol}\"")),
+        );
+        upstream.alphavantage(symbol, json_body(body)).await;
+    }
+    for (job, items) in [("crypto", "BTC,ETH"), ("prices", "IBM,TSLA,AAPL,MSFT")] {
+        let mut env = aws.env();
+        env.extend([
+            ("ALPHAVANTAGE_API_KEY", "chain-av-key".to_string()),
+            ("ALPHAVANTAGE_URL", upstream.uri()),
+            ("ALPHAVANTAGE_MIN_INTERVAL_SECS", "0".into()),
+            ("CRYPTO_MARKET", "EUR".into()),
+            ("TICKERBOARD_JOB", job.into()),
+            ("TICKERBOARD_ITEMS", items.into()),
+        ]);
+        let fetch = Function::start(env!("CARGO_BIN_EXE_fetch"), job, &env).await;
+        let schedule = scheduled_event();
+        let fetched = fetch
+            .invoke(schedule.clone())
+            .await
+            .expect("fetch succeeds");
+        let batches = fetched["batches"].as_array().unwrap();
+        assert_eq!(batches.len(), items.split(',').count(), "{job}: {fetched}");
+        for batch in batches {
+            let bars = batch["rows"]["items"].as_array().unwrap();
+            assert_eq!(bars.len(), 10, "{job}: the last FETCH_WINDOW_DAYS only");
+        }
+        let record = serde_json::to_vec(&success_record(&schedule, &fetched, 1)).unwrap();
+        assert!(
+            record.len() * 8 < LIMIT,
+            "{job}: the record is {} bytes, the limit {LIMIT}",
+            record.len()
+        );
+    }
+}

@@ -205,6 +205,7 @@ fn every_function_may_read_exactly_the_secrets_it_reads() {
             export_bucket: None,
             export_prefix: String::new(),
             ssm_prefix: Some("/tickerboard/".into()),
+            window_days: 10,
         };
         let mut wanted: Vec<String> = config
             .secret_names(role)
