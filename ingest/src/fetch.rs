@@ -197,6 +197,28 @@ impl Fetcher {
         }
     }
 
+    /// The longest `job` can take under the retry policy: every attempt timing out,
+    /// every backoff pause (doubling from the first, at most a minute each), the wait
+    /// for Alpha Vantage's pace, and the parse budget of a page. A caller with a
+    /// deadline starts a job only when this much time is left.
+    pub fn worst_case(&self, job: &Job) -> std::time::Duration {
+        let s = &self.sources;
+        let attempts = s.http_retries as u32 + 1;
+        let pauses: std::time::Duration = (0..s.http_retries as u32)
+            .map(|i| {
+                s.retry_delay
+                    .saturating_mul(2u32.saturating_pow(i))
+                    .min(std::time::Duration::from_secs(60))
+            })
+            .sum();
+        let extra = match job {
+            Job::Prices { .. } | Job::Crypto { .. } => s.alphavantage_interval,
+            Job::News { .. } => s.parse_budget,
+            Job::Weather { .. } => std::time::Duration::ZERO,
+        };
+        s.http_timeout.saturating_mul(attempts) + pauses + extra
+    }
+
     /// Waits until the next Alpha Vantage call is allowed.
     async fn pace_alphavantage(&self) {
         if let Some(pace) = &self.alphavantage_pace {

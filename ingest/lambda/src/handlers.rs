@@ -9,6 +9,7 @@ use chrono::Utc;
 use ingest::{Fetcher, Ingest, Job, RunReport, Settings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::time::{Duration, SystemTime};
 
 /// A function's error, as Lambda reports it (`errorType`, `errorMessage`): it makes
 /// the invocation fail, so Lambda retries it and, in the end, the OnFailure
@@ -88,8 +89,10 @@ pub async fn fetch(
     deps: &Deps,
     fetcher: &Fetcher,
     event: &Value,
+    deadline: SystemTime,
 ) -> Result<FetchOutput, HandlerError> {
-    let mut fetched = fetch_jobs(fetcher, &requested_jobs(deps, event)?).await;
+    let jobs = requested_jobs(deps, event)?;
+    let mut fetched = fetch_jobs(fetcher, &jobs, Budget::new(deadline, HAND_OVER)).await;
     for batch in &mut fetched.output.batches {
         let dropped = batch.keep_recent_days(deps.config.window_days);
         if dropped > 0 {
@@ -125,8 +128,10 @@ pub async fn pipeline(
     fetcher: &Fetcher,
     ingest: &Ingest,
     event: &Value,
+    deadline: SystemTime,
 ) -> Result<StoreOutput, HandlerError> {
-    let fetched = fetch_jobs(fetcher, &requested_jobs(deps, event)?).await;
+    let jobs = requested_jobs(deps, event)?;
+    let fetched = fetch_jobs(fetcher, &jobs, Budget::new(deadline, STORE_AND_REPORT)).await;
     let all_failed = worth_a_retry(&fetched);
     let stored = store_output(deps, ingest, fetched.output).await?;
     match all_failed {
@@ -155,10 +160,48 @@ struct Fetched {
     retryable: usize,
 }
 
-/// Fetches each job in turn; a failed one is kept with its error. Once Alpha Vantage
-/// has refused for now (its quota), its remaining jobs are not attempted: each call
-/// would spend quota for the same refusal.
-async fn fetch_jobs(fetcher: &Fetcher, jobs: &[Job]) -> Fetched {
+/// Time kept back at the end of a fetch invocation to hand its result to Lambda.
+const HAND_OVER: Duration = Duration::from_secs(2);
+/// Time kept back at the end of a pipeline invocation to store, record and report.
+const STORE_AND_REPORT: Duration = Duration::from_secs(15);
+
+/// The invocation's time: a job starts only if its worst case fits before the
+/// deadline with `reserve` to spare, so Lambda never cuts a run off half-way (which
+/// would throw away the batches already fetched and retry them all).
+struct Budget {
+    deadline: SystemTime,
+    reserve: Duration,
+}
+
+impl Budget {
+    fn new(deadline: SystemTime, reserve: Duration) -> Budget {
+        Budget { deadline, reserve }
+    }
+
+    /// Why `job` is not started now, if it would not finish in time.
+    fn refuses(&self, fetcher: &Fetcher, job: &Job) -> Option<String> {
+        let left = self
+            .deadline
+            .duration_since(SystemTime::now())
+            .unwrap_or_default();
+        let needs = fetcher.worst_case(job) + self.reserve;
+        (left < needs).then(|| {
+            format!(
+                "not attempted: {:.1} s of the invocation were left, and this job may take \
+                 {:.1} s (with {:.0} s kept to finish)",
+                left.as_secs_f64(),
+                fetcher.worst_case(job).as_secs_f64(),
+                self.reserve.as_secs_f64()
+            )
+        })
+    }
+}
+
+/// Fetches each job in turn, within the invocation's time; a failed one is kept with
+/// its error, one that would not finish in time is reported as not attempted. Once
+/// Alpha Vantage has refused for now (its quota), its remaining jobs are not
+/// attempted: each call would spend quota for the same refusal.
+async fn fetch_jobs(fetcher: &Fetcher, jobs: &[Job], budget: Budget) -> Fetched {
     let mut fetched = Fetched {
         output: FetchOutput::default(),
         retryable: 0,
@@ -166,9 +209,13 @@ async fn fetch_jobs(fetcher: &Fetcher, jobs: &[Job]) -> Fetched {
     let mut refused_for_now: Option<String> = None;
     for job in jobs {
         let uses_alphavantage = matches!(job, Job::Prices { .. } | Job::Crypto { .. });
-        let error = match (&refused_for_now, uses_alphavantage) {
-            (Some(refusal), true) => format!("not attempted: {refusal}"),
-            _ => match fetcher.fetch(job).await {
+        let not_started = match (&refused_for_now, uses_alphavantage) {
+            (Some(refusal), true) => Some(format!("not attempted: {refusal}")),
+            _ => budget.refuses(fetcher, job),
+        };
+        let error = match not_started {
+            Some(why) => why,
+            None => match fetcher.fetch(job).await {
                 Ok(batch) => {
                     fetched.output.batches.push(batch);
                     continue;

@@ -31,6 +31,8 @@ struct Inner {
     arrived: Notify,
     waiting: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
     init_error: Mutex<Option<Value>>,
+    /// The time each invocation gets (its deadline header); 120 s unless a test says.
+    time_limit: Mutex<Option<Duration>>,
 }
 
 /// One function: its Runtime API endpoint and its bootstrap process.
@@ -46,7 +48,12 @@ async fn next(State(inner): State<Arc<Inner>>) -> (HeaderMap, Json<Value>) {
         if let Some((id, event)) = inner.queue.lock().unwrap().pop_front() {
             let mut headers = HeaderMap::new();
             headers.insert("lambda-runtime-aws-request-id", id.parse().unwrap());
-            let deadline = chrono::Utc::now().timestamp_millis() + 120_000;
+            let limit = inner
+                .time_limit
+                .lock()
+                .unwrap()
+                .unwrap_or(Duration::from_secs(120));
+            let deadline = chrono::Utc::now().timestamp_millis() + limit.as_millis() as i64;
             headers.insert(
                 "lambda-runtime-deadline-ms",
                 deadline.to_string().parse().unwrap(),
@@ -119,6 +126,11 @@ impl Function {
             _process: process,
             name: name.to_string(),
         }
+    }
+
+    /// Gives each later invocation `limit` (the function's timeout, as Lambda would).
+    fn set_time_limit(&self, limit: Duration) {
+        *self.inner.time_limit.lock().unwrap() = Some(limit);
     }
 
     /// What the function told the Runtime API about a failed cold start, once it has.
@@ -842,6 +854,57 @@ async fn the_largest_destinations_record_fits_by_construction() {
             record.len() * 8 < LIMIT,
             "{job}: the record is {} bytes, the limit {LIMIT}",
             record.len()
+        );
+    }
+}
+
+/// With a slow service and little time, the fetch function starts only the jobs whose
+/// worst case (here: one 1 s attempt, and 2 s kept to hand over) fits before the
+/// deadline; it returns what it fetched and reports the rest as not attempted, instead
+/// of being cut off by Lambda with everything lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_that_would_outrun_the_deadline_are_not_started() {
+    let aws = Aws::new().await;
+    let upstream = Upstream::start().await;
+    let symbols = ["IBM", "TSLA", "AAPL", "MSFT"];
+    for symbol in symbols {
+        let body = fixture("alphavantage/time_series_daily_IBM.json")
+            .replace("\"IBM\"", &format!("\"{symbol}\""));
+        let slow = json_body(body).set_delay(Duration::from_millis(800));
+        upstream.alphavantage(symbol, slow).await;
+    }
+    let mut env = aws.env();
+    env.extend([
+        ("ALPHAVANTAGE_API_KEY", "chain-av-key".to_string()),
+        ("ALPHAVANTAGE_URL", upstream.uri()),
+        ("ALPHAVANTAGE_MIN_INTERVAL_SECS", "0".into()),
+        ("INGEST_HTTP_TIMEOUT_SECS", "1".into()),
+        ("INGEST_HTTP_RETRIES", "0".into()),
+        ("TICKERBOARD_JOB", "prices".into()),
+        ("TICKERBOARD_ITEMS", symbols.join(",")),
+    ]);
+    let fetch = Function::start(env!("CARGO_BIN_EXE_fetch"), "fetch-hurried", &env).await;
+    let limit = Duration::from_millis(4500);
+    fetch.set_time_limit(limit);
+    let started = std::time::Instant::now();
+    let out = fetch
+        .invoke(scheduled_event())
+        .await
+        .expect("what finished is returned");
+    assert!(started.elapsed() < limit, "answered before the deadline");
+    let called = upstream.requests().await;
+    assert!(
+        (1..symbols.len()).contains(&called),
+        "{called} calls: {out}"
+    );
+    assert_eq!(out["batches"].as_array().unwrap().len(), called, "{out}");
+    let failures = out["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), symbols.len() - called, "{out}");
+    for failure in failures {
+        let error = failure["error"].as_str().unwrap();
+        assert!(
+            error.starts_with("not attempted:") && error.contains("of the invocation were left"),
+            "{error}"
         );
     }
 }

@@ -310,3 +310,57 @@ fn every_function_has_a_failure_destination_alarms_a_kept_log_and_exports() {
     }
     assert!(missing.is_empty(), "{missing:#?}");
 }
+
+/// The functions' timeout fits the worst case of the retry policy for the template's
+/// default jobs: every attempt of every job timing out, every backoff, the pace of
+/// Alpha Vantage, and the time kept to store and report.
+#[test]
+fn the_timeout_fits_the_worst_case_of_the_default_jobs() {
+    use ingest::{Fetcher, Job, SourceSettings};
+    let parameter_count = |name: &str| {
+        let after = TEMPLATE.split(&format!("\n  {name}:\n")).nth(1).unwrap();
+        let default = after
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Default: "))
+            .unwrap();
+        default.split(',').count() as u32
+    };
+    let timeout: u32 = TEMPLATE
+        .split("\nGlobals:")
+        .nth(1)
+        .and_then(|g| g.lines().find_map(|l| l.trim().strip_prefix("Timeout: ")))
+        .and_then(|t| t.parse().ok())
+        .expect("a Timeout in Globals");
+    let fetcher = Fetcher::new(SourceSettings::default());
+    let symbol = store::Symbol::parse("IBM").unwrap();
+    let coin = store::Coin::parse("bitcoin").unwrap();
+    let stock = fetcher.worst_case(&Job::Prices {
+        symbol: symbol.clone(),
+        full: false,
+    });
+    let crypto = fetcher.worst_case(&Job::Crypto {
+        symbol,
+        market: "USD".into(),
+    });
+    let news = fetcher.worst_case(&Job::News { coin });
+    let store_and_report = std::time::Duration::from_secs(15);
+    for (what, needs) in [
+        (
+            "prices",
+            stock * parameter_count("StockSymbols") + store_and_report,
+        ),
+        (
+            "crypto",
+            crypto * parameter_count("CryptoSymbols") + store_and_report,
+        ),
+        (
+            "news",
+            news * parameter_count("NewsCoins") + store_and_report,
+        ),
+    ] {
+        assert!(
+            needs.as_secs() <= u64::from(timeout),
+            "{what} may take {needs:?}, the timeout is {timeout} s"
+        );
+    }
+}

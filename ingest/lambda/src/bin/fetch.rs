@@ -16,7 +16,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let fetcher = Fetcher::new(settings.sources);
     let (deps, fetcher) = (&deps, &fetcher);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        handlers::fetch(deps, fetcher, &event.payload).await
+        handlers::fetch(deps, fetcher, &event.payload, event.context.deadline()).await
     }))
     .await
 }

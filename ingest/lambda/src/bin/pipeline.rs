@@ -19,7 +19,14 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let fetcher = Fetcher::new(settings.sources);
     let (deps, fetcher, ingest) = (&deps, &fetcher, &ingest);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        handlers::pipeline(deps, fetcher, ingest, &event.payload).await
+        handlers::pipeline(
+            deps,
+            fetcher,
+            ingest,
+            &event.payload,
+            event.context.deadline(),
+        )
+        .await
     }))
     .await
 }
