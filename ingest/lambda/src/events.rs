@@ -36,8 +36,12 @@ pub enum FetchTrigger {
     /// An EventBridge schedule (`"detail-type": "Scheduled Event"`).
     Schedule { time: Option<String> },
     /// A manual invoke: `{}`, or `{"symbols": ["IBM"]}` (also `coins`, `cities`) to
-    /// override the configured list for this call.
-    Manual { items: Option<Vec<String>> },
+    /// override the configured list for this call; `"full": true` asks for the whole
+    /// history of stocks (a backfill: the pipeline function only).
+    Manual {
+        items: Option<Vec<String>>,
+        full: bool,
+    },
 }
 
 /// Tells a Scheduled Event from a manual test event; anything else is an error.
@@ -80,14 +84,24 @@ pub fn fetch_trigger(event: &Value) -> Result<FetchTrigger, EventError> {
             items = Some(list);
         }
     }
-    let known = ["symbols", "coins", "cities"];
+    let full = match object.get("full") {
+        None => false,
+        Some(Value::Bool(full)) => *full,
+        Some(other) => {
+            return Err(EventError::Unrecognised(format!(
+                "\"full\" must be true or false, not {}",
+                short(other)
+            )))
+        }
+    };
+    let known = ["symbols", "coins", "cities", "full"];
     if let Some(other) = object.keys().find(|k| !known.contains(&k.as_str())) {
         return Err(EventError::Unrecognised(format!(
             "unknown key {other:?} in {}",
             short(event)
         )));
     }
-    Ok(FetchTrigger::Manual { items })
+    Ok(FetchTrigger::Manual { items, full })
 }
 
 /// The store function's input: the fetch output itself, or the Lambda Destinations
@@ -180,16 +194,28 @@ mod tests {
         );
         assert_eq!(
             fetch_trigger(&json!({})),
-            Ok(FetchTrigger::Manual { items: None })
+            Ok(FetchTrigger::Manual {
+                items: None,
+                full: false
+            })
         );
         assert_eq!(
             fetch_trigger(&json!({"symbols": ["IBM", "TSLA"]})),
             Ok(FetchTrigger::Manual {
+                full: false,
                 items: Some(vec!["IBM".into(), "TSLA".into()])
             })
         );
         assert!(fetch_trigger(&json!([1, 2])).is_err());
         assert!(fetch_trigger(&json!({"symbols": "IBM"})).is_err());
+        assert_eq!(
+            fetch_trigger(&json!({"symbols": ["IBM"], "full": true})),
+            Ok(FetchTrigger::Manual {
+                items: Some(vec!["IBM".into()]),
+                full: true
+            })
+        );
+        assert!(fetch_trigger(&json!({"full": "yes"})).is_err());
         assert!(fetch_trigger(&json!({"detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2", "detail": {}})).is_err());
         assert!(
             fetch_trigger(&json!({"symbol": "IBM"})).is_err(),

@@ -91,7 +91,7 @@ pub async fn fetch(
     event: &Value,
     deadline: SystemTime,
 ) -> Result<FetchOutput, HandlerError> {
-    let jobs = requested_jobs(deps, event)?;
+    let jobs = requested_jobs(deps, event, false)?;
     let mut fetched = fetch_jobs(fetcher, &jobs, Budget::new(deadline, HAND_OVER)).await;
     for batch in &mut fetched.output.batches {
         let dropped = batch.keep_recent_days(deps.config.window_days);
@@ -130,7 +130,7 @@ pub async fn pipeline(
     event: &Value,
     deadline: SystemTime,
 ) -> Result<StoreOutput, HandlerError> {
-    let jobs = requested_jobs(deps, event)?;
+    let jobs = requested_jobs(deps, event, true)?;
     let fetched = fetch_jobs(fetcher, &jobs, Budget::new(deadline, STORE_AND_REPORT)).await;
     let all_failed = worth_a_retry(&fetched);
     let stored = store_output(deps, ingest, fetched.output).await?;
@@ -141,16 +141,39 @@ pub async fn pipeline(
 }
 
 /// The jobs an event asks for: the configured items for a schedule or a bare `{}`, or
-/// the items a manual invoke names.
-fn requested_jobs(deps: &Deps, event: &Value) -> Result<Vec<Job>, HandlerError> {
-    let items = match fetch_trigger(event)? {
+/// the items a manual invoke names; with `"full": true`, stocks' whole history (a
+/// backfill), which only a function that stores directly may take (`backfill_allowed`):
+/// it would not fit a Destinations record.
+fn requested_jobs(
+    deps: &Deps,
+    event: &Value,
+    backfill_allowed: bool,
+) -> Result<Vec<Job>, HandlerError> {
+    let (items, full) = match fetch_trigger(event)? {
         FetchTrigger::Schedule { time } => {
             tracing::info!(?time, "scheduled fetch");
-            deps.config.items.clone()
+            (deps.config.items.clone(), false)
         }
-        FetchTrigger::Manual { items } => items.unwrap_or_else(|| deps.config.items.clone()),
+        FetchTrigger::Manual { items, full } => {
+            (items.unwrap_or_else(|| deps.config.items.clone()), full)
+        }
     };
-    Ok(deps.config.jobs(&items)?)
+    if full && !backfill_allowed {
+        return Err(HandlerError::Event(EventError::Unrecognised(
+            "a full-history backfill would not fit a Destinations record: invoke the \
+             pipeline function with {\"symbols\": [...], \"full\": true}, or run \
+             `ingest prices --full`"
+                .into(),
+        )));
+    }
+    let jobs = deps.config.jobs(&items)?;
+    Ok(jobs
+        .into_iter()
+        .map(|job| match job {
+            Job::Prices { symbol, .. } => Job::Prices { symbol, full },
+            other => other,
+        })
+        .collect())
 }
 
 /// What [`fetch_jobs`] did: the output for the store, and how many failures a retry

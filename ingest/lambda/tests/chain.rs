@@ -908,3 +908,52 @@ async fn jobs_that_would_outrun_the_deadline_are_not_started() {
         );
     }
 }
+
+/// A backfill (`"full": true`) goes through the pipeline function, which stores the
+/// whole history directly; the fetch function refuses it (it would not fit a
+/// Destinations record).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backfill_goes_through_the_pipeline_not_a_record() {
+    let aws = Aws::new().await;
+    let database_url = create_postgres_database().await;
+    let upstream = Upstream::start().await;
+    let history = extended(
+        "alphavantage/time_series_daily_IBM.json",
+        "Time Series (Daily)",
+        3000,
+        ("\"IBM\"", "\"IBM\""),
+    );
+    Mock::given(method("GET"))
+        .and(path("/query"))
+        .and(query_param("symbol", "IBM"))
+        .and(query_param("outputsize", "full"))
+        .respond_with(json_body(history))
+        .mount(&upstream.server)
+        .await;
+    let mut env = pipeline_env(&aws, &database_url, &upstream, "IBM");
+    env.push(("ALPHAVANTAGE_MIN_INTERVAL_SECS", "0".into()));
+    let pipeline = Function::start(env!("CARGO_BIN_EXE_pipeline"), "pipeline-backfill", &env).await;
+    let out = pipeline
+        .invoke(json!({ "symbols": ["IBM"], "full": true }))
+        .await
+        .expect("the backfill is stored");
+    assert_eq!(out["reports"][0]["inserted"].as_u64(), Some(3000), "{out}");
+
+    let mut env = aws.env();
+    env.extend([
+        ("ALPHAVANTAGE_API_KEY", "chain-av-key".to_string()),
+        ("ALPHAVANTAGE_URL", upstream.uri()),
+        ("TICKERBOARD_JOB", "prices".into()),
+        ("TICKERBOARD_ITEMS", "IBM".into()),
+    ]);
+    let fetch = Function::start(env!("CARGO_BIN_EXE_fetch"), "fetch-backfill", &env).await;
+    let refused = fetch
+        .invoke(json!({ "symbols": ["IBM"], "full": true }))
+        .await
+        .expect_err("the fetch function takes no backfill");
+    assert_eq!(refused["errorType"], "UnrecognisedEvent", "{refused}");
+    assert!(refused["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("pipeline"));
+}
