@@ -42,6 +42,11 @@ impl Job {
         }
     }
 
+    /// Whether this job calls Alpha Vantage (its pace and its daily quota apply).
+    pub fn uses_alphavantage(&self) -> bool {
+        matches!(self, Job::Prices { .. } | Job::Crypto { .. })
+    }
+
     /// Where rows come from, stored in each row's `source` column.
     pub(crate) fn origin(&self) -> &'static str {
         match self {
@@ -249,7 +254,7 @@ impl Fetcher {
             limit: sources.alphavantage_limit(),
             key: sources.alphavantage_key.as_ref(),
         };
-        if job.origin() == "alphavantage" {
+        if job.uses_alphavantage() {
             self.pace_alphavantage().await;
         }
         Ok(match job {

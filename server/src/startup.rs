@@ -8,7 +8,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use futures_util::StreamExt;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::future::Future;
@@ -61,9 +60,7 @@ pub async fn run_from_env() -> Result<(), StartError> {
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
     tracing::info!("serving the dashboard on http://{addr}");
-    let page_cache = PageCache::new(server.page_cache_bytes);
-    page_cache.watch(store.clone(), server.data_check_interval);
-    let app = router(state, &server, page_cache);
+    let (app, _page_cache) = app(state, &server);
     serve(listener, app, &server, shutdown_signal()).await;
     store.close().await;
     tracing::info!("stopped");
@@ -153,11 +150,19 @@ pub async fn serve(
     }
 }
 
+/// The router over `state` with its page cache, which follows the store's data
+/// version (see [`crate::page_cache`]); the cache is returned for a look inside.
+pub fn app(state: AppState, server: &ServerSettings) -> (Router, PageCache) {
+    let page_cache = PageCache::new(server.page_cache_bytes);
+    page_cache.watch(state.store.clone(), server.data_check_interval);
+    (router(state, server, page_cache.clone()), page_cache)
+}
+
 /// The whole HTTP surface: the Leptos page and server functions, `/healthz`, static
 /// files (hashed `/pkg` files cached for a year), compression; pages and answers from
 /// memory between ingests (see [`crate::page_cache`]); every request but `/healthz`
 /// under the limits (time and how many at once).
-pub fn router(state: AppState, limits: &ServerSettings, page_cache: PageCache) -> Router {
+fn router(state: AppState, limits: &ServerSettings, page_cache: PageCache) -> Router {
     let routes = generate_route_list(App);
     let site_root = state.leptos_options.site_root.to_string();
 
@@ -249,13 +254,39 @@ async fn limit_in_flight(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return busy;
     };
-    let (parts, body) = next.run(request).await.into_parts();
-    // The place is given back when the stream is dropped: sent in full or cut off.
-    let body = axum::body::Body::from_stream(body.into_data_stream().map(move |chunk| {
-        let _held = &permit;
-        chunk
-    }));
-    axum::response::Response::from_parts(parts, body)
+    next.run(request).await.map(|body| {
+        axum::body::Body::new(Held {
+            body,
+            _place: permit,
+        })
+    })
+}
+
+/// A response body holding its request's in-flight place until it is dropped (sent in
+/// full or cut off); its size is the inner body's, so `Content-Length` stays.
+struct Held {
+    body: axum::body::Body,
+    _place: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl http_body::Body for Held {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// A server-function call whose body is not a readable form (not UTF-8, not

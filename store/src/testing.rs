@@ -120,12 +120,18 @@ pub async fn create_postgres_database() -> String {
 
 /// A migrated store on a new Postgres database.
 pub async fn fresh_postgres() -> Store {
+    fresh_postgres_with_url().await.0
+}
+
+/// [`fresh_postgres`] and its URL, for a test that also connects by itself (to lock a
+/// table, to grant a role).
+pub async fn fresh_postgres_with_url() -> (Store, String) {
     let url = create_postgres_database().await;
     let store = Store::connect(&url, &StoreOptions::default())
         .await
         .expect("connect to test database");
     store.migrate().await.expect("migrate");
-    store
+    (store, url)
 }
 
 /// A migrated store on a new SQLite file; keep the directory alive as long as the store.

@@ -207,13 +207,13 @@ impl Budget {
             .deadline
             .duration_since(SystemTime::now())
             .unwrap_or_default();
-        let needs = fetcher.worst_case(job) + self.reserve;
-        (left < needs).then(|| {
+        let worst = fetcher.worst_case(job);
+        (left < worst + self.reserve).then(|| {
             format!(
                 "not attempted: {:.1} s of the invocation were left, and this job may take \
                  {:.1} s (with {:.0} s kept to finish)",
                 left.as_secs_f64(),
-                fetcher.worst_case(job).as_secs_f64(),
+                worst.as_secs_f64(),
                 self.reserve.as_secs_f64()
             )
         })
@@ -231,7 +231,7 @@ async fn fetch_jobs(fetcher: &Fetcher, jobs: &[Job], budget: Budget) -> Fetched 
     };
     let mut refused_for_now: Option<String> = None;
     for job in jobs {
-        let uses_alphavantage = matches!(job, Job::Prices { .. } | Job::Crypto { .. });
+        let uses_alphavantage = job.uses_alphavantage();
         let not_started = match (&refused_for_now, uses_alphavantage) {
             (Some(refusal), true) => Some(format!("not attempted: {refusal}")),
             _ => budget.refuses(fetcher, job),

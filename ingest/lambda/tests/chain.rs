@@ -416,9 +416,7 @@ async fn fetch_then_store_through_a_destinations_record() {
     // refuses the write (a trigger): the invocation fails, so Lambda retries it (and,
     // after its retries, the OnFailure destination alerts); nothing is written.
     let record = success_record(&schedule, &fetched, 1);
-    let owner = Store::connect(&database_url, &StoreOptions::default())
-        .await
-        .unwrap();
+    let owner = database(&database_url).await;
     owner.migrate().await.unwrap();
     owner
         .execute_raw(
@@ -459,9 +457,7 @@ async fn fetch_then_store_through_a_destinations_record() {
         "{stored}"
     );
 
-    let db = Store::connect(&database_url, &StoreOptions::default())
-        .await
-        .unwrap();
+    let db = database(&database_url).await;
     let bars = db
         .daily_bars(&Symbol::parse("IBM").unwrap(), None, None)
         .await
@@ -630,6 +626,11 @@ async fn fetch_then_store_through_a_destinations_record() {
     );
 }
 
+/// A connection of the test's own to the database the functions write to.
+async fn database(url: &str) -> Store {
+    Store::connect(url, &StoreOptions::default()).await.unwrap()
+}
+
 /// The status of each run a store or pipeline function reported.
 fn statuses(out: &Value) -> Vec<&str> {
     out["reports"]
@@ -685,9 +686,7 @@ async fn the_single_function_pipeline_alerts_on_failure() {
         "{}",
         alerts[0].1
     );
-    let db = Store::connect(&database_url, &StoreOptions::default())
-        .await
-        .unwrap();
+    let db = database(&database_url).await;
     let runs = db.recent_runs(10).await.unwrap();
     assert_eq!(runs.len(), 2);
     // The key the refusal quoted is nowhere: not in the answer, the alert, the runs.
@@ -718,9 +717,7 @@ async fn a_quota_refusal_spends_one_call_and_is_reported_not_retried() {
         "TSLA's refusal spends one call; AAPL is not attempted"
     );
     assert_eq!(statuses(&out), vec!["failed", "failed"], "{out}");
-    let db = Store::connect(&database_url, &StoreOptions::default())
-        .await
-        .unwrap();
+    let db = database(&database_url).await;
     let runs = db.recent_runs(10).await.unwrap();
     assert_eq!(runs.len(), 2, "one run per job asked for: {runs:?}");
     let by_symbol = |symbol: &str| {

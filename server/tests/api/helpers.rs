@@ -124,12 +124,9 @@ pub async fn spawn_app_with(store: Store, limits: ServerSettings) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let kept = site.clone();
-    let page_cache = PageCache::new(limits.page_cache_bytes);
-    page_cache.watch(store.clone(), limits.data_check_interval);
-    let cache = page_cache.clone();
+    let (app, page_cache) = server::startup::app(state, &limits);
     tokio::spawn(async move {
         let _site = kept;
-        let app = server::startup::router(state, &limits, page_cache);
         server::startup::serve(listener, app, &limits, std::future::pending()).await;
     });
     TestApp {
@@ -139,7 +136,7 @@ pub async fn spawn_app_with(store: Store, limits: ServerSettings) -> TestApp {
             .build()
             .unwrap(),
         store,
-        page_cache: cache,
+        page_cache,
         _site: site,
     }
 }

@@ -145,6 +145,11 @@ on_both_backends!(caching_follows_what_can_change, |store| {
     );
     let res = app.response("/favicon.svg", &[]).await;
     assert_eq!(header(&res, "cache-control"), "public, max-age=86400");
+    assert_eq!(
+        header(&res, "content-length"),
+        "6",
+        "a file keeps its length"
+    );
     // Pages from the page cache may sit in a CDN for a short time; everything else
     // that shows live data, and every error, must be asked for again.
     for path in ["/", "/?symbol=BTC"] {

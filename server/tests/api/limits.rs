@@ -5,8 +5,8 @@ use crate::helpers::{header, spawn_app_with, spawn_demo_app_with};
 use server::configuration::ServerSettings;
 use sqlx::Connection;
 use std::time::{Duration, Instant};
-use store::testing::{create_postgres_database, fresh_sqlite};
-use store::{DatabaseSettings, Store};
+use store::testing::{fresh_postgres_with_url, fresh_sqlite};
+
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -90,11 +90,7 @@ async fn a_body_that_stalls_gets_408() {
 
 #[tokio::test]
 async fn an_answer_that_takes_too_long_gets_503_and_the_server_recovers() {
-    let url = create_postgres_database().await;
-    let store = Store::open(&DatabaseSettings::for_url(&url))
-        .await
-        .unwrap()
-        .store;
+    let (store, url) = fresh_postgres_with_url().await;
     let app = spawn_demo_app_with(store, limits(5_000, 1_000, 64)).await;
     assert_eq!(app.get("/?symbol=IBM").await.0, 200);
 

@@ -6,8 +6,8 @@ use server::configuration::ServerSettings;
 use sqlx::Connection;
 use std::io::Read;
 use std::time::Duration;
-use store::testing::{create_postgres_database, fresh_sqlite};
-use store::{on_both_backends, DatabaseSettings, Store};
+use store::on_both_backends;
+use store::testing::{fresh_postgres_with_url, fresh_sqlite};
 
 on_both_backends!(
     a_page_is_sent_from_memory_in_each_encoding_with_an_etag,
@@ -63,11 +63,7 @@ on_both_backends!(
 
 #[tokio::test]
 async fn a_cached_page_needs_no_database_and_an_ingest_replaces_it() {
-    let url = create_postgres_database().await;
-    let store = Store::open(&DatabaseSettings::for_url(&url))
-        .await
-        .unwrap()
-        .store;
+    let (store, url) = fresh_postgres_with_url().await;
     let app = spawn_demo_app(store.clone()).await;
     let (status, before) = app.get("/?symbol=IBM").await;
     assert_eq!(status, 200);

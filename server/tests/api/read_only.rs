@@ -6,7 +6,7 @@ use crate::helpers::spawn_app;
 use app::settings::DashboardSettings;
 use server::configuration::{dashboard_database, ServerSettings, Settings};
 use server::startup::open_store;
-use store::testing::create_postgres_database;
+use store::testing::{create_postgres_database, fresh_postgres_with_url};
 use store::{demo, DatabaseSettings, Store};
 
 /// The README's reader-role block, for role `role` on database `database`.
@@ -36,11 +36,7 @@ fn dashboard_settings(url: &str) -> Settings {
 
 #[tokio::test]
 async fn the_dashboard_serves_with_only_the_readme_grants() {
-    let owner_url = create_postgres_database().await;
-    let owner = Store::open(&DatabaseSettings::for_url(&owner_url))
-        .await
-        .unwrap()
-        .store;
+    let (owner, owner_url) = fresh_postgres_with_url().await;
     demo::seed(&owner).await.unwrap();
     let database = owner.current_database().await.unwrap();
     let role = format!("reader_{database}");
