@@ -157,7 +157,7 @@ impl Ingest {
             status: report.status,
             counts: report.counts,
             error: report.error.clone(),
-            rejections: serde_json::to_string(&report.rejections).unwrap_or_else(|_| "[]".into()),
+            rejections: report.rejections.clone(),
         };
         if let Err(e) = self.store.finish_run(id, &outcome).await {
             tracing::error!(error = %e, "could not record the end of the run");

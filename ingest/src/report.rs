@@ -2,24 +2,8 @@
 //! functions, and stored in the runs table.
 
 use serde::{Deserialize, Serialize};
+pub use store::Rejection;
 use store::{RunCounts, RunStatus};
-
-/// A row that did not pass, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rejection {
-    /// The row's natural key as text: `IBM 2024-03-28`, a URL, `London 2024-05-01T12:00:00Z`.
-    pub key: String,
-    pub reason: String,
-}
-
-impl Rejection {
-    pub fn new(key: impl Into<String>, reason: impl Into<String>) -> Self {
-        Rejection {
-            key: key.into(),
-            reason: reason.into(),
-        }
-    }
-}
 
 /// One run's outcome. The JSON shape is part of the CLI's interface.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

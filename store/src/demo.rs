@@ -8,7 +8,7 @@
 use crate::db::{Result, RunOutcome, Store, DEMO_SOURCE};
 use crate::domain::*;
 use crate::types::*;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc, Weekday};
 
 /// One demo instrument: symbol, first price, yearly drift, daily volatility, trades on weekends.
 struct Instrument {
@@ -198,6 +198,63 @@ pub fn headlines(now: DateTime<Utc>) -> Vec<Headline> {
         .collect()
 }
 
+/// Demo cities: name, OpenWeatherMap id, mean °C, daily swing °C.
+const CITIES: &[(&str, i64, f64, f64)] = &[
+    ("London", 2_643_743, 9.0, 4.0),
+    ("New York", 5_128_581, 7.0, 5.0),
+    ("Singapore", 1_880_252, 27.5, 3.0),
+    ("Sydney", 2_147_714, 21.0, 5.0),
+    ("Tromsø", 3_133_880, -3.0, 2.5),
+];
+
+/// Days of weather the demo holds, one observation every three hours.
+pub const DEMO_WEATHER_DAYS: i64 = 14;
+
+/// Demo weather: every three hours for [`DEMO_WEATHER_DAYS`] up to `now`, per city, with
+/// a daily cycle and some noise. °F is derived from °C as the ingest derives it.
+pub fn weather(now: DateTime<Utc>) -> Vec<WeatherObservation> {
+    let last = now
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc()
+        + Duration::hours(i64::from(now.hour() / 3 * 3));
+    let steps = DEMO_WEATHER_DAYS * 8;
+    let mut out = Vec::new();
+    for (i, (city, id, mean, swing)) in CITIES.iter().enumerate() {
+        let mut noise = Noise(0xBEEF_0000 + i as u64);
+        for k in (0..steps).rev() {
+            let at = last - Duration::hours(3 * k);
+            let hour = f64::from(at.hour());
+            // Warmest mid-afternoon, coldest before dawn (UTC, close enough for a demo).
+            let cycle = ((hour - 9.0) / 24.0 * std::f64::consts::TAU).sin();
+            let temp_c = round1(mean + swing * cycle + 1.5 * noise.next_normal());
+            let humidity = (70.0 - 15.0 * cycle + 8.0 * noise.next_normal()).clamp(15.0, 100.0);
+            let description = match noise.next_unit() {
+                x if x < 0.45 => "clear sky",
+                x if x < 0.75 => "scattered clouds",
+                x if x < 0.9 => "overcast clouds",
+                _ if temp_c < 0.0 => "light snow",
+                _ => "light rain",
+            };
+            out.push(WeatherObservation {
+                city: (*city).to_string(),
+                city_id: *id,
+                observed_at: at,
+                temp_c,
+                temp_f: celsius_to_fahrenheit(temp_c),
+                humidity: humidity.round() as i64,
+                description: description.to_string(),
+            });
+        }
+    }
+    out
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
 /// Fills `store` with the demo data set and marks it as demo. Recorded as runs, so the
 /// freshness line has something to say.
 ///
@@ -211,9 +268,12 @@ pub async fn seed(store: &Store) -> Result<()> {
     let bar_counts = store.upsert_bars(&bars, DEMO_SOURCE).await?;
     let headlines = headlines(now);
     let news_counts = store.upsert_headlines(&headlines, DEMO_SOURCE).await?;
+    let weather = weather(now);
+    let weather_counts = store.upsert_weather(&weather, DEMO_SOURCE).await?;
     for (source, offered, written) in [
         ("prices", bars.len(), bar_counts),
         ("news", headlines.len(), news_counts),
+        ("weather", weather.len(), weather_counts),
     ] {
         let id = store.start_run(source, r#"{"demo":true}"#, started).await?;
         let mut counts = RunCounts {
@@ -226,13 +286,14 @@ pub async fn seed(store: &Store) -> Result<()> {
             status: RunStatus::Succeeded,
             counts,
             error: None,
-            rejections: "[]".to_string(),
+            rejections: Vec::new(),
         };
         store.finish_run(id, &outcome).await?;
     }
     tracing::info!(
         bars = bars.len(),
         headlines = headlines.len(),
+        weather = weather.len(),
         "filled the new SQLite file with demo data"
     );
     Ok(())

@@ -96,6 +96,11 @@ pub struct WeatherObservation {
     pub description: String,
 }
 
+/// °C to °F, to two decimals: the one conversion the ingest and the demo use.
+pub fn celsius_to_fahrenheit(c: f64) -> f64 {
+    ((c * 9.0 / 5.0 + 32.0) * 100.0).round() / 100.0
+}
+
 /// Outcome of an ingest run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -147,7 +152,24 @@ impl RunCounts {
     }
 }
 
-/// One row of the runs table, as the dashboard's freshness line needs it.
+/// A row that did not pass, and why: recorded with its run, shown on `/runs`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The row's natural key as text: `IBM 2024-03-28`, a URL, `London 2024-05-01T12:00:00Z`.
+    pub key: String,
+    pub reason: String,
+}
+
+impl Rejection {
+    pub fn new(key: impl Into<String>, reason: impl Into<String>) -> Self {
+        Rejection {
+            key: key.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// One row of the runs table as it is read back.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
     pub id: i64,
@@ -160,6 +182,46 @@ pub struct RunSummary {
     #[serde(flatten)]
     pub counts: RunCounts,
     pub error: Option<String>,
+    /// The rows set aside, each with its reason (empty when none were).
+    #[serde(default)]
+    pub rejections: Vec<Rejection>,
+}
+
+impl RunSummary {
+    /// How long the run took, when it has finished.
+    pub fn duration(&self) -> Option<chrono::Duration> {
+        self.finished_at.map(|end| end - self.started_at)
+    }
+}
+
+/// Which runs to list: any source or one, any status or one; newest first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunFilter {
+    pub source: Option<String>,
+    pub status: Option<RunStatus>,
+}
+
+/// Which headlines to read: one coin's or all, and only those whose title contains
+/// `search` (case-insensitive, taken literally: `%` and `_` are plain characters).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HeadlineFilter {
+    pub coin: Option<String>,
+    pub search: Option<String>,
+}
+
+/// A source as the pages see it: its latest run, whatever its status, and when it last
+/// succeeded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceHealth {
+    pub latest: RunSummary,
+    pub last_success: Option<DateTime<Utc>>,
+}
+
+impl SourceHealth {
+    /// True when the source has not succeeded within `max_age` of `now` (or never has).
+    pub fn is_stale(&self, max_age: chrono::Duration, now: DateTime<Utc>) -> bool {
+        self.last_success.is_none_or(|at| now - at > max_age)
+    }
 }
 
 /// How an upsert changed the table: together they add up to the rows offered.
@@ -218,11 +280,12 @@ mod tests {
                 rejected: 1,
             },
             error: None,
+            rejections: vec![Rejection::new("IBM 2024-01-02", "close is negative")],
         };
         let text = serde_json::to_string(&run).unwrap();
         assert_eq!(
             text,
-            r#"{"id":3,"source":"prices","parameters":"{\"symbol\":\"IBM\"}","status":"succeeded","started_at":"2024-01-02T03:04:05Z","finished_at":null,"fetched":5,"inserted":4,"updated":0,"unchanged":0,"rejected":1,"error":null}"#
+            r#"{"id":3,"source":"prices","parameters":"{\"symbol\":\"IBM\"}","status":"succeeded","started_at":"2024-01-02T03:04:05Z","finished_at":null,"fetched":5,"inserted":4,"updated":0,"unchanged":0,"rejected":1,"error":null,"rejections":[{"key":"IBM 2024-01-02","reason":"close is negative"}]}"#
         );
         assert_eq!(serde_json::from_str::<RunSummary>(&text).unwrap(), run);
     }

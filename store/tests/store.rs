@@ -180,7 +180,7 @@ on_both_backends!(latest_run_per_source, |store| {
                     rejected: 0,
                 },
                 error: (status == RunStatus::Failed).then(|| "boom".to_string()),
-                rejections: "[]".into(),
+                rejections: Vec::new(),
             };
             store.finish_run(id, &outcome).await.unwrap();
         }
@@ -330,7 +330,7 @@ on_both_backends!(a_run_is_started_then_finished, |store| {
                 },
                 status: RunStatus::Succeeded,
                 error: None,
-                rejections: r#"[{"key":"IBM 2024-01-01","reason":"x"}]"#.into(),
+                rejections: vec![Rejection::new("IBM 2024-01-01", "x")],
             },
         )
         .await
@@ -346,6 +346,12 @@ on_both_backends!(a_run_is_started_then_finished, |store| {
         (id, RunStatus::Succeeded, 100, 2)
     );
     assert_eq!(done.finished_at, Some(started + Duration::seconds(3)));
+    assert_eq!(
+        done.rejections,
+        vec![Rejection::new("IBM 2024-01-01", "x")],
+        "the rejected rows come back with their reasons"
+    );
+    assert_eq!(done.duration(), Some(Duration::seconds(3)));
 });
 
 on_both_backends!(concurrent_writers_commit_whole_batches, |store| {
@@ -458,4 +464,244 @@ on_both_backends!(an_interrupted_demo_seed_never_looks_real, |store| {
         store.is_demo().await.unwrap(),
         "and they say they are demo data"
     );
+});
+
+/// Collects a row stream, failing the test on an error.
+async fn collect<T>(stream: RowStream<T>) -> Vec<T> {
+    use tokio_stream::StreamExt;
+    stream
+        .collect::<Result<Vec<T>, StoreError>>()
+        .await
+        .expect("the stream ends without an error")
+}
+
+on_both_backends!(headline_search_is_literal_and_case_insensitive, |store| {
+    let titled = |n: u32, coin: &str, title: &str| Headline {
+        title: title.into(),
+        ..headline(n, coin, i64::from(n))
+    };
+    let rows = vec![
+        titled(1, "bitcoin", "Bitcoin up 100% in a year"),
+        titled(2, "bitcoin", "BITCOIN miners sell"),
+        titled(3, "ethereum", "Ether_x gains 5 percent"),
+        titled(4, "ethereum", "Etherscan adds a feature"),
+        titled(5, "bitcoin", r"A back\slash story"),
+    ];
+    store.upsert_headlines(&rows, "test").await.unwrap();
+    let search = |coin: Option<&str>, text: &str| HeadlineFilter {
+        coin: coin.map(str::to_string),
+        search: Some(text.to_string()),
+    };
+    let titles = |found: Vec<Headline>| found.into_iter().map(|h| h.title).collect::<Vec<_>>();
+
+    let found = store.headlines(&search(None, "bitcoin"), 10).await.unwrap();
+    assert_eq!(
+        titles(found),
+        ["Bitcoin up 100% in a year", "BITCOIN miners sell"]
+    );
+    // % and _ are literal characters, not wildcards.
+    let found = store.headlines(&search(None, "100%"), 10).await.unwrap();
+    assert_eq!(titles(found), ["Bitcoin up 100% in a year"]);
+    assert!(store
+        .headlines(&search(None, "1%0"), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let found = store.headlines(&search(None, "ether_"), 10).await.unwrap();
+    assert_eq!(
+        titles(found),
+        ["Ether_x gains 5 percent"],
+        "_ is not any character"
+    );
+    let found = store.headlines(&search(None, r"k\s"), 10).await.unwrap();
+    assert_eq!(titles(found), [r"A back\slash story"]);
+    let found = store.headlines(&search(None, "%"), 10).await.unwrap();
+    assert_eq!(
+        titles(found),
+        ["Bitcoin up 100% in a year"],
+        "% matches only itself"
+    );
+    let found = store.headlines(&search(None, "_"), 10).await.unwrap();
+    assert_eq!(titles(found), ["Ether_x gains 5 percent"]);
+    // The coin and the text together; the limit.
+    let found = store
+        .headlines(&search(Some("ethereum"), "ETHER"), 1)
+        .await
+        .unwrap();
+    assert_eq!(titles(found), ["Ether_x gains 5 percent"]);
+    // Overlong text is cut, not refused, and binds as data.
+    let long = format!("x' OR '1'='1{}", "y".repeat(500));
+    assert!(store
+        .headlines(&search(None, &long), 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The stream gives the same rows as the page, without a limit.
+    let streamed = collect(store.stream_headlines(&search(None, "bitcoin"))).await;
+    assert_eq!(
+        titles(streamed),
+        ["Bitcoin up 100% in a year", "BITCOIN miners sell"]
+    );
+    let all = collect(store.stream_headlines(&HeadlineFilter::default())).await;
+    assert_eq!(all.len(), 5);
+});
+
+on_both_backends!(bars_and_weather_stream_in_order, |store| {
+    let bars: Vec<DailyBar> = (1..=20)
+        .map(|d| bar("IBM", day(2024, 1, d), 100.0 + f64::from(d)))
+        .collect();
+    store.upsert_bars(&bars, "test").await.unwrap();
+    let all = collect(store.stream_bars(&sym("IBM"), None, None)).await;
+    assert_eq!(all, bars);
+    let some =
+        collect(store.stream_bars(&sym("IBM"), Some(day(2024, 1, 5)), Some(day(2024, 1, 7)))).await;
+    assert_eq!(some, bars[4..7].to_vec());
+    assert!(collect(store.stream_bars(&sym("MSFT"), None, None))
+        .await
+        .is_empty());
+
+    let at = |h: u32| Utc.with_ymd_and_hms(2024, 5, 1, h, 0, 0).unwrap();
+    let obs = |city: &str, h: u32, c: f64| WeatherObservation {
+        city: city.into(),
+        city_id: 1,
+        observed_at: at(h),
+        temp_c: c,
+        temp_f: celsius_to_fahrenheit(c),
+        humidity: 50,
+        description: "mist".into(),
+    };
+    let rows = vec![
+        obs("Oslo", 3, -4.5),
+        obs("London", 6, 9.0),
+        obs("London", 3, 8.0),
+        obs("Oslo", 6, -2.0),
+    ];
+    store.upsert_weather(&rows, "test").await.unwrap();
+    let latest = store.latest_weather().await.unwrap();
+    assert_eq!(
+        latest,
+        vec![rows[1].clone(), rows[3].clone()],
+        "one per city, the newest"
+    );
+    let streamed = collect(store.stream_weather(None)).await;
+    assert_eq!(
+        streamed,
+        vec![
+            rows[2].clone(),
+            rows[1].clone(),
+            rows[0].clone(),
+            rows[3].clone()
+        ]
+    );
+    let oslo = collect(store.stream_weather(Some(&City::parse("Oslo").unwrap()))).await;
+    assert_eq!(oslo, vec![rows[0].clone(), rows[3].clone()]);
+});
+
+on_both_backends!(a_stream_stops_when_its_reader_goes, |store| {
+    let bars: Vec<DailyBar> = (0..3000)
+        .map(|i| bar("IBM", day(2000, 1, 1) + Duration::days(i), 10.0))
+        .collect();
+    store.upsert_bars(&bars, "test").await.unwrap();
+    {
+        use tokio_stream::StreamExt;
+        let mut stream = store.stream_bars(&sym("IBM"), None, None);
+        assert!(stream.next().await.unwrap().is_ok());
+    } // dropped after one row: the query task ends and gives its connection back
+    for _ in 0..5 {
+        assert_eq!(
+            collect(store.stream_bars(&sym("IBM"), None, None))
+                .await
+                .len(),
+            3000
+        );
+    }
+});
+
+on_both_backends!(runs_filter_page_and_health, |store| {
+    let t0 = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
+    for (i, (source, status)) in [
+        ("prices", RunStatus::Succeeded),
+        ("news", RunStatus::Succeeded),
+        ("prices", RunStatus::Failed),
+        ("weather", RunStatus::Failed),
+        ("prices", RunStatus::Failed),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let started = t0 + Duration::hours(i as i64);
+        let id = store.start_run(source, "{}", started).await.unwrap();
+        store
+            .finish_run(
+                id,
+                &RunOutcome {
+                    finished_at: started + Duration::seconds(2),
+                    status,
+                    counts: RunCounts::default(),
+                    error: (status == RunStatus::Failed).then(|| format!("failure {i}")),
+                    rejections: Vec::new(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let failed_prices = RunFilter {
+        source: Some("prices".into()),
+        status: Some(RunStatus::Failed),
+    };
+    let runs = store.runs(&failed_prices, 10, 0).await.unwrap();
+    let errors: Vec<_> = runs.iter().map(|r| r.error.clone().unwrap()).collect();
+    assert_eq!(errors, ["failure 4", "failure 2"], "newest first");
+    let page2 = store.runs(&RunFilter::default(), 2, 2).await.unwrap();
+    assert_eq!(
+        page2.iter().map(|r| r.started_at).collect::<Vec<_>>(),
+        [t0 + Duration::hours(2), t0 + Duration::hours(1)]
+    );
+    assert_eq!(
+        store.run_sources().await.unwrap(),
+        ["news", "prices", "weather"]
+    );
+
+    let health = store.sources().await.unwrap();
+    let by = |s: &str| {
+        health
+            .iter()
+            .find(|h| h.latest.source == s)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by("prices").latest.status, RunStatus::Failed);
+    assert_eq!(by("prices").last_success, Some(t0 + Duration::seconds(2)));
+    assert_eq!(by("weather").last_success, None);
+    let now = t0 + Duration::hours(30);
+    assert!(!by("prices").is_stale(Duration::hours(36), now));
+    assert!(by("prices").is_stale(Duration::hours(29), now));
+    assert!(
+        by("weather").is_stale(Duration::hours(36), now),
+        "never succeeded"
+    );
+});
+
+on_both_backends!(demo_weather_is_alive, |store| {
+    demo::seed(&store).await.unwrap();
+    let latest = store.latest_weather().await.unwrap();
+    assert!(latest.len() >= 3, "{latest:?}");
+    for w in &latest {
+        assert!((Utc::now() - w.observed_at) < Duration::hours(3), "{w:?}");
+        assert_eq!(w.temp_f, celsius_to_fahrenheit(w.temp_c));
+        assert_eq!(
+            store.weather_for(&w.city).await.unwrap().len() as i64,
+            demo::DEMO_WEATHER_DAYS * 8
+        );
+    }
+    assert!(
+        latest.iter().any(|w| w.temp_c < 0.0),
+        "a negative temperature to show"
+    );
+    assert!(store
+        .run_sources()
+        .await
+        .unwrap()
+        .contains(&"weather".to_string()));
 });

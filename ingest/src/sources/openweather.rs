@@ -51,10 +51,7 @@ struct ErrorBody {
     message: String,
 }
 
-/// °C to °F, to two decimals.
-pub fn celsius_to_fahrenheit(c: f64) -> f64 {
-    ((c * 9.0 / 5.0 + 32.0) * 100.0).round() / 100.0
-}
+pub use store::celsius_to_fahrenheit;
 
 impl OpenWeather<'_> {
     /// Current weather for each city, one request each. An unknown city is a rejected

@@ -5,6 +5,7 @@ use super::{with_conn, Result, Store};
 use crate::domain::*;
 use crate::types::*;
 use chrono::{DateTime, NaiveDate, Utc};
+use tokio::sync::mpsc;
 
 /// `weather_observations` columns as read back.
 type WeatherRow = (String, i64, DateTime<Utc>, f64, f64, i32, String);
@@ -104,60 +105,132 @@ impl Store {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<DailyBar>> {
-        let from = from.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date"));
-        let to = to.unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date"));
-        let rows: Vec<(NaiveDate, f64, f64, f64, f64, f64)> = with_conn!(self, |conn| {
-            sqlx::query_as(
-                "SELECT date, open, high, low, close, volume FROM daily_prices \
-                 WHERE symbol = $1 AND date >= $2 AND date <= $3 ORDER BY date",
-            )
-            .bind(symbol.as_str())
-            .bind(from)
-            .bind(to)
-            .persistent(self.persistent())
-            .fetch_all(&mut *conn)
-            .await?
+        let (from, to) = date_bounds(from, to);
+        let rows: Vec<BarRow> = with_conn!(self, |conn| {
+            sqlx::query_as(BARS_SQL)
+                .bind(symbol.as_str())
+                .bind(from)
+                .bind(to)
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
+                .await?
         });
-        Ok(rows
-            .into_iter()
-            .map(|(date, open, high, low, close, volume)| {
-                DailyBar::from_ohlcv(symbol.clone(), date, [open, high, low, close, volume])
-            })
-            .collect())
+        Ok(rows.into_iter().map(|row| bar(symbol, row)).collect())
     }
 
-    /// The newest headlines, for one coin or for all, newest first. Two texts, so each
-    /// has its own plan (the per-coin index, or the newest-first one).
+    /// The newest headlines, for one coin or for all, newest first.
     pub async fn latest_headlines(&self, coin: Option<&str>, limit: u32) -> Result<Vec<Headline>> {
-        let limit = i64::from(limit);
-        let rows: Vec<(String, String, DateTime<Utc>, String)> = match coin {
-            Some(coin) => with_conn!(self, |conn| sqlx::query_as(
-                "SELECT url, coin, published_at, title FROM headlines WHERE coin = $1 \
-                 ORDER BY published_at DESC, url LIMIT $2"
-            )
-            .bind(coin)
-            .bind(limit)
-            .persistent(self.persistent())
-            .fetch_all(&mut *conn)
-            .await?),
-            None => with_conn!(self, |conn| sqlx::query_as(
-                "SELECT url, coin, published_at, title FROM headlines \
-                 ORDER BY published_at DESC, url LIMIT $1"
-            )
-            .bind(limit)
-            .persistent(self.persistent())
-            .fetch_all(&mut *conn)
-            .await?),
+        let filter = HeadlineFilter {
+            coin: coin.map(str::to_string),
+            search: None,
         };
-        Ok(rows
-            .into_iter()
-            .map(|(url, coin, published_at, title)| Headline {
-                url,
-                coin,
-                published_at,
-                title,
-            })
-            .collect())
+        self.headlines(&filter, limit).await
+    }
+
+    /// The newest `limit` headlines `filter` lets through, newest first.
+    pub async fn headlines(&self, filter: &HeadlineFilter, limit: u32) -> Result<Vec<Headline>> {
+        let (sql, binds) = headline_query(filter, true);
+        let rows: Vec<HeadlineRow> = with_conn!(self, |conn| {
+            let mut query = sqlx::query_as(&sql);
+            for value in &binds {
+                query = query.bind(value);
+            }
+            query
+                .bind(i64::from(limit))
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
+                .await?
+        });
+        Ok(rows.into_iter().map(headline).collect())
+    }
+
+    /// Every headline `filter` lets through, newest first, as the database yields them.
+    pub fn stream_headlines(&self, filter: &HeadlineFilter) -> RowStream<Headline> {
+        let (sql, binds) = headline_query(filter, false);
+        let store = self.clone();
+        spawn_rows(move |to| async move {
+            with_conn!(store, |conn| {
+                let mut query = sqlx::query_as(&sql);
+                for value in &binds {
+                    query = query.bind(value);
+                }
+                send_all(
+                    query.persistent(store.persistent()).fetch(&mut *conn),
+                    &to,
+                    headline,
+                )
+                .await?
+            });
+            Ok(())
+        })
+    }
+
+    /// Every bar of `symbol` within `from..=to`, oldest first, as the database yields them.
+    pub fn stream_bars(
+        &self,
+        symbol: &Symbol,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> RowStream<DailyBar> {
+        let (store, symbol) = (self.clone(), symbol.clone());
+        let (from, to) = date_bounds(from, to);
+        spawn_rows(move |sink| async move {
+            with_conn!(store, |conn| {
+                let rows = sqlx::query_as::<_, BarRow>(BARS_SQL)
+                    .bind(symbol.as_str())
+                    .bind(from)
+                    .bind(to)
+                    .persistent(store.persistent())
+                    .fetch(&mut *conn);
+                send_all(rows, &sink, |row| bar(&symbol, row)).await?
+            });
+            Ok(())
+        })
+    }
+
+    /// The latest observation of each city, by city.
+    pub async fn latest_weather(&self) -> Result<Vec<WeatherObservation>> {
+        let rows: Vec<WeatherRow> = with_conn!(self, |conn| sqlx::query_as(
+            "SELECT city, city_id, observed_at, temp_c, temp_f, humidity, description \
+             FROM weather_observations w \
+             WHERE observed_at = (SELECT MAX(observed_at) FROM weather_observations x \
+                                  WHERE x.city = w.city) \
+             ORDER BY city"
+        )
+        .persistent(self.persistent())
+        .fetch_all(&mut *conn)
+        .await?);
+        Ok(rows.into_iter().map(weather).collect())
+    }
+
+    /// Every observation, of one city or of all (by city, then time), as the database
+    /// yields them.
+    pub fn stream_weather(&self, city: Option<&City>) -> RowStream<WeatherObservation> {
+        let (store, city) = (self.clone(), city.map(|c| c.as_str().to_string()));
+        spawn_rows(move |to| async move {
+            let sql = format!(
+                "SELECT city, city_id, observed_at, temp_c, temp_f, humidity, description \
+                 FROM weather_observations {} ORDER BY city, observed_at",
+                if city.is_some() {
+                    "WHERE city = $1"
+                } else {
+                    ""
+                }
+            );
+            with_conn!(store, |conn| {
+                let mut query = sqlx::query_as(&sql);
+                if let Some(city) = &city {
+                    query = query.bind(city);
+                }
+                send_all(
+                    query.persistent(store.persistent()).fetch(&mut *conn),
+                    &to,
+                    weather,
+                )
+                .await?
+            });
+            Ok(())
+        })
     }
 
     /// Weather rows of a city, oldest first.
@@ -170,21 +243,133 @@ impl Store {
         .persistent(self.persistent())
         .fetch_all(&mut *conn)
         .await?);
-        Ok(rows
-            .into_iter()
-            .map(
-                |(city, city_id, observed_at, temp_c, temp_f, humidity, description)| {
-                    WeatherObservation {
-                        city,
-                        city_id,
-                        observed_at,
-                        temp_c,
-                        temp_f,
-                        humidity: i64::from(humidity),
-                        description,
-                    }
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(weather).collect())
+    }
+}
+
+/// Rows read one at a time as the database yields them. The query runs on a task of its
+/// own and waits while the reader is slower (a bounded channel), so a large table is
+/// never held in memory; a failure part-way arrives as the last item.
+pub type RowStream<T> = tokio_stream::wrappers::ReceiverStream<Result<T>>;
+
+/// Rows in flight between the query and its reader.
+const STREAM_BUFFER: usize = 256;
+
+/// Runs `produce` on its own task with the sending end of a [`RowStream`].
+fn spawn_rows<T, F, Fut>(produce: F) -> RowStream<T>
+where
+    T: Send + 'static,
+    F: FnOnce(mpsc::Sender<Result<T>>) -> Fut,
+    Fut: std::future::Future<Output = Result<()>> + Send + 'static,
+{
+    let (to, from) = mpsc::channel(STREAM_BUFFER);
+    let work = produce(to.clone());
+    tokio::spawn(async move {
+        if let Err(e) = work.await {
+            let _ = to.send(Err(e)).await;
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(from)
+}
+
+/// Sends each row of `rows`, made into a `T` by `make`, until the rows end or the reader
+/// has gone away.
+async fn send_all<R, T>(
+    mut rows: impl futures_util::Stream<Item = std::result::Result<R, sqlx::Error>> + Unpin,
+    to: &mpsc::Sender<Result<T>>,
+    make: impl Fn(R) -> T,
+) -> Result<()> {
+    use futures_util::TryStreamExt;
+    while let Some(row) = rows.try_next().await? {
+        if to.send(Ok(make(row))).await.is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A symbol's bars within two dates, both included.
+const BARS_SQL: &str = "SELECT date, open, high, low, close, volume FROM daily_prices \
+                        WHERE symbol = $1 AND date >= $2 AND date <= $3 ORDER BY date";
+
+/// `daily_prices` columns as [`BARS_SQL`] reads them.
+type BarRow = (NaiveDate, f64, f64, f64, f64, f64);
+
+fn bar(symbol: &Symbol, (date, open, high, low, close, volume): BarRow) -> DailyBar {
+    DailyBar::from_ohlcv(symbol.clone(), date, [open, high, low, close, volume])
+}
+
+/// Open bounds made into the widest dates both backends store.
+fn date_bounds(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (NaiveDate, NaiveDate) {
+    (
+        from.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).expect("valid date")),
+        to.unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date")),
+    )
+}
+
+/// `headlines` columns as read back.
+type HeadlineRow = (String, String, DateTime<Utc>, String);
+
+fn headline((url, coin, published_at, title): HeadlineRow) -> Headline {
+    Headline {
+        url,
+        coin,
+        published_at,
+        title,
+    }
+}
+
+/// Longest search text used; the rest is ignored (the page says so).
+pub const MAX_SEARCH_LEN: usize = 100;
+
+/// The SQL for `filter` (newest first, with a trailing `LIMIT` bind when `limited`) and
+/// the text values to bind, in order. Only fixed fragments make the text.
+fn headline_query(filter: &HeadlineFilter, limited: bool) -> (String, Vec<String>) {
+    let mut sql = String::from("SELECT url, coin, published_at, title FROM headlines WHERE 1 = 1");
+    let mut binds = Vec::new();
+    if let Some(coin) = &filter.coin {
+        binds.push(coin.clone());
+        sql += &format!(" AND coin = ${}", binds.len());
+    }
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        binds.push(like_pattern(search));
+        sql += &format!(" AND LOWER(title) LIKE ${} ESCAPE '\\'", binds.len());
+    }
+    sql += " ORDER BY published_at DESC, url";
+    if limited {
+        sql += &format!(" LIMIT ${}", binds.len() + 1);
+    }
+    (sql, binds)
+}
+
+/// `%text%` in lower case, with the LIKE wildcards and the escape character in `text`
+/// escaped, so it matches only itself; at most [`MAX_SEARCH_LEN`] characters of it.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text
+        .chars()
+        .take(MAX_SEARCH_LEN)
+        .flat_map(char::to_lowercase)
+    {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+fn weather(
+    (city, city_id, observed_at, temp_c, temp_f, humidity, description): WeatherRow,
+) -> WeatherObservation {
+    WeatherObservation {
+        city,
+        city_id,
+        observed_at,
+        temp_c,
+        temp_f,
+        humidity: i64::from(humidity),
+        description,
     }
 }

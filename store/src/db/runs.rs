@@ -15,8 +15,8 @@ pub struct RunOutcome {
     pub status: RunStatus,
     pub counts: RunCounts,
     pub error: Option<String>,
-    /// JSON text: `[{"key": …, "reason": …}]`.
-    pub rejections: String,
+    /// Stored as JSON text: `[{"key": …, "reason": …}]`.
+    pub rejections: Vec<Rejection>,
 }
 
 /// A runs-table row as it is stored; counters are BIGINT there.
@@ -34,7 +34,12 @@ struct RunRow {
     unchanged: i64,
     rejected: i64,
     error: Option<String>,
+    rejections: String,
 }
+
+/// The columns a [`RunRow`] is read from.
+const RUN_COLUMNS: &str = "id, source, parameters, status, started_at, finished_at, fetched, \
+                           inserted, updated, unchanged, rejected, error, rejections";
 
 impl TryFrom<RunRow> for RunSummary {
     type Error = StoreError;
@@ -59,6 +64,9 @@ impl TryFrom<RunRow> for RunSummary {
                 rejected: count(row.rejected),
             },
             error: row.error,
+            // Written by `finish_run` from a list; a row edited by hand into something
+            // else shows no rejections rather than failing the page.
+            rejections: serde_json::from_str(&row.rejections).unwrap_or_default(),
         })
     }
 }
@@ -124,7 +132,7 @@ impl Store {
         .bind(column(c.rejected))
         .bind(outcome.status.as_str())
         .bind(&outcome.error)
-        .bind(&outcome.rejections)
+        .bind(serde_json::to_string(&outcome.rejections).unwrap_or_else(|_| "[]".into()))
         .persistent(self.persistent())
         .execute(&mut *conn)
         .await?
@@ -133,32 +141,104 @@ impl Store {
         Ok(())
     }
 
-    /// The most recent run of each source, whatever its status, ordered by source.
-    pub async fn latest_runs(&self) -> Result<Vec<RunSummary>> {
-        let sql =
-            "SELECT id, source, parameters, status, started_at, finished_at, fetched, inserted, \
-                   updated, unchanged, rejected, error FROM ingest_runs r \
-                   WHERE id = (SELECT id FROM ingest_runs x WHERE x.source = r.source \
-                               ORDER BY started_at DESC, id DESC LIMIT 1) \
-                   ORDER BY source";
-        let rows: Vec<RunRow> = with_conn!(self, |conn| sqlx::query_as(sql)
+    /// Each source that has run: its latest run (whatever its status) and when it last
+    /// succeeded, ordered by source.
+    pub async fn sources(&self) -> Result<Vec<SourceHealth>> {
+        let sql = format!(
+            "SELECT {RUN_COLUMNS}, \
+                    (SELECT MAX(finished_at) FROM ingest_runs s \
+                     WHERE s.source = r.source AND s.status = 'succeeded') AS last_success \
+             FROM ingest_runs r \
+             WHERE id = (SELECT id FROM ingest_runs x WHERE x.source = r.source \
+                         ORDER BY started_at DESC, id DESC LIMIT 1) \
+             ORDER BY source"
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            run: RunRow,
+            last_success: Option<DateTime<Utc>>,
+        }
+        let rows: Vec<Row> = with_conn!(self, |conn| sqlx::query_as(&sql)
             .persistent(self.persistent())
             .fetch_all(&mut *conn)
             .await?);
-        rows.into_iter().map(RunSummary::try_from).collect()
+        rows.into_iter()
+            .map(|row| {
+                Ok(SourceHealth {
+                    latest: RunSummary::try_from(row.run)?,
+                    last_success: row.last_success,
+                })
+            })
+            .collect()
+    }
+
+    /// The most recent run of each source, whatever its status, ordered by source.
+    pub async fn latest_runs(&self) -> Result<Vec<RunSummary>> {
+        Ok(self
+            .sources()
+            .await?
+            .into_iter()
+            .map(|s| s.latest)
+            .collect())
     }
 
     /// The most recent runs of all sources, newest first.
     pub async fn recent_runs(&self, limit: u32) -> Result<Vec<RunSummary>> {
-        let sql =
-            "SELECT id, source, parameters, status, started_at, finished_at, fetched, inserted, \
-                   updated, unchanged, rejected, error FROM ingest_runs \
-                   ORDER BY started_at DESC, id DESC LIMIT $1";
-        let rows: Vec<RunRow> = with_conn!(self, |conn| sqlx::query_as(sql)
-            .bind(i64::from(limit))
-            .persistent(self.persistent())
-            .fetch_all(&mut *conn)
-            .await?);
+        self.runs(&RunFilter::default(), limit, 0).await
+    }
+
+    /// The runs `filter` lets through, newest first: `limit` of them after skipping
+    /// `offset`.
+    pub async fn runs(
+        &self,
+        filter: &RunFilter,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<RunSummary>> {
+        let mut sql = format!("SELECT {RUN_COLUMNS} FROM ingest_runs WHERE 1 = 1");
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if filter.source.is_some() {
+            sql += &format!(" AND source = {}", next());
+        }
+        if filter.status.is_some() {
+            sql += &format!(" AND status = {}", next());
+        }
+        sql += &format!(
+            " ORDER BY started_at DESC, id DESC LIMIT {} OFFSET {}",
+            next(),
+            next()
+        );
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows: Vec<RunRow> = with_conn!(self, |conn| {
+            let mut query = sqlx::query_as(&sql);
+            if let Some(source) = &filter.source {
+                query = query.bind(source);
+            }
+            if let Some(status) = filter.status {
+                query = query.bind(status.as_str());
+            }
+            query
+                .bind(i64::from(limit))
+                .bind(offset)
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
+                .await?
+        });
         rows.into_iter().map(RunSummary::try_from).collect()
+    }
+
+    /// Every source that has a run, in order.
+    pub async fn run_sources(&self) -> Result<Vec<String>> {
+        Ok(with_conn!(self, |conn| sqlx::query_scalar(
+            "SELECT DISTINCT source FROM ingest_runs ORDER BY source"
+        )
+        .persistent(self.persistent())
+        .fetch_all(&mut *conn)
+        .await?))
     }
 }
