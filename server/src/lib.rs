@@ -2,9 +2,10 @@
 //!
 //! Reading order: [`configuration`] (what can be set, and where), [`startup`] (how the
 //! pieces are put together and served), [`page_cache`] (answers from memory between
-//! ingests).
+//! ingests), [`downloads`] (the CSV files).
 
 pub mod configuration;
+pub mod downloads;
 pub mod page_cache;
 pub mod startup;
 pub mod telemetry;

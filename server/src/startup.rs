@@ -181,6 +181,7 @@ fn router(state: AppState, limits: &ServerSettings, page_cache: PageCache) -> Ro
             move || provide_context(context_state.clone()),
             move || shell(shell_options.clone()),
         )
+        .merge(crate::downloads::routes())
         .fallback_service(assets)
         .layer(axum::middleware::from_fn(check_server_fn_body))
         .layer(TimeoutLayer::with_status_code(
