@@ -1,6 +1,7 @@
 //! The page's data: one server function returns everything the page shows for a symbol,
 //! so a selection costs one round trip.
 
+use crate::sources::SourceLine;
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -28,8 +29,16 @@ pub struct Dashboard {
     /// The news coin of the selected symbol, when it has one.
     pub coin: Option<String>,
     pub headlines: Vec<HeadlineRow>,
+    /// The headline search as applied (trimmed, cut to its longest), for the search box.
+    pub search: Option<String>,
+    /// The link that shows more headlines, when there are more.
+    pub more_headlines: Option<String>,
+    /// The CSV of the selected symbol's prices, when one is selected.
+    pub prices_csv: Option<String>,
+    /// The CSV of the headlines the table lists (every one, not only those shown).
+    pub headlines_csv: String,
     /// One line per source: "prices updated 3 h ago".
-    pub freshness: Vec<Freshness>,
+    pub freshness: Vec<SourceLine>,
     /// The database holds the generated demo data set.
     pub demo: bool,
     /// Why the requested symbol is not shown, in words for the user.
@@ -61,12 +70,6 @@ pub struct HeadlineRow {
     pub published_shown: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Freshness {
-    pub text: String,
-    pub failed: bool,
-}
-
 /// What can go wrong loading the page; the message is shown to the user as it is.
 /// Internal details (SQL errors, hosts) are logged on the server, never sent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
@@ -85,21 +88,31 @@ impl FromServerFnError for AppError {
     }
 }
 
-/// Loads the dashboard for `symbol` (`None`: the default symbol).
+/// What the page's URL asks for: `/?symbol=IBM&q=etf&news=40`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DashboardQuery {
+    /// The symbol (`None`: the default symbol).
+    pub symbol: Option<String>,
+    /// Only headlines whose title contains this.
+    pub q: Option<String>,
+    /// How many headlines to show (more than the default after "more").
+    pub news: Option<String>,
+}
+
+/// Loads the dashboard for `query`.
 ///
-/// Also reachable as `POST /api/dashboard` with a form body `symbol=IBM`.
+/// Also reachable as `POST /api/dashboard` with a form body `symbol=IBM` (and `q`,
+/// `news`).
 #[server(endpoint = "dashboard")]
-pub async fn get_dashboard(symbol: Option<String>) -> Result<Dashboard, AppError> {
+pub async fn get_dashboard(
+    symbol: Option<String>,
+    q: Option<String>,
+    news: Option<String>,
+) -> Result<Dashboard, AppError> {
     use crate::state::AppState;
     let state = expect_context::<AppState>();
-    let loaded = load::load_dashboard(&state, symbol.as_deref()).await;
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(match &loaded {
-            Ok((_, status)) => *status,
-            Err(_) => axum::http::StatusCode::SERVICE_UNAVAILABLE,
-        });
-    }
-    loaded.map(|(dashboard, _)| dashboard)
+    let query = DashboardQuery { symbol, q, news };
+    load::respond(load::load_dashboard(&state, &query).await)
 }
 
 /// The server side of [`get_dashboard`], free of Leptos so it can be read and tested alone.
@@ -109,26 +122,58 @@ pub mod load {
     use crate::chart::{chart_option, Range};
     use crate::state::AppState;
     use axum::http::StatusCode;
-    use store::{age_in_words, Headline, PriceSeries, RunStatus, Store, StoreError};
+    use store::{Headline, HeadlineFilter, PriceSeries, Store, StoreError, MAX_SEARCH_LEN};
 
     /// Longest piece of a rejected symbol echoed back to the user.
     const ECHO_LIMIT: usize = 24;
 
-    fn unavailable(err: StoreError) -> AppError {
+    /// The most headlines one page lists, however often "more" was pressed.
+    pub const MAX_HEADLINES_SHOWN: u32 = 500;
+
+    /// A page's data with the HTTP status that fits it set on the response (503 when
+    /// the database failed).
+    pub fn respond<T>(loaded: Result<(T, StatusCode), AppError>) -> Result<T, AppError> {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(match &loaded {
+                Ok((_, status)) => *status,
+                Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+            });
+        }
+        loaded.map(|(data, _)| data)
+    }
+
+    pub(crate) fn unavailable(err: StoreError) -> AppError {
         tracing::error!(error = %err, "dashboard query failed");
         AppError::DatabaseUnavailable
+    }
+
+    /// `path?key=value&…` with the values encoded, leaving out the absent ones.
+    pub(crate) fn href(path: &str, pairs: &[(&str, Option<&str>)]) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in pairs {
+            if let Some(value) = value {
+                query.append_pair(key, value);
+            }
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{query}")
+        }
     }
 
     /// Builds the dashboard and the HTTP status that fits it: 400 for a malformed symbol,
     /// 404 for one with no data, 200 otherwise.
     pub async fn load_dashboard(
         state: &AppState,
-        requested: Option<&str>,
+        query: &DashboardQuery,
     ) -> Result<(Dashboard, StatusCode), AppError> {
         let store: &Store = &state.store;
         let settings = &state.settings;
-        let (symbols, runs, demo) =
-            tokio::try_join!(store.symbols(), store.latest_runs(), store.is_demo())
+        let requested = query.symbol.as_deref();
+        let (symbols, health, demo) =
+            tokio::try_join!(store.symbols(), store.sources(), store.is_demo())
                 .map_err(unavailable)?;
 
         let mut status = StatusCode::OK;
@@ -159,52 +204,56 @@ pub mod load {
             .as_ref()
             .and_then(|s| settings.coin_for(s.as_str()))
             .map(str::to_string);
-        let (series, headlines) = match &selected {
+        let search: Option<String> = query
+            .q
+            .as_deref()
+            .map(|q| q.trim().chars().take(MAX_SEARCH_LEN).collect::<String>())
+            .filter(|q| !q.is_empty());
+        let shown = query
+            .news
+            .as_deref()
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(settings.headlines)
+            .clamp(1, MAX_HEADLINES_SHOWN.max(settings.headlines));
+        let filter = HeadlineFilter {
+            coin: coin.clone(),
+            search: search.clone(),
+        };
+        // One more than shown tells whether there are more.
+        let listed = store.headlines(&filter, shown + 1);
+        let (series, mut headlines) = match &selected {
             Some(symbol) => {
-                let (bars, headlines) = tokio::try_join!(
-                    store.daily_bars(symbol, None, None),
-                    store.latest_headlines(coin.as_deref(), settings.headlines)
-                )
-                .map_err(unavailable)?;
+                let (bars, headlines) =
+                    tokio::try_join!(store.daily_bars(symbol, None, None), listed)
+                        .map_err(unavailable)?;
                 (bars.into_iter().collect(), headlines)
             }
-            None => (
-                PriceSeries::default(),
-                store
-                    .latest_headlines(None, settings.headlines)
-                    .await
-                    .map_err(unavailable)?,
-            ),
+            None => (PriceSeries::default(), listed.await.map_err(unavailable)?),
         };
+        let more_headlines = (headlines.len() > shown as usize && shown < MAX_HEADLINES_SHOWN)
+            .then(|| {
+                let more = (shown + settings.headlines)
+                    .min(MAX_HEADLINES_SHOWN)
+                    .to_string();
+                href(
+                    "/",
+                    &[
+                        ("symbol", selected.as_ref().map(Symbol::as_str)),
+                        ("q", search.as_deref()),
+                        ("news", Some(&more)),
+                    ],
+                )
+            });
+        headlines.truncate(shown as usize);
+        let prices_csv = selected
+            .as_ref()
+            .map(|s| href("/prices.csv", &[("symbol", Some(s.as_str()))]));
+        let headlines_csv = href(
+            "/headlines.csv",
+            &[("coin", coin.as_deref()), ("q", search.as_deref())],
+        );
 
-        let now = chrono::Utc::now();
-        let freshness = if runs.is_empty() {
-            vec![Freshness {
-                text: "no data yet".into(),
-                failed: false,
-            }]
-        } else {
-            runs.iter()
-                .map(|run| {
-                    let when = run.finished_at.unwrap_or(run.started_at);
-                    let age = age_in_words(when, now);
-                    match run.status {
-                        RunStatus::Succeeded => Freshness {
-                            text: format!("{} updated {age}", run.source),
-                            failed: false,
-                        },
-                        RunStatus::Failed => Freshness {
-                            text: format!("{}: last run failed {age}", run.source),
-                            failed: true,
-                        },
-                        RunStatus::Running => Freshness {
-                            text: format!("{} updating since {age}", run.source),
-                            failed: false,
-                        },
-                    }
-                })
-                .collect()
-        };
+        let freshness = crate::sources::source_lines(&health, settings, chrono::Utc::now());
 
         let chart = selected
             .as_ref()
@@ -225,6 +274,10 @@ pub mod load {
                 preview,
                 coin,
                 headlines: headlines.iter().map(headline_row).collect(),
+                search,
+                more_headlines,
+                prices_csv,
+                headlines_csv,
                 freshness,
                 demo,
                 notice,
@@ -277,7 +330,7 @@ pub mod load {
     }
 
     /// A short, single-line copy of user input, safe to show back.
-    fn echo(raw: &str) -> String {
+    pub(crate) fn echo(raw: &str) -> String {
         let flat: String = raw
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })

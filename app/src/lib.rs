@@ -1,22 +1,27 @@
-//! The dashboard: one page, its server function, and the chart.
+//! The dashboard: three pages, their server functions, and the chart.
 //!
-//! Reading order: [`shell`] and [`App`] (the document and the route), [`page`] (what the
-//! page shows), [`dashboard`] (the server function and the data it returns), [`chart`]
-//! (the ECharts drawing, browser only).
+//! Reading order: [`shell`] and [`App`] (the document, the navigation and the routes),
+//! [`page`] (what `/` shows), [`dashboard`] (its server function and the data it
+//! returns), [`chart`] (the ECharts drawing, browser only), [`preview`] (charts as SVG
+//! for the first paint), [`weather`] (`/weather`), [`runs`] (`/runs`), [`sources`] (the
+//! freshness line on every page).
 
 pub mod chart;
 pub mod dashboard;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod preview;
+pub mod runs;
 pub mod settings;
+pub mod sources;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod weather;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Route, Router, Routes, A},
     path, SsrMode,
 };
 
@@ -78,8 +83,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The app: one route. `SsrMode::Async` waits for the data so the first HTML already
-/// holds the table and the chart's data: no second round trip before the first draw.
+/// The app: the navigation and three routes. `SsrMode::Async` waits for the data so the
+/// first HTML already holds the tables and the charts: no second round trip before the
+/// first draw. With the WebAssembly loaded, the links navigate in the page; without it,
+/// they are plain links.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -87,8 +94,15 @@ pub fn App() -> impl IntoView {
         <Meta name="description" content="Daily stock and crypto prices with the latest headlines." />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Router>
+            <nav class="site-nav" aria-label="Pages">
+                <A href="/" exact=true>"Prices"</A>
+                <A href="/weather">"Weather"</A>
+                <A href="/runs">"Runs"</A>
+            </nav>
             <Routes fallback=|| view! { <page::NotFound /> }>
                 <Route path=path!("/") view=page::HomePage ssr=SsrMode::Async />
+                <Route path=path!("/weather") view=weather::WeatherPage ssr=SsrMode::Async />
+                <Route path=path!("/runs") view=runs::RunsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

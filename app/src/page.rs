@@ -3,8 +3,10 @@
 
 use crate::chart::{ChartPreview, PriceChart};
 use crate::dashboard::{get_dashboard, AppError, Dashboard, HeadlineRow};
+use crate::sources::Freshness;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use store::Symbol;
@@ -13,8 +15,13 @@ use store::Symbol;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
-    let requested = move || query.read().get("symbol");
-    let dashboard = Resource::new(requested, get_dashboard);
+    let requested = move || {
+        let q = query.read();
+        (q.get("symbol"), q.get("q"), q.get("news"))
+    };
+    let dashboard = Resource::new(requested, |(symbol, q, news)| {
+        get_dashboard(symbol, q, news)
+    });
 
     let chart = Signal::derive(move || {
         dashboard
@@ -63,18 +70,15 @@ fn Header(dashboard: Dashboard) -> impl IntoView {
         demo,
         notice,
         summary,
+        search,
+        prices_csv,
         ..
     } = dashboard;
     view! {
         <Title text=title.clone() />
         <header class="top">
             <h1>{title}</h1>
-            <p class="freshness" data-testid="freshness">
-                {freshness
-                    .into_iter()
-                    .map(|f| view! { <span class:failed=f.failed>{f.text}</span> })
-                    .collect_view()}
-            </p>
+            <Freshness lines=freshness />
         </header>
         {demo.then(|| view! {
             <p class="banner" role="note" data-testid="demo-banner">
@@ -83,18 +87,42 @@ fn Header(dashboard: Dashboard) -> impl IntoView {
             </p>
         })}
         {notice.map(|n| view! { <p class="notice" role="alert" data-testid="notice">{n}</p> })}
-        <SymbolForm symbols selected />
+        <div class="toolbar">
+            <SymbolForm symbols selected search />
+            {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}
+        </div>
         <p class="sr-summary" data-testid="chart-summary">{summary}</p>
+    }
+    .into_any()
+}
+
+/// A CSV download. `download` and `rel="external"` keep the router's hands off it.
+#[component]
+pub fn DownloadLink(href: String, label: &'static str) -> impl IntoView {
+    view! {
+        <a class="download" data-testid="download-csv" href=href download="" rel="external">
+            {label}
+        </a>
     }
 }
 
 /// A plain GET form: works without JavaScript; with it, a change navigates at once.
+/// The headline search, if any, stays.
 #[component]
-fn SymbolForm(symbols: Vec<Symbol>, selected: Option<Symbol>) -> impl IntoView {
+fn SymbolForm(
+    symbols: Vec<Symbol>,
+    selected: Option<Symbol>,
+    search: Option<String>,
+) -> impl IntoView {
     let navigate = use_navigate();
+    let kept_search = search.clone();
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        navigate(&format!("/?symbol={value}"), NavigateOptions::default());
+        let mut to = format!("/?symbol={value}");
+        if let Some(q) = &kept_search {
+            to += &format!("&q={}", encode(q));
+        }
+        navigate(&to, NavigateOptions::default());
     };
     let none_selected = selected.is_none();
     view! {
@@ -111,21 +139,68 @@ fn SymbolForm(symbols: Vec<Symbol>, selected: Option<Symbol>) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
+            {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
             <button type="submit" class="no-js-only">"Show"</button>
         </form>
     }
 }
 
-/// The headlines table: newest first, links only for http(s) URLs.
+/// A query value for a URL: what `encodeURIComponent` leaves alone stays, the rest is
+/// percent-encoded as UTF-8 (no URL crate in the browser's bundle for this).
+pub(crate) fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The headlines: a search box (a GET form), the table newest first, "more", and the CSV.
 #[component]
 fn NewsTable(dashboard: Dashboard) -> impl IntoView {
-    let caption = match &dashboard.coin {
-        Some(coin) => format!("Latest {coin} headlines"),
-        None => "Latest headlines".to_string(),
+    let Dashboard {
+        coin,
+        headlines,
+        search,
+        more_headlines,
+        headlines_csv,
+        selected,
+        ..
+    } = dashboard;
+    let caption = match (&coin, &search) {
+        (Some(coin), None) => format!("Latest {coin} headlines"),
+        (None, None) => "Latest headlines".to_string(),
+        (Some(coin), Some(q)) => format!("{coin} headlines with “{q}”"),
+        (None, Some(q)) => format!("Headlines with “{q}”"),
     };
-    let empty = dashboard.headlines.is_empty();
+    let empty = match &search {
+        Some(q) => format!("No headlines match “{q}”."),
+        None => "No headlines yet.".to_string(),
+    };
+    let is_empty = headlines.is_empty();
+    let clear = selected
+        .as_ref()
+        .map_or_else(|| "/".to_string(), |s| format!("/?symbol={s}"));
     view! {
         <section class="news" aria-labelledby="news-caption">
+            <Form method="GET" action="/" attr:class="search" attr:role="search">
+                {selected.map(|s| view! { <input type="hidden" name="symbol" value=s.to_string() /> })}
+                <label for="news-q">"Search headlines"</label>
+                <input
+                    id="news-q"
+                    type="search"
+                    name="q"
+                    maxlength=store::MAX_SEARCH_LEN.to_string()
+                    value=search.clone().unwrap_or_default()
+                    data-testid="news-search"
+                />
+                <button type="submit">"Search"</button>
+                {search.is_some().then(|| view! { <a href=clear class="clear">"Clear"</a> })}
+            </Form>
             <table data-testid="news-table">
                 <caption id="news-caption">{caption}</caption>
                 <thead>
@@ -135,12 +210,17 @@ fn NewsTable(dashboard: Dashboard) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {dashboard.headlines.into_iter().map(|h| view! { <NewsRow headline=h /> }).collect_view()}
-                    {empty.then(|| view! { <tr><td colspan="2" class="empty">"No headlines yet."</td></tr> })}
+                    {headlines.into_iter().map(|h| view! { <NewsRow headline=h /> }).collect_view()}
+                    {is_empty.then(|| view! { <tr><td colspan="2" class="empty" data-testid="news-empty">{empty}</td></tr> })}
                 </tbody>
             </table>
+            <p class="table-foot">
+                {more_headlines.map(|href| view! { <a href=href data-testid="news-more">"More headlines"</a> })}
+                <DownloadLink href=headlines_csv label="Headlines CSV" />
+            </p>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -166,8 +246,29 @@ fn NewsRow(headline: HeadlineRow) -> impl IntoView {
     }
 }
 
+/// A page's frame for `/weather` and `/runs`: its body once `data` has loaded (from the
+/// first HTML on the server, in place on a later navigation), or the error panel.
+pub fn loaded_page<T, V>(data: Resource<Result<T, AppError>>, body: fn(T) -> V) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <div class="page">
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => body(d).into_any(),
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
 #[component]
-fn ErrorPanel(error: AppError) -> impl IntoView {
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
     view! {
         <div class="error-panel" role="alert" data-testid="error-panel">
             <h1>"The dashboard cannot load right now"</h1>
@@ -177,7 +278,7 @@ fn ErrorPanel(error: AppError) -> impl IntoView {
     }
 }
 
-/// Any path but `/`.
+/// Any path that is no page.
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -187,7 +288,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <div class="error-panel" role="alert">
             <h1>"Page not found"</h1>
-            <p><a href="/">"Back to the dashboard"</a></p>
+            <p><a href="/">"Back to the prices"</a></p>
         </div>
     }
 }

@@ -17,11 +17,40 @@ pub const PREVIEW_POINTS: usize = 800;
 /// The preview's HTML (an SVG plot with HTML labels), empty when there is nothing to
 /// draw. Every piece of text in it is ours or escaped.
 pub fn preview_html(symbol: &Symbol, series: &PriceSeries) -> String {
-    let n = series.len();
+    line_chart_html(
+        &[
+            Line {
+                label: format!("{symbol} open"),
+                class: "open",
+                values: &series.open,
+            },
+            Line {
+                label: format!("{symbol} close"),
+                class: "close",
+                values: &series.close,
+            },
+        ],
+        |i| series.dates[i].to_string(),
+    )
+}
+
+/// One line of a [`line_chart_html`] chart: its legend, its CSS class (the colour), its
+/// values, one per x position.
+pub struct Line<'a> {
+    pub label: String,
+    pub class: &'static str,
+    pub values: &'a [f64],
+}
+
+/// Lines over a common x axis as SVG with a legend, a "nice" value axis and a handful
+/// of x labels (`x_label(i)` for position `i`); each line reduced to
+/// [`PREVIEW_POINTS`] points. Empty when there is nothing to draw.
+pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> String {
+    let n = lines.iter().map(|l| l.values.len()).max().unwrap_or(0);
     if n == 0 {
         return String::new();
     }
-    let values = series.open.iter().chain(series.close.iter()).copied();
+    let values = lines.iter().flat_map(|l| l.values.iter().copied());
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
@@ -34,7 +63,7 @@ pub fn preview_html(symbol: &Symbol, series: &PriceSeries) -> String {
         }
     };
     let y_of = |v: f64| 1000.0 - (v - axis.min) / (axis.max - axis.min) * 1000.0;
-    let line = |values: &[f64]| -> String {
+    let points = |values: &[f64]| -> String {
         let points: Vec<lttb::DataPoint> = values
             .iter()
             .enumerate()
@@ -53,11 +82,16 @@ pub fn preview_html(symbol: &Symbol, series: &PriceSeries) -> String {
         out
     };
 
-    let symbol = escape(symbol.as_str());
     let mut html = String::with_capacity(24 * 1024);
-    html.push_str(&format!(
-        r#"<div class="legend"><span class="key open">{symbol} open</span><span class="key close">{symbol} close</span></div><div class="plot">"#
-    ));
+    html.push_str(r#"<div class="legend">"#);
+    for line in lines {
+        html.push_str(&format!(
+            r#"<span class="key {}">{}</span>"#,
+            line.class,
+            escape(&line.label)
+        ));
+    }
+    html.push_str(r#"</div><div class="plot">"#);
     html.push_str(r#"<svg viewBox="0 0 1000 1000" preserveAspectRatio="none" focusable="false">"#);
     for tick in axis.ticks() {
         html.push_str(&format!(
@@ -65,11 +99,14 @@ pub fn preview_html(symbol: &Symbol, series: &PriceSeries) -> String {
             y = y_of(tick)
         ));
     }
-    html.push_str(&format!(
-        r#"<polyline class="open" points="{}"/><polyline class="close" points="{}"/></svg>"#,
-        line(&series.open),
-        line(&series.close)
-    ));
+    for line in lines {
+        html.push_str(&format!(
+            r#"<polyline class="{}" points="{}"/>"#,
+            line.class,
+            points(line.values)
+        ));
+    }
+    html.push_str("</svg>");
     for tick in axis.ticks() {
         html.push_str(&format!(
             r#"<span class="y" style="top:{:.2}%">{}</span>"#,
@@ -81,7 +118,7 @@ pub fn preview_html(symbol: &Symbol, series: &PriceSeries) -> String {
         html.push_str(&format!(
             r#"<span class="x" style="left:{:.2}%">{}</span>"#,
             x_of(i) / 10.0,
-            series.dates[i]
+            escape(&x_label(i))
         ));
     }
     html.push_str("</div>");

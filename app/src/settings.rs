@@ -13,9 +13,16 @@ pub struct DashboardSettings {
     pub default_symbol: String,
     /// The news coin for a symbol: `BTC = "bitcoin"`. Symbols without one show all headlines.
     pub coins: BTreeMap<String, String>,
-    /// How many headlines the table shows.
+    /// How many headlines the table shows (and how many more each "more" adds).
     pub headlines: u32,
+    /// Hours a source may go without a successful run before the pages flag it stale,
+    /// by source (`prices = 36`); a source not listed gets [`DEFAULT_STALE_AFTER_HOURS`].
+    pub stale_after_hours: BTreeMap<String, u32>,
 }
+
+/// How long a source may go without a successful run when `Leptos.toml` does not say:
+/// a daily schedule and half a day of slack.
+pub const DEFAULT_STALE_AFTER_HOURS: u32 = 36;
 
 impl Default for DashboardSettings {
     fn default() -> Self {
@@ -27,6 +34,7 @@ impl Default for DashboardSettings {
                 ("ETH".into(), "ethereum".into()),
             ]),
             headlines: 20,
+            stale_after_hours: BTreeMap::new(),
         }
     }
 }
@@ -35,5 +43,13 @@ impl DashboardSettings {
     /// The news coin for `symbol`, if it is a crypto symbol.
     pub fn coin_for(&self, symbol: &str) -> Option<&str> {
         self.coins.get(symbol).map(String::as_str)
+    }
+
+    /// Hours `source` may go without a successful run before it is stale.
+    pub fn stale_after_hours(&self, source: &str) -> u32 {
+        self.stale_after_hours
+            .get(source)
+            .copied()
+            .unwrap_or(DEFAULT_STALE_AFTER_HOURS)
     }
 }

@@ -201,6 +201,9 @@ pub struct RunFilter {
     pub status: Option<RunStatus>,
 }
 
+/// Longest headline search used; the rest is ignored.
+pub const MAX_SEARCH_LEN: usize = 100;
+
 /// Which headlines to read: one coin's or all, and only those whose title contains
 /// `search` (case-insensitive, taken literally: `%` and `_` are plain characters).
 #[derive(Clone, Debug, Default, PartialEq)]

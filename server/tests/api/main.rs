@@ -1,7 +1,7 @@
 //! The server's integration tests, one binary: the page and the API over real HTTP
 //! (`http`), the whole data path from ingest to page (`ingest_to_page`), and the real
 //! binary at start (`startup`), the read-only role (`read_only`), time and concurrency
-//! limits (`limits`), pages from memory (`page_cache`), the CSV files (`downloads`). `helpers` starts an app the way the binary does.
+//! limits (`limits`), pages from memory (`page_cache`), the CSV files (`downloads`), `/weather`, `/runs`, search and staleness (`pages`). `helpers` starts an app the way the binary does.
 
 mod downloads;
 mod helpers;
@@ -9,5 +9,6 @@ mod http;
 mod ingest_to_page;
 mod limits;
 mod page_cache;
+mod pages;
 mod read_only;
 mod startup;

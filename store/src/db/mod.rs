@@ -16,7 +16,7 @@ mod runs;
 mod settings;
 mod upserts;
 
-pub use reads::{RowStream, MAX_SEARCH_LEN};
+pub use reads::RowStream;
 pub use runs::{RunOutcome, ABANDONED_AFTER};
 pub use settings::{DatabaseSettings, PoolMode, SettingError, StoreOptions};
 pub use upserts::DEMO_SOURCE;

@@ -319,9 +319,6 @@ fn headline((url, coin, published_at, title): HeadlineRow) -> Headline {
     }
 }
 
-/// Longest search text used; the rest is ignored (the page says so).
-pub const MAX_SEARCH_LEN: usize = 100;
-
 /// The SQL for `filter` (newest first, with a trailing `LIMIT` bind when `limited`) and
 /// the text values to bind, in order. Only fixed fragments make the text.
 fn headline_query(filter: &HeadlineFilter, limited: bool) -> (String, Vec<String>) {
