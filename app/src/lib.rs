@@ -90,6 +90,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Says "the WebAssembly has taken over" (an effect runs only in the browser, after
+    // hydration): the end-to-end tests wait for it before they click.
+    Effect::new(|_| {
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("data-hydrated", "");
+        }
+    });
     view! {
         <Meta name="description" content="Daily stock and crypto prices with the latest headlines." />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />

@@ -3,9 +3,8 @@
 
 use crate::chart::{ChartPreview, PriceChart};
 use crate::dashboard::{get_dashboard, AppError, Dashboard, HeadlineRow};
-use crate::sources::Freshness;
+use crate::sources::PageHeader;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -75,18 +74,13 @@ fn Header(dashboard: Dashboard) -> impl IntoView {
         ..
     } = dashboard;
     view! {
-        <Title text=title.clone() />
-        <header class="top">
-            <h1>{title}</h1>
-            <Freshness lines=freshness />
-        </header>
+        <PageHeader site=title page=None freshness notice />
         {demo.then(|| view! {
             <p class="banner" role="note" data-testid="demo-banner">
                 "This is demo data, generated on this machine. Run the ingest, or set "
                 <code>"DATABASE_URL"</code> ", to see real prices."
             </p>
         })}
-        {notice.map(|n| view! { <p class="notice" role="alert" data-testid="notice">{n}</p> })}
         <div class="toolbar">
             <SymbolForm symbols selected search />
             {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}

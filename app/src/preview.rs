@@ -114,9 +114,11 @@ pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> Str
             axis.label(tick)
         ));
     }
-    for i in date_label_indices(n) {
+    // Every other label is minor: a phone shows only the first, middle and last.
+    for (k, i) in date_label_indices(n).into_iter().enumerate() {
         html.push_str(&format!(
-            r#"<span class="x" style="left:{:.2}%">{}</span>"#,
+            r#"<span class="x{}" style="left:{:.2}%">{}</span>"#,
+            if k % 2 == 1 { " minor" } else { "" },
             x_of(i) / 10.0,
             escape(&x_label(i))
         ));

@@ -3,9 +3,8 @@
 //! rejected rows are listed with their key and reason in a `<details>`.
 
 use crate::dashboard::AppError;
-use crate::sources::{Freshness, SourceLine};
+use crate::sources::{PageHeader, SourceLine};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
@@ -247,13 +246,9 @@ fn RunsBody(view: RunsView) -> impl IntoView {
     let empty = runs.is_empty();
     let filtered = source.is_some() || status.is_some();
     view! {
-        <Title text=format!("Runs · {title}") />
-        <header class="top">
-            <h1>"Runs"</h1>
-            <Freshness lines=freshness />
-        </header>
-        {notice.map(|n| view! { <p class="notice" role="alert" data-testid="notice">{n}</p> })}
-        <Form method="GET" action="/runs" attr:class="controls" attr:data-testid="runs-filter">
+        <PageHeader site=title page=Some("Runs") freshness notice />
+        <Form method="GET" action="/runs" attr:class="runs-filter" attr:data-testid="runs-filter">
+            <span class="field">
             <label for="run-source">"Source"</label>
             <select id="run-source" name="source">
                 <option value="" selected=source.is_none()>"All"</option>
@@ -265,6 +260,8 @@ fn RunsBody(view: RunsView) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
+            </span>
+            <span class="field">
             <label for="run-status">"Status"</label>
             <select id="run-status" name="status">
                 <option value="" selected=status.is_none()>"All"</option>
@@ -276,6 +273,7 @@ fn RunsBody(view: RunsView) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
+            </span>
             <button type="submit">"Filter"</button>
             {filtered.then(|| view! { <a href="/runs" class="clear">"Clear"</a> })}
         </Form>

@@ -91,3 +91,27 @@ pub fn Freshness(lines: Vec<SourceLine>) -> impl IntoView {
         </p>
     }
 }
+
+/// The top of every page: the document title (`page · site`, or the site alone), the
+/// heading, the freshness line, and the notice about a bad parameter, if any.
+#[component]
+pub fn PageHeader(
+    site: String,
+    /// `None` on `/`, whose heading is the site's title.
+    page: Option<&'static str>,
+    freshness: Vec<SourceLine>,
+    notice: Option<String>,
+) -> impl IntoView {
+    let (title, heading) = match page {
+        Some(page) => (format!("{page} · {site}"), page.to_string()),
+        None => (site.clone(), site),
+    };
+    view! {
+        <leptos_meta::Title text=title />
+        <header class="top">
+            <h1>{heading}</h1>
+            <Freshness lines=freshness />
+        </header>
+        {notice.map(|n| view! { <p class="notice" role="alert" data-testid="notice">{n}</p> })}
+    }
+}

@@ -5,9 +5,8 @@
 
 use crate::dashboard::AppError;
 use crate::page::DownloadLink;
-use crate::sources::{Freshness, SourceLine};
+use crate::sources::{PageHeader, SourceLine};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -264,12 +263,7 @@ fn WeatherBody(view: WeatherView) -> impl IntoView {
     let empty = rows.is_empty();
     let other = unit.other();
     view! {
-        <Title text=format!("Weather · {title}") />
-        <header class="top">
-            <h1>"Weather"</h1>
-            <Freshness lines=freshness />
-        </header>
-        {notice.map(|n| view! { <p class="notice" role="alert" data-testid="notice">{n}</p> })}
+        <PageHeader site=title page=Some("Weather") freshness notice />
         {empty.then(|| view! {
             <p class="banner" role="note" data-testid="weather-empty">
                 "No weather yet. Fill it with "

@@ -196,6 +196,8 @@ mod tests {
         let (s, limits) = read_settings_file(&path).expect("Leptos.toml parses");
         assert_eq!(s.coin_for("BTC"), Some("bitcoin"));
         assert!(!s.title.is_empty());
+        assert_eq!(s.stale_after_hours("weather"), 36);
+        assert_eq!(s.stale_after_hours("a source it does not list"), 36);
         assert!(limits.max_in_flight >= 256, "{limits:?}");
     }
 
