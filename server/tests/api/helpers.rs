@@ -6,10 +6,12 @@ use app::state::AppState;
 use leptos::prelude::LeptosOptions;
 use server::configuration::ServerSettings;
 use server::page_cache::PageCache;
-use std::sync::Arc;
+use std::cell::RefCell;
+use std::sync::{Arc, LazyLock, Weak};
 use store::testing::TempDir;
 use store::{demo, Store};
 use tokio::net::TcpListener;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// A running app and a client for it.
 pub struct TestApp {
@@ -18,6 +20,28 @@ pub struct TestApp {
     pub store: Store,
     pub page_cache: PageCache,
     _site: Arc<TempDir>,
+    _turn: Arc<OwnedMutexGuard<()>>,
+}
+
+/// The apps of different tests take turns: each test runs on a tokio runtime of its
+/// own, and Leptos' rendering on several runtimes at once in one process has left a
+/// request waiting forever now and then (seen since `/weather` and `/runs` came; not
+/// seen with the one runtime the binary has, at 64 concurrent uncached requests). The
+/// apps of one test share its turn.
+static TURNS: LazyLock<Arc<Mutex<()>>> = LazyLock::new(Arc::default);
+
+thread_local! {
+    static HELD: RefCell<Weak<OwnedMutexGuard<()>>> = const { RefCell::new(Weak::new()) };
+}
+
+/// This test's turn: the one it holds already, or the next one.
+async fn turn() -> Arc<OwnedMutexGuard<()>> {
+    if let Some(held) = HELD.with(|h| h.borrow().upgrade()) {
+        return held;
+    }
+    let guard = Arc::new(TURNS.clone().lock_owned().await);
+    HELD.with(|h| *h.borrow_mut() = Arc::downgrade(&guard));
+    guard
 }
 
 impl TestApp {
@@ -99,6 +123,7 @@ pub fn test_settings() -> ServerSettings {
 
 /// [`spawn_app`] with other time and concurrency limits.
 pub async fn spawn_app_with(store: Store, limits: ServerSettings) -> TestApp {
+    let turn = turn().await;
     let site = Arc::new(TempDir::new());
     std::fs::create_dir_all(site.path.join("pkg")).unwrap();
     std::fs::write(
@@ -138,6 +163,7 @@ pub async fn spawn_app_with(store: Store, limits: ServerSettings) -> TestApp {
         store,
         page_cache,
         _site: site,
+        _turn: turn,
     }
 }
 
