@@ -75,9 +75,12 @@ impl Range {
 /// ECharts instance in place.
 #[component]
 #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
-pub fn PriceChart(chart: Signal<Option<(Symbol, ChartData)>>, children: Children) -> impl IntoView {
-    let range = RwSignal::new(Range::All);
-
+pub fn PriceChart(
+    chart: Signal<Option<(Symbol, ChartData)>>,
+    /// The range buttons' choice, shared with the key stats above the chart.
+    range: RwSignal<Range>,
+    children: Children,
+) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         Effect::new(move |_| {

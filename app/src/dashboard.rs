@@ -22,6 +22,8 @@ pub struct Dashboard {
     pub chart: Option<ChartData>,
     /// One line describing the chart, for screen readers and without JavaScript.
     pub summary: Option<String>,
+    /// Last close, change, 52-week range, range returns; `None` without prices.
+    pub stats: Option<KeyStats>,
     /// The server's drawing of the chart for the first paint (see [`crate::preview`]).
     /// Never sent to the browser: hydration keeps what the server wrote.
     #[serde(skip)]
@@ -43,6 +45,23 @@ pub struct Dashboard {
     pub demo: bool,
     /// Why the requested symbol is not shown, in words for the user.
     pub notice: Option<String>,
+}
+
+/// The numbers a reader looks for first, as shown (formatted on the server).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyStats {
+    pub last_close: String,
+    pub last_date: String,
+    /// From the previous close: `+1.25`, and `+0.84 %`.
+    pub change: String,
+    pub change_pct: String,
+    /// `up`, `down` or `flat`: the class (colour) and the arrow.
+    pub direction: String,
+    pub high_52w: String,
+    pub low_52w: String,
+    /// The return from the first close inside each range to the last close, in
+    /// `Range::ALL` order: `+12.34 %`.
+    pub range_returns: Vec<String>,
 }
 
 /// The chart, ready for ECharts.
@@ -221,15 +240,17 @@ pub mod load {
         };
         // One more than shown tells whether there are more.
         let listed = store.headlines(&filter, shown + 1);
-        let (series, mut headlines) = match &selected {
+        let (bars, mut headlines) = match &selected {
             Some(symbol) => {
                 let (bars, headlines) =
                     tokio::try_join!(store.daily_bars(symbol, None, None), listed)
                         .map_err(unavailable)?;
-                (bars.into_iter().collect(), headlines)
+                (bars, headlines)
             }
-            None => (PriceSeries::default(), listed.await.map_err(unavailable)?),
+            None => (Vec::new(), listed.await.map_err(unavailable)?),
         };
+        let series: PriceSeries = bars.iter().cloned().collect();
+        let stats = key_stats(&bars, &series);
         let more_headlines = (headlines.len() > shown as usize && shown < MAX_HEADLINES_SHOWN)
             .then(|| {
                 let more = (shown + settings.headlines)
@@ -271,6 +292,7 @@ pub mod load {
                 selected,
                 chart,
                 summary,
+                stats,
                 preview,
                 coin,
                 headlines: headlines.iter().map(headline_row).collect(),
@@ -303,6 +325,48 @@ pub mod load {
                 .collect(),
             end: date(series.len().saturating_sub(1)),
         }
+    }
+
+    /// The key stats of `bars` (oldest first; `series` is the same days column-wise).
+    pub fn key_stats(bars: &[store::DailyBar], series: &PriceSeries) -> Option<KeyStats> {
+        let last = bars.last()?;
+        let previous = bars.len().checked_sub(2).and_then(|i| bars.get(i));
+        let change = previous.map_or(0.0, |p| last.close - p.close);
+        let change_pct = previous
+            .filter(|p| p.close != 0.0)
+            .map_or(0.0, |p| change / p.close * 100.0);
+        let year_ago = last.date - chrono::Duration::days(365);
+        let year = bars.iter().filter(|b| b.date > year_ago);
+        let (low, high) = year.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), b| {
+            (lo.min(b.low), hi.max(b.high))
+        });
+        let direction = if change > 0.0 {
+            "up"
+        } else if change < 0.0 {
+            "down"
+        } else {
+            "flat"
+        };
+        Some(KeyStats {
+            last_close: format!("{:.2}", last.close),
+            last_date: last.date.to_string(),
+            change: format!("{change:+.2}"),
+            change_pct: format!("{change_pct:+.2} %"),
+            direction: direction.to_string(),
+            high_52w: format!("{high:.2}"),
+            low_52w: format!("{low:.2}"),
+            range_returns: Range::ALL
+                .iter()
+                .map(|r| {
+                    let first = series.close[r.start_index(series)];
+                    if first == 0.0 {
+                        "n/a".to_string()
+                    } else {
+                        format!("{:+.2} %", (last.close / first - 1.0) * 100.0)
+                    }
+                })
+                .collect(),
+        })
     }
 
     /// A one-line description of the chart, read by screen readers and shown without JS.
@@ -340,5 +404,50 @@ pub mod load {
         } else {
             flat
         }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::load::key_stats;
+    use chrono::NaiveDate;
+    use store::{DailyBar, PriceSeries, Symbol};
+
+    fn bar(days_ago: i64, close: f64, low: f64, high: f64) -> DailyBar {
+        let last = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        DailyBar::from_ohlcv(
+            Symbol::parse("X").unwrap(),
+            last - chrono::Duration::days(days_ago),
+            [close, high, low, close, 1.0],
+        )
+    }
+
+    #[test]
+    fn key_stats_read_the_last_close_its_change_and_the_52_week_range() {
+        // Oldest first: a low and a high more than a year back do not count.
+        let bars = vec![
+            bar(400, 50.0, 1.0, 500.0),
+            bar(200, 80.0, 70.0, 120.0),
+            bar(40, 90.0, 85.0, 95.0),
+            bar(1, 100.0, 99.0, 101.0),
+            bar(0, 95.0, 94.0, 96.0),
+        ];
+        let series: PriceSeries = bars.iter().cloned().collect();
+        let stats = key_stats(&bars, &series).unwrap();
+        assert_eq!(stats.last_close, "95.00");
+        assert_eq!(stats.last_date, "2026-11-20");
+        assert_eq!(
+            (stats.change.as_str(), stats.change_pct.as_str()),
+            ("-5.00", "-5.00 %")
+        );
+        assert_eq!(stats.direction, "down");
+        assert_eq!(
+            (stats.high_52w.as_str(), stats.low_52w.as_str()),
+            ("120.00", "70.00")
+        );
+        // 1M starts at the bar 1 day ago (100 → 95), All at the first (50 → 95).
+        assert_eq!(stats.range_returns[0], "-5.00 %");
+        assert_eq!(stats.range_returns[4], "+90.00 %");
+        assert!(key_stats(&[], &PriceSeries::default()).is_none());
     }
 }

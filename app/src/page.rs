@@ -1,8 +1,8 @@
 //! What the page shows. Everything here renders on the server first; in the browser it
 //! hydrates and a new selection swaps the data in place.
 
-use crate::chart::{ChartPreview, PriceChart};
-use crate::dashboard::{get_dashboard, AppError, Dashboard, HeadlineRow};
+use crate::chart::{ChartPreview, PriceChart, Range};
+use crate::dashboard::{get_dashboard, AppError, Dashboard, HeadlineRow, KeyStats};
 use crate::sources::PageHeader;
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -22,6 +22,7 @@ pub fn HomePage() -> impl IntoView {
         get_dashboard(symbol, q, news)
     });
 
+    let range = RwSignal::new(Range::All);
     let chart = Signal::derive(move || {
         dashboard
             .get()
@@ -34,12 +35,12 @@ pub fn HomePage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match dashboard.await {
-                        Ok(d) => view! { <Header dashboard=d /> }.into_any(),
+                        Ok(d) => view! { <Header dashboard=d range /> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                     }
                 })}
             </Transition>
-            <PriceChart chart>
+            <PriceChart chart range>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         dashboard
@@ -60,7 +61,7 @@ pub fn HomePage() -> impl IntoView {
 
 /// Title, demo banner, freshness, the notice about a bad symbol, and the select.
 #[component]
-fn Header(dashboard: Dashboard) -> impl IntoView {
+fn Header(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
     let Dashboard {
         title,
         symbols,
@@ -71,6 +72,7 @@ fn Header(dashboard: Dashboard) -> impl IntoView {
         summary,
         search,
         prices_csv,
+        stats,
         ..
     } = dashboard;
     view! {
@@ -86,8 +88,60 @@ fn Header(dashboard: Dashboard) -> impl IntoView {
             {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}
         </div>
         <p class="sr-summary" data-testid="chart-summary">{summary}</p>
+        {stats.map(|stats| view! { <KeyStatsBlock stats range /> })}
     }
     .into_any()
+}
+
+/// Last close, change, the 52-week range and the return over the chart's range. The
+/// change reads as an arrow and a sign, not only as a colour.
+#[component]
+fn KeyStatsBlock(stats: KeyStats, range: RwSignal<Range>) -> impl IntoView {
+    let KeyStats {
+        last_close,
+        last_date,
+        change,
+        change_pct,
+        direction,
+        high_52w,
+        low_52w,
+        range_returns,
+    } = stats;
+    let arrow = match direction.as_str() {
+        "up" => "▲",
+        "down" => "▼",
+        _ => "■",
+    };
+    let range_return = move || {
+        range_returns
+            .get(range.get().position())
+            .cloned()
+            .unwrap_or_default()
+    };
+    view! {
+        <dl class="key-stats" data-testid="key-stats">
+            <div data-testid="stat-last">
+                <dt>"Last close"</dt>
+                <dd>{last_close}<span class="sub">{last_date}</span></dd>
+            </div>
+            <div data-testid="stat-change" class=format!("change {direction}")>
+                <dt>"Change"</dt>
+                <dd>{format!("{arrow} {change} ({change_pct})")}</dd>
+            </div>
+            <div data-testid="stat-high-52w">
+                <dt>"52-week high"</dt>
+                <dd>{high_52w}</dd>
+            </div>
+            <div data-testid="stat-low-52w">
+                <dt>"52-week low"</dt>
+                <dd>{low_52w}</dd>
+            </div>
+            <div data-testid="stat-range-return">
+                <dt>{move || format!("Return, {}", range.get().label())}</dt>
+                <dd>{range_return}</dd>
+            </div>
+        </dl>
+    }
 }
 
 /// A CSV download. `download` and `rel="external"` keep the router's hands off it.

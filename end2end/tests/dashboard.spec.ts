@@ -195,6 +195,8 @@ test.describe('with JavaScript off', () => {
     await expect(page).toHaveURL(/\?symbol=ETH$/);
     await expect(page.getByTestId('news-table').locator('caption')).toHaveText('Latest ethereum headlines');
     await expect(page.getByTestId('chart-summary')).toContainText('ETH:');
+    await expect(page.getByTestId('key-stats')).toBeVisible();
+    await expect(page.getByTestId('stat-range-return').locator('dt')).toHaveText('Return, All');
     // The server's drawing of the chart: both lines, the legend, the axes.
     const chart = page.getByTestId('price-chart');
     await expect(chart).toBeVisible();
@@ -208,3 +210,37 @@ test.describe('with JavaScript off', () => {
     await page.screenshot({ path: `test-results/nojs-${info.project.name}.png`, fullPage: true });
   });
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test.describe(`key stats, ${colorScheme} scheme`, () => {
+    test.use({ colorScheme });
+
+    test('follow the range buttons and the selection without a reload', async ({ page }, info) => {
+      await page.goto('/?symbol=IBM');
+      await waitForDrawn(page, 'IBM');
+      const stats = page.getByTestId('key-stats');
+      await expect(stats).toBeVisible();
+      await expect(page.getByTestId('stat-last')).toContainText(/\d+\.\d{2}\s*\d{4}-\d{2}-\d{2}/);
+      await expect(page.getByTestId('stat-change')).toContainText(/[▲▼■] [+-]\d+\.\d{2} \([+-]\d+\.\d{2} %\)/);
+      const all = await page.getByTestId('stat-range-return').locator('dd').textContent();
+      await expect(page.getByTestId('stat-range-return').locator('dt')).toHaveText('Return, All');
+      await page.evaluate(() => ((window as any).__stayed = true));
+
+      await page.locator('.ranges button[data-range="1Y"]').click();
+      await expect(page.getByTestId('stat-range-return').locator('dt')).toHaveText('Return, 1Y');
+      await expect(page.getByTestId('stat-range-return').locator('dd')).not.toHaveText(all!);
+
+      const ibmLast = await page.getByTestId('stat-last').textContent();
+      await page.getByTestId('symbol-select').selectOption('BTC');
+      await waitForDrawn(page, 'BTC');
+      await expect(page.getByTestId('stat-last')).not.toHaveText(ibmLast!);
+      expect(await page.evaluate(() => (window as any).__stayed === true)).toBe(true);
+      // The change's colour is the scheme's, and the text says the direction too.
+      const color = await page.getByTestId('stat-change').locator('dd').evaluate((el) => getComputedStyle(el).color);
+      const text = await page.locator('body').evaluate((el) => getComputedStyle(el).color);
+      const direction = await page.getByTestId('stat-change').getAttribute('class');
+      if (!direction!.includes('flat')) expect(color).not.toBe(text);
+      await stats.screenshot({ path: `test-results/key-stats-${colorScheme}-${info.project.name}.png` });
+    });
+  });
+}

@@ -439,3 +439,48 @@ on_both_backends!(oversized_and_malformed_bodies_get_clear_answers, |store| {
     // The page still answers.
     assert_eq!(app.dashboard_api("IBM").await.0, 200);
 });
+
+on_both_backends!(key_stats_are_in_the_first_html, |store| {
+    let app = spawn_demo_app(store).await;
+    let bars = app.store.bars_of("MSFT").await;
+    let (last, previous) = (&bars[bars.len() - 1], &bars[bars.len() - 2]);
+    let (status, html) = app.get("/?symbol=MSFT").await;
+    assert_eq!(status, 200);
+    let stats = html
+        .split(r#"data-testid="key-stats""#)
+        .nth(1)
+        .and_then(|s| s.split("</dl>").next())
+        .expect("the key stats");
+    assert!(stats.contains(&format!("{:.2}", last.close)), "{stats}");
+    assert!(stats.contains(&last.date.to_string()));
+    let change = last.close - previous.close;
+    assert!(stats.contains(&format!("{change:+.2}")), "{stats}");
+    let arrow = if change > 0.0 {
+        "▲"
+    } else if change < 0.0 {
+        "▼"
+    } else {
+        "■"
+    };
+    assert!(
+        stats.contains(arrow),
+        "the direction is not only a colour: {stats}"
+    );
+    let year: Vec<_> = bars
+        .iter()
+        .filter(|b| b.date > last.date - chrono::Duration::days(365))
+        .collect();
+    let high = year.iter().map(|b| b.high).fold(f64::MIN, f64::max);
+    assert!(
+        stats.contains(&format!("{high:.2}")),
+        "52-week high {high}: {stats}"
+    );
+    let all = (last.close / bars[0].close - 1.0) * 100.0;
+    assert!(
+        stats.contains(&format!("{all:+.2} %")),
+        "return over All: {stats}"
+    );
+    // No prices, no stats.
+    let (_, html) = app.get("/?symbol=NOPE").await;
+    assert!(!html.contains(r#"data-testid="key-stats""#));
+});
