@@ -40,6 +40,22 @@ impl Range {
         }
     }
 
+    /// As the URL writes it (`?range=1Y`, `?range=all`).
+    pub fn param(self) -> &'static str {
+        match self {
+            Range::All => "all",
+            other => other.label(),
+        }
+    }
+
+    /// A range from the URL, in any case: `1M`, `6m`, `1Y`, `5Y`, `all`.
+    pub fn parse(raw: &str) -> Option<Range> {
+        let raw = raw.trim();
+        Range::ALL
+            .into_iter()
+            .find(|r| r.param().eq_ignore_ascii_case(raw))
+    }
+
     /// Where this range sits in [`Range::ALL`] (and in `ChartData::range_starts`).
     pub fn position(self) -> usize {
         Range::ALL.iter().position(|r| *r == self).unwrap_or(0)

@@ -116,6 +116,8 @@ pub struct DashboardQuery {
     pub q: Option<String>,
     /// How many headlines to show (more than the default after "more").
     pub news: Option<String>,
+    /// The chart's range (`1M|6M|1Y|5Y|all`): the server draws its preview over it.
+    pub range: Option<String>,
 }
 
 /// Loads the dashboard for `query`.
@@ -127,10 +129,16 @@ pub async fn get_dashboard(
     symbol: Option<String>,
     q: Option<String>,
     news: Option<String>,
+    range: Option<String>,
 ) -> Result<Dashboard, AppError> {
     use crate::state::AppState;
     let state = expect_context::<AppState>();
-    let query = DashboardQuery { symbol, q, news };
+    let query = DashboardQuery {
+        symbol,
+        q,
+        news,
+        range,
+    };
     load::respond(load::load_dashboard(&state, &query).await)
 }
 
@@ -251,6 +259,26 @@ pub mod load {
         };
         let series: PriceSeries = bars.iter().cloned().collect();
         let stats = key_stats(&bars, &series);
+        let range = match query
+            .range
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            None => Range::All,
+            Some(raw) => Range::parse(raw).unwrap_or_else(|| {
+                status = StatusCode::BAD_REQUEST;
+                let why = format!(
+                    "“{}” is not a range: use 1M, 6M, 1Y, 5Y or all. Showing all.",
+                    echo(raw)
+                );
+                notice = Some(match notice.take() {
+                    Some(n) => format!("{n} {why}"),
+                    None => why,
+                });
+                Range::All
+            }),
+        };
         let more_headlines = (headlines.len() > shown as usize && shown < MAX_HEADLINES_SHOWN)
             .then(|| {
                 let more = (shown + settings.headlines)
@@ -281,9 +309,16 @@ pub mod load {
             .filter(|_| !series.is_empty())
             .map(|symbol| chart_data(symbol, &series));
         let summary = selected.as_ref().map(|s| chart_summary(s, &series));
+        // The preview shows what ECharts will show first: the range's window.
+        let start = range.start_index(&series);
+        let window = PriceSeries {
+            dates: series.dates[start..].to_vec(),
+            open: series.open[start..].to_vec(),
+            close: series.close[start..].to_vec(),
+        };
         let preview = selected
             .as_ref()
-            .map(|s| crate::preview::preview_html(s, &series))
+            .map(|s| crate::preview::preview_html(s, &window))
             .unwrap_or_default();
         Ok((
             Dashboard {

@@ -14,15 +14,60 @@ use store::Symbol;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
+    // The range is read without tracking: a range button changes the URL (see below)
+    // but needs no new data, only another window of the same chart.
     let requested = move || {
         let q = query.read();
-        (q.get("symbol"), q.get("q"), q.get("news"))
+        let range = query.with_untracked(|q| q.get("range"));
+        (q.get("symbol"), q.get("q"), q.get("news"), range)
     };
-    let dashboard = Resource::new(requested, |(symbol, q, news)| {
-        get_dashboard(symbol, q, news)
+    let dashboard = Resource::new(requested, |(symbol, q, news, range)| {
+        get_dashboard(symbol, q, news, range)
     });
 
-    let range = RwSignal::new(Range::All);
+    let url_range = move || {
+        query
+            .read()
+            .get("range")
+            .and_then(|r| Range::parse(&r))
+            .unwrap_or(Range::All)
+    };
+    let range = RwSignal::new(query.with_untracked(|q| {
+        q.get("range")
+            .and_then(|r| Range::parse(&r))
+            .unwrap_or(Range::All)
+    }));
+    // The URL and the range buttons follow each other. A button replaces the history
+    // entry (Back goes to the previous symbol, not through every range); Back and
+    // Forward set the buttons from the URL.
+    Effect::new(move |_| {
+        let from_url = url_range();
+        if range.get_untracked() != from_url {
+            range.set(from_url);
+        }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let chosen = range.get();
+        if url_range_untracked(query) != chosen {
+            let to = query.with_untracked(|q| {
+                home_href(
+                    q.get("symbol").as_deref(),
+                    q.get("q").as_deref(),
+                    q.get("news").as_deref(),
+                    chosen,
+                )
+            });
+            navigate(
+                &to,
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
     let chart = Signal::derive(move || {
         dashboard
             .get()
@@ -84,7 +129,7 @@ fn Header(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
             </p>
         })}
         <div class="toolbar">
-            <SymbolForm symbols selected search />
+            <SymbolForm symbols selected search range />
             {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}
         </div>
         <p class="sr-summary" data-testid="chart-summary">{summary}</p>
@@ -161,15 +206,18 @@ fn SymbolForm(
     symbols: Vec<Symbol>,
     selected: Option<Symbol>,
     search: Option<String>,
+    range: RwSignal<Range>,
 ) -> impl IntoView {
     let navigate = use_navigate();
     let kept_search = search.clone();
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        let mut to = format!("/?symbol={value}");
-        if let Some(q) = &kept_search {
-            to += &format!("&q={}", encode(q));
-        }
+        let to = home_href(
+            Some(&value),
+            kept_search.as_deref(),
+            None,
+            range.get_untracked(),
+        );
         navigate(&to, NavigateOptions::default());
     };
     let none_selected = selected.is_none();
@@ -188,8 +236,38 @@ fn SymbolForm(
                     .collect_view()}
             </select>
             {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
+            {move || {
+                let r = range.get();
+                (r != Range::All).then(|| view! { <input type="hidden" name="range" value=r.param() /> })
+            }}
             <button type="submit" class="no-js-only">"Show"</button>
         </form>
+    }
+}
+
+/// The range the URL names (All when none or a bad one), read without tracking.
+fn url_range_untracked(query: Memo<leptos_router::params::ParamsMap>) -> Range {
+    query
+        .with_untracked(|q| q.get("range"))
+        .and_then(|r| Range::parse(&r))
+        .unwrap_or(Range::All)
+}
+
+/// `/` with these parameters (the range only when it is not All).
+fn home_href(symbol: Option<&str>, q: Option<&str>, news: Option<&str>, range: Range) -> String {
+    let mut pairs = Vec::new();
+    for (key, value) in [("symbol", symbol), ("q", q), ("news", news)] {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            pairs.push(format!("{key}={}", encode(value)));
+        }
+    }
+    if range != Range::All {
+        pairs.push(format!("range={}", range.param()));
+    }
+    if pairs.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/?{}", pairs.join("&"))
     }
 }
 

@@ -244,3 +244,32 @@ for (const colorScheme of ['light', 'dark'] as const) {
     });
   });
 }
+
+test('the range is in the URL: a button replaces it, reload and another symbol keep it, Back skips it', async ({ page }) => {
+  await page.goto('/?symbol=MSFT');
+  await waitForDrawn(page, 'MSFT');
+  await page.goto('/?symbol=IBM');
+  await waitForDrawn(page, 'IBM');
+  const entries = await page.evaluate(() => history.length);
+  await page.getByRole('button', { name: '1Y' }).click();
+  await expect(page).toHaveURL(/\/\?symbol=IBM&range=1Y$/);
+  await page.getByRole('button', { name: '6M' }).click();
+  await expect(page).toHaveURL(/\/\?symbol=IBM&range=6M$/);
+  expect(await page.evaluate(() => history.length), 'replaced, not pushed').toBe(entries);
+
+  await page.reload();
+  await waitForDrawn(page, 'IBM');
+  await expect(page.getByRole('button', { name: '6M' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', 'IBM 6M');
+  await expect(page.getByTestId('stat-range-return').locator('dt')).toHaveText('Return, 6M');
+
+  await page.getByTestId('symbol-select').selectOption('BTC');
+  await expect(page).toHaveURL(/\/\?symbol=BTC&range=6M$/);
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', 'BTC 6M');
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/\?symbol=IBM&range=6M$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/\?symbol=MSFT$/);
+  await expect(page.getByRole('button', { name: 'All' })).toHaveAttribute('aria-pressed', 'true');
+});

@@ -484,3 +484,40 @@ on_both_backends!(key_stats_are_in_the_first_html, |store| {
     let (_, html) = app.get("/?symbol=NOPE").await;
     assert!(!html.contains(r#"data-testid="key-stats""#));
 });
+
+on_both_backends!(the_range_in_the_url_draws_its_window_first, |store| {
+    let app = spawn_demo_app(store).await;
+    let bars = app.store.bars_of("IBM").await;
+    let last = bars.last().unwrap().date;
+    let cutoff = last.checked_sub_months(chrono::Months::new(12)).unwrap();
+    let first_in_year = bars.iter().find(|b| b.date >= cutoff).unwrap().date;
+    let first_x_label = |html: &str| {
+        html.split(r#"<span class="x" style="left:0.00%">"#)
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .map(str::to_string)
+            .expect("the first date label of the preview")
+    };
+    let (status, html) = app.get("/?symbol=IBM&range=1y").await;
+    assert_eq!(status, 200);
+    assert_eq!(first_x_label(&html), first_in_year.to_string());
+    let (_, html) = app.get("/?symbol=IBM").await;
+    assert_eq!(first_x_label(&html), bars[0].date.to_string());
+    let (status, html) = app.get("/?symbol=IBM&range=3W").await;
+    assert_eq!(status, 400);
+    assert!(
+        html.contains("is not a range: use 1M, 6M, 1Y, 5Y or all"),
+        "{html}"
+    );
+    assert_eq!(
+        first_x_label(&html),
+        bars[0].date.to_string(),
+        "the default: all"
+    );
+    // The no-JS form carries the range.
+    let (_, html) = app.get("/?symbol=IBM&range=5Y").await;
+    assert!(
+        html.contains(r#"<input type="hidden" name="range" value="5Y""#),
+        "{html}"
+    );
+});
