@@ -1,23 +1,74 @@
 //! The price chart. The server builds the ECharts option with charming (it has the
 //! data) and draws a preview for the first paint (see [`crate::preview`]); in the
 //! browser the WebAssembly hands the option to ECharts (loaded once from
-//! `/echarts-5.6.0.min.js`), adding only the colours of the reader's scheme and the
+//! `/echarts-5.6.0-2.min.js`), adding only the colours of the reader's scheme and the
 //! range window, and follows the range buttons and the window size.
 
 use crate::dashboard::ChartData;
 use leptos::prelude::*;
 use store::Symbol;
 
+/// The chart's colours. The server writes the light ones into the option and the
+/// preview's classes; a dark page swaps each for its twin. Okabe–Ito-like hues, told
+/// apart with any colour vision; up and down are blue and orange (and candles differ
+/// by shape too: the tooltip and the key stats say the direction in words).
+pub mod palette {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Hue {
+        pub light: &'static str,
+        pub dark: &'static str,
+    }
+
+    pub const OPEN: Hue = Hue {
+        light: "#2456c9",
+        dark: "#7aa2ff",
+    };
+    pub const CLOSE: Hue = Hue {
+        light: "#b3541e",
+        dark: "#ffb454",
+    };
+    pub const UP: Hue = Hue {
+        light: "#1f5fbf",
+        dark: "#8fb2ff",
+    };
+    pub const DOWN: Hue = Hue {
+        light: "#b34a00",
+        dark: "#ffa45c",
+    };
+    /// The moving averages, in `MA_PERIODS` order.
+    pub const MA: [Hue; 3] = [
+        Hue {
+            light: "#8a3ffc",
+            dark: "#be95ff",
+        },
+        Hue {
+            light: "#007d79",
+            dark: "#3ddbd9",
+        },
+        Hue {
+            light: "#6f6f6f",
+            dark: "#c6c6c6",
+        },
+    ];
+    /// The main symbol, then each compared one.
+    pub const COMPARE: [Hue; 5] = [CLOSE, OPEN, MA[1], MA[0], MA[2]];
+    /// Every colour the option may hold.
+    pub const ALL: [Hue; 7] = [OPEN, CLOSE, UP, DOWN, MA[0], MA[1], MA[2]];
+    /// The id prefix of the series the browser rebases to % change.
+    pub const COMPARE_ID: &str = "cmp:";
+}
+
 /// The element ECharts draws into.
 pub const CHART_ID: &str = "price-chart";
 
 /// The range buttons above the chart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Range {
     OneMonth,
     SixMonths,
     OneYear,
     FiveYears,
+    #[default]
     All,
 }
 
@@ -72,16 +123,18 @@ impl Range {
         }
     }
 
-    /// Index of the first date inside the range ending at the last date.
+    /// Index of the first day inside the range ending at the last day (`bars` oldest
+    /// first).
     #[cfg(feature = "ssr")]
-    pub fn start_index(self, series: &store::PriceSeries) -> usize {
-        let (Some(months), Some(last)) = (self.months(), series.dates.last()) else {
+    pub fn start_index(self, bars: &[store::DailyBar]) -> usize {
+        let (Some(months), Some(last)) = (self.months(), bars.last()) else {
             return 0;
         };
         let cutoff = last
+            .date
             .checked_sub_months(chrono::Months::new(months))
-            .unwrap_or(*last);
-        series.dates.partition_point(|d| *d < cutoff)
+            .unwrap_or(last.date);
+        bars.partition_point(|b| b.date < cutoff)
     }
 }
 
@@ -144,56 +197,6 @@ pub fn ChartPreview(html: String) -> impl IntoView {
     view! { <div class="chart-static" aria-hidden="true" inner_html=html></div> }
 }
 
-/// Builds the ECharts option for a series: open and close lines by date, an axis
-/// tooltip, zoom by wheel/pinch and by slider, over every day. The colours and the
-/// starting window are the browser's to add (see `draw`).
-#[cfg(feature = "ssr")]
-pub fn chart_option(symbol: &Symbol, series: &store::PriceSeries) -> charming::Chart {
-    use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
-    use charming::element::{AxisType, Tooltip, Trigger};
-    use charming::series::Line;
-    use charming::Chart;
-
-    let dates: Vec<String> = series.dates.iter().map(|d| d.to_string()).collect();
-    Chart::new()
-        .background_color("transparent")
-        .legend(
-            Legend::new()
-                .top(0)
-                .data(vec![format!("{symbol} open"), format!("{symbol} close")]),
-        )
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(16)
-                .top(36)
-                .bottom(64)
-                .contain_label(true),
-        )
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .boundary_gap(false)
-                .data(dates),
-        )
-        .y_axis(Axis::new().type_(AxisType::Value).scale(true))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
-        .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(8))
-        .series(
-            Line::new()
-                .name(format!("{symbol} open"))
-                .show_symbol(false)
-                .data(series.open.clone()),
-        )
-        .series(
-            Line::new()
-                .name(format!("{symbol} close"))
-                .show_symbol(false)
-                .data(series.close.clone()),
-        )
-}
-
 #[cfg(feature = "hydrate")]
 mod draw {
     use super::*;
@@ -221,10 +224,6 @@ mod draw {
         #[wasm_bindgen(method)]
         fn dispose(this: &Instance);
     }
-
-    /// The series colours (open, close), as `style/main.css` gives them to the preview.
-    const LIGHT: [&str; 2] = ["#2456c9", "#b3541e"];
-    const DARK: [&str; 2] = ["#7aa2ff", "#ffb454"];
 
     fn element() -> Option<web_sys::Element> {
         web_sys::window()?.document()?.get_element_by_id(CHART_ID)
@@ -257,22 +256,181 @@ mod draw {
             .unwrap_or(false)
     }
 
-    /// The server's option with the reader's colours and the window of `range`.
+    /// A phone or tablet: a finger drag over the chart must scroll the page.
+    fn coarse_pointer() -> bool {
+        web_sys::window()
+            .and_then(|w| w.match_media("(pointer: coarse)").ok().flatten())
+            .map(|m| m.matches())
+            .unwrap_or(false)
+    }
+
+    /// A tooltip formatter as ECharts calls it: the hovered day's params in, HTML out.
+    type Formatter = Closure<dyn Fn(JsValue) -> JsValue>;
+
+    thread_local! {
+        /// The formatter ECharts holds; replaced with each drawing.
+        static FORMATTER: std::cell::RefCell<Option<Formatter>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    fn get(target: &JsValue, key: &str) -> JsValue {
+        Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn set(target: &JsValue, key: &str, value: &JsValue) {
+        let _ = Reflect::set(target, &JsValue::from_str(key), value);
+    }
+
+    /// The server's option with the reader's colours, the window of `range`, compared
+    /// symbols as % change from the window's first day, and the tooltip.
     fn option_for(data: &ChartData, range: Range, dark: bool) -> Option<JsValue> {
-        let option = JSON::parse(&data.option).ok()?;
-        let [open, close] = if dark { DARK } else { LIGHT };
-        let palette = Array::of2(&open.into(), &close.into());
-        Reflect::set(&option, &"color".into(), &palette).ok()?;
-        let start = data.range_starts.get(range.position())?;
-        let zooms: Array = Reflect::get(&option, &"dataZoom".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
+        let text = if dark {
+            palette::ALL.iter().fold(data.option.clone(), |text, hue| {
+                text.replace(hue.light, hue.dark)
+            })
+        } else {
+            data.option.clone()
+        };
+        let option = JSON::parse(&text).ok()?;
+        let start = *data.range_starts.get(range.position())?;
+        let zooms: Array = get(&option, "dataZoom").dyn_into().ok()?;
+        let touch = coarse_pointer();
         for zoom in zooms.iter() {
-            Reflect::set(&zoom, &"startValue".into(), &start.into()).ok()?;
-            Reflect::set(&zoom, &"endValue".into(), &data.end.as_str().into()).ok()?;
+            set(&zoom, "startValue", &(start as f64).into());
+            set(&zoom, "endValue", &(data.end as f64).into());
+            if touch && get(&zoom, "type").as_string().as_deref() == Some("inside") {
+                // Pinch still zooms; one finger scrolls the page, never the chart.
+                set(&zoom, "moveOnMouseMove", &JsValue::FALSE);
+                set(&zoom, "preventDefaultMouseMove", &JsValue::FALSE);
+            }
         }
+        let series: Array = get(&option, "series").dyn_into().ok()?;
+        for s in series.iter() {
+            let compared = get(&s, "id")
+                .as_string()
+                .is_some_and(|id| id.starts_with(palette::COMPARE_ID));
+            if compared {
+                if let Ok(values) = get(&s, "data").dyn_into::<Array>() {
+                    set(&s, "data", &rebased(&values, start));
+                }
+            }
+        }
+        let rows: Array = get(&get(&option, "dataset"), "source").dyn_into().ok()?;
+        let formatter =
+            Formatter::new(move |params: JsValue| JsValue::from_str(&tooltip_html(&params, &rows)));
+        set(&get(&option, "tooltip"), "formatter", formatter.as_ref());
+        FORMATTER.with(|f| *f.borrow_mut() = Some(formatter));
         Some(option)
+    }
+
+    /// `values` as % change from the first one present at or after `start`.
+    fn rebased(values: &Array, start: usize) -> Array {
+        let base = (start as u32..values.length())
+            .filter_map(|i| values.get(i).as_f64())
+            .find(|v| *v != 0.0);
+        values
+            .iter()
+            .map(|v| match (v.as_f64(), base) {
+                (Some(v), Some(base)) => {
+                    JsValue::from_f64(((v / base - 1.0) * 10_000.0).round() / 100.0)
+                }
+                _ => JsValue::NULL,
+            })
+            .collect()
+    }
+
+    fn fixed(value: f64, digits: u8) -> String {
+        js_sys::Number::from(value)
+            .to_fixed(digits)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+
+    fn escape(text: &str) -> String {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+
+    /// The hovered (or tapped) day: date, open, high, low, close, volume and the change
+    /// from the previous close, then each average or compared symbol.
+    fn tooltip_html(params: &JsValue, rows: &Array) -> String {
+        let params: Array = if Array::is_array(params) {
+            params.clone().unchecked_into()
+        } else {
+            Array::of1(params)
+        };
+        let Some(index) = get(&params.get(0), "dataIndex").as_f64() else {
+            return String::new();
+        };
+        let index = index as u32;
+        let row = rows.get(index);
+        let at = |row: &JsValue, k: u32| Reflect::get_u32(row, k).ok().and_then(|v| v.as_f64());
+        let date = Reflect::get_u32(&row, 0)
+            .ok()
+            .and_then(|d| d.as_string())
+            .unwrap_or_default();
+        let mut html = format!(r#"<div class="tip"><b>{}</b>"#, escape(&date));
+        let ohlc: Vec<Option<f64>> = (1..=4).map(|k| at(&row, k)).collect();
+        if let [Some(o), Some(h), Some(l), Some(c)] = ohlc[..] {
+            html.push_str(&format!(
+                r#"<div class="ohlc">O {} · H {} · L {} · C {}</div>"#,
+                fixed(o, 2),
+                fixed(h, 2),
+                fixed(l, 2),
+                fixed(c, 2)
+            ));
+            let previous = index
+                .checked_sub(1)
+                .and_then(|i| at(&rows.get(i), 4))
+                .filter(|p| *p != 0.0);
+            if let Some(p) = previous {
+                let pct = (c / p - 1.0) * 100.0;
+                let (class, arrow, sign) = if pct > 0.0 {
+                    ("up", "▲", "+")
+                } else if pct < 0.0 {
+                    ("down", "▼", "")
+                } else {
+                    ("flat", "■", "")
+                };
+                html.push_str(&format!(
+                    r#"<div class="{class}">{arrow} {sign}{} % from the previous close</div>"#,
+                    fixed(pct, 2)
+                ));
+            }
+        }
+        if let Some(v) = at(&row, 5) {
+            let volume = js_sys::Number::from(v)
+                .to_locale_string("en-US")
+                .as_string()
+                .unwrap_or_default();
+            html.push_str(&format!("<div>Volume {volume}</div>"));
+        }
+        for p in params.iter() {
+            let name = get(&p, "seriesName").as_string().unwrap_or_default();
+            let compared = get(&p, "seriesId")
+                .as_string()
+                .is_some_and(|id| id.starts_with(palette::COMPARE_ID));
+            if !(compared || name.starts_with("MA ")) {
+                continue;
+            }
+            let Some(value) = get(&p, "value").as_f64() else {
+                continue;
+            };
+            let marker = get(&p, "marker").as_string().unwrap_or_default();
+            let shown = if compared {
+                format!(
+                    "{}{} %",
+                    if value > 0.0 { "+" } else { "" },
+                    fixed(value, 2)
+                )
+            } else {
+                fixed(value, 2)
+            };
+            html.push_str(&format!("<div>{marker}{} {shown}</div>", escape(&name)));
+        }
+        html.push_str("</div>");
+        html
     }
 
     /// Draws `data` into the chart element, replacing whatever it showed before.
@@ -337,9 +495,9 @@ mod draw {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
-    use store::PriceSeries;
+    use store::DailyBar;
 
-    fn series(days: i64) -> PriceSeries {
+    fn series(days: i64) -> Vec<DailyBar> {
         let first = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
         (0..days)
             .map(|i| store::DailyBar {
@@ -360,15 +518,15 @@ mod tests {
         assert_eq!(Range::All.start_index(&s), 0);
         let one_month = Range::OneMonth.start_index(&s);
         assert_eq!(
-            s.dates[one_month],
+            s[one_month].date,
             NaiveDate::from_ymd_opt(2022, 2, 10).unwrap()
         );
         let one_year = Range::OneYear.start_index(&s);
         assert_eq!(
-            s.dates[one_year],
+            s[one_year].date,
             NaiveDate::from_ymd_opt(2021, 3, 10).unwrap()
         );
         assert_eq!(Range::FiveYears.start_index(&s), 0);
-        assert_eq!(Range::OneYear.start_index(&PriceSeries::default()), 0);
+        assert_eq!(Range::OneYear.start_index(&[]), 0);
     }
 }

@@ -1,6 +1,12 @@
 //! The page's data: one server function returns everything the page shows for a symbol,
 //! so a selection costs one round trip.
 
+// `get_dashboard` takes one argument per URL parameter, so its form body is the page's
+// query as it is; the server-function macro writes more functions with the same
+// arguments (on both sides), which an attribute on the function does not reach.
+#![allow(clippy::too_many_arguments)]
+
+use crate::chart_view::{ChartParams, ChartView};
 use crate::sources::SourceLine;
 use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
@@ -33,6 +39,8 @@ pub struct Dashboard {
     pub headlines: Vec<HeadlineRow>,
     /// The headline search as applied (trimmed, cut to its longest), for the search box.
     pub search: Option<String>,
+    /// What the chart shows: the URL's chart parameters as applied (bad ones left out).
+    pub view: ChartView,
     /// The link that shows more headlines, when there are more.
     pub more_headlines: Option<String>,
     /// The CSV of the selected symbol's prices, when one is selected.
@@ -68,12 +76,13 @@ pub struct KeyStats {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChartData {
     /// The ECharts option as JSON, built by charming on the server (see
-    /// `chart::chart_option`); the browser adds only the colours of its scheme.
+    /// [`crate::chart_option`]); the browser adds only its scheme's colours, the range's
+    /// window and, when comparing, the % change from the window's first day.
     pub option: String,
-    /// The first date of each range button's window, in `Range::ALL` order.
-    pub range_starts: Vec<String>,
-    /// The last date, where every window ends.
-    pub end: String,
+    /// The index of the first day of each range button's window, in `Range::ALL` order.
+    pub range_starts: Vec<usize>,
+    /// The index of the last day, where every window ends.
+    pub end: usize,
 }
 
 /// A headline as the table shows it.
@@ -116,20 +125,24 @@ pub struct DashboardQuery {
     pub q: Option<String>,
     /// How many headlines to show (more than the default after "more").
     pub news: Option<String>,
-    /// The chart's range (`1M|6M|1Y|5Y|all`): the server draws its preview over it.
-    pub range: Option<String>,
+    /// `range`, `chart`, `ma`, `compare`, `scale`: see [`crate::chart_view`].
+    pub chart: ChartParams,
 }
 
 /// Loads the dashboard for `query`.
 ///
 /// Also reachable as `POST /api/dashboard` with a form body `symbol=IBM` (and `q`,
-/// `news`).
+/// `news`, `range`, `chart`, `ma`, `compare`, `scale`).
 #[server(endpoint = "dashboard")]
 pub async fn get_dashboard(
     symbol: Option<String>,
     q: Option<String>,
     news: Option<String>,
     range: Option<String>,
+    chart: Option<String>,
+    ma: Option<String>,
+    compare: Option<String>,
+    scale: Option<String>,
 ) -> Result<Dashboard, AppError> {
     use crate::state::AppState;
     let state = expect_context::<AppState>();
@@ -137,7 +150,13 @@ pub async fn get_dashboard(
         symbol,
         q,
         news,
-        range,
+        chart: ChartParams {
+            range,
+            chart,
+            ma,
+            compare,
+            scale,
+        },
     };
     load::respond(load::load_dashboard(&state, &query).await)
 }
@@ -146,13 +165,12 @@ pub async fn get_dashboard(
 #[cfg(feature = "ssr")]
 pub mod load {
     use super::*;
-    use crate::chart::{chart_option, Range};
+    use crate::chart::Range;
+    use crate::chart_option::{chart_option, ChartInput, Compared};
+    use crate::chart_view::{echo, home_href, href, PageParams};
     use crate::state::AppState;
     use axum::http::StatusCode;
-    use store::{Headline, HeadlineFilter, PriceSeries, Store, StoreError, MAX_SEARCH_LEN};
-
-    /// Longest piece of a rejected symbol echoed back to the user.
-    const ECHO_LIMIT: usize = 24;
+    use store::{DailyBar, Headline, HeadlineFilter, Store, StoreError, MAX_SEARCH_LEN};
 
     /// The most headlines one page lists, however often "more" was pressed.
     pub const MAX_HEADLINES_SHOWN: u32 = 500;
@@ -172,22 +190,6 @@ pub mod load {
     pub(crate) fn unavailable(err: StoreError) -> AppError {
         tracing::error!(error = %err, "dashboard query failed");
         AppError::DatabaseUnavailable
-    }
-
-    /// `path?key=value&…` with the values encoded, leaving out the absent ones.
-    pub(crate) fn href(path: &str, pairs: &[(&str, Option<&str>)]) -> String {
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        for (key, value) in pairs {
-            if let Some(value) = value {
-                query.append_pair(key, value);
-            }
-        }
-        let query = query.finish();
-        if query.is_empty() {
-            path.to_string()
-        } else {
-            format!("{path}?{query}")
-        }
     }
 
     /// Builds the dashboard and the HTTP status that fits it: 400 for a malformed symbol,
@@ -257,46 +259,77 @@ pub mod load {
             }
             None => (Vec::new(), listed.await.map_err(unavailable)?),
         };
-        let series: PriceSeries = bars.iter().cloned().collect();
-        let stats = key_stats(&bars, &series);
-        let range = match query
-            .range
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-        {
-            None => Range::All,
-            Some(raw) => Range::parse(raw).unwrap_or_else(|| {
-                status = StatusCode::BAD_REQUEST;
-                let why = format!(
-                    "“{}” is not a range: use 1M, 6M, 1Y, 5Y or all. Showing all.",
-                    echo(raw)
+        let stats = key_stats(&bars);
+
+        let main = selected.as_ref().map(Symbol::as_str);
+        let (mut view, problems) = ChartView::parse(
+            &query.chart,
+            |raw| {
+                Symbol::parse(raw)
+                    .map(String::from)
+                    .map_err(|why| why.to_string())
+            },
+            main,
+        );
+        if !problems.is_empty() {
+            status = StatusCode::BAD_REQUEST;
+        }
+        let mut notices: Vec<String> = notice.into_iter().chain(problems).collect();
+        // Compared symbols: only those with prices.
+        let mut compared_symbols = Vec::new();
+        view.compare.retain(
+            |raw| match Symbol::parse(raw).ok().filter(|s| symbols.contains(s)) {
+                Some(symbol) => {
+                    compared_symbols.push(symbol);
+                    true
+                }
+                None => {
+                    if status == StatusCode::OK {
+                        status = StatusCode::NOT_FOUND;
+                    }
+                    notices.push(format!("There are no prices for {raw} to compare."));
+                    false
+                }
+            },
+        );
+        let mut compared_bars = Vec::with_capacity(compared_symbols.len());
+        if !bars.is_empty() {
+            for symbol in &compared_symbols {
+                compared_bars.push(
+                    store
+                        .daily_bars(symbol, None, None)
+                        .await
+                        .map_err(unavailable)?,
                 );
-                notice = Some(match notice.take() {
-                    Some(n) => format!("{n} {why}"),
-                    None => why,
-                });
-                Range::All
-            }),
+            }
+        }
+        let compared: Vec<Compared> = compared_symbols
+            .iter()
+            .zip(&compared_bars)
+            .map(|(symbol, bars)| Compared { symbol, bars })
+            .collect();
+        let notice = (!notices.is_empty()).then(|| notices.join(" "));
+
+        let page = PageParams {
+            symbol: main,
+            q: search.as_deref(),
+            news: None,
         };
         let more_headlines = (headlines.len() > shown as usize && shown < MAX_HEADLINES_SHOWN)
             .then(|| {
                 let more = (shown + settings.headlines)
                     .min(MAX_HEADLINES_SHOWN)
                     .to_string();
-                href(
-                    "/",
-                    &[
-                        ("symbol", selected.as_ref().map(Symbol::as_str)),
-                        ("q", search.as_deref()),
-                        ("news", Some(&more)),
-                    ],
+                home_href(
+                    PageParams {
+                        news: Some(&more),
+                        ..page
+                    },
+                    &view,
                 )
             });
         headlines.truncate(shown as usize);
-        let prices_csv = selected
-            .as_ref()
-            .map(|s| href("/prices.csv", &[("symbol", Some(s.as_str()))]));
+        let prices_csv = main.map(|s| href("/prices.csv", &[("symbol", Some(s))]));
         let headlines_csv = href(
             "/headlines.csv",
             &[("coin", coin.as_deref()), ("q", search.as_deref())],
@@ -304,22 +337,22 @@ pub mod load {
 
         let freshness = crate::sources::source_lines(&health, settings, chrono::Utc::now());
 
-        let chart = selected
-            .as_ref()
-            .filter(|_| !series.is_empty())
-            .map(|symbol| chart_data(symbol, &series));
-        let summary = selected.as_ref().map(|s| chart_summary(s, &series));
-        // The preview shows what ECharts will show first: the range's window.
-        let start = range.start_index(&series);
-        let window = PriceSeries {
-            dates: series.dates[start..].to_vec(),
-            open: series.open[start..].to_vec(),
-            close: series.close[start..].to_vec(),
+        let (chart, summary, preview) = match &selected {
+            Some(symbol) => {
+                let input = ChartInput {
+                    symbol,
+                    bars: &bars,
+                    view: &view,
+                    compared: &compared,
+                    line_open: settings.line_open,
+                };
+                let chart = (!bars.is_empty()).then(|| chart_data(&input));
+                // The preview shows what ECharts will show first: the range's window.
+                let preview = crate::preview::chart_preview_html(&input);
+                (chart, Some(chart_summary(symbol, &bars)), preview)
+            }
+            None => (None, None, String::new()),
         };
-        let preview = selected
-            .as_ref()
-            .map(|s| crate::preview::preview_html(s, &window))
-            .unwrap_or_default();
         Ok((
             Dashboard {
                 title: settings.title.clone(),
@@ -332,6 +365,7 @@ pub mod load {
                 coin,
                 headlines: headlines.iter().map(headline_row).collect(),
                 search,
+                view,
                 more_headlines,
                 prices_csv,
                 headlines_csv,
@@ -343,27 +377,20 @@ pub mod load {
         ))
     }
 
-    /// The option and the range windows for `series`.
-    pub fn chart_data(symbol: &Symbol, series: &PriceSeries) -> ChartData {
-        let date = |i: usize| {
-            series
-                .dates
-                .get(i)
-                .map(|d| d.to_string())
-                .unwrap_or_default()
-        };
+    /// The option and the range windows for `input`.
+    pub fn chart_data(input: &ChartInput) -> ChartData {
         ChartData {
-            option: chart_option(symbol, series).to_string(),
+            option: chart_option(input).to_string(),
             range_starts: Range::ALL
                 .iter()
-                .map(|r| date(r.start_index(series)))
+                .map(|r| r.start_index(input.bars))
                 .collect(),
-            end: date(series.len().saturating_sub(1)),
+            end: input.bars.len().saturating_sub(1),
         }
     }
 
-    /// The key stats of `bars` (oldest first; `series` is the same days column-wise).
-    pub fn key_stats(bars: &[store::DailyBar], series: &PriceSeries) -> Option<KeyStats> {
+    /// The key stats of `bars` (oldest first).
+    pub fn key_stats(bars: &[DailyBar]) -> Option<KeyStats> {
         let last = bars.last()?;
         let previous = bars.len().checked_sub(2).and_then(|i| bars.get(i));
         let change = previous.map_or(0.0, |p| last.close - p.close);
@@ -393,7 +420,7 @@ pub mod load {
             range_returns: Range::ALL
                 .iter()
                 .map(|r| {
-                    let first = series.close[r.start_index(series)];
+                    let first = bars[r.start_index(bars)].close;
                     if first == 0.0 {
                         "n/a".to_string()
                     } else {
@@ -405,15 +432,14 @@ pub mod load {
     }
 
     /// A one-line description of the chart, read by screen readers and shown without JS.
-    fn chart_summary(symbol: &Symbol, series: &PriceSeries) -> String {
-        match (
-            series.dates.first(),
-            series.dates.last(),
-            series.close.last(),
-        ) {
-            (Some(first), Some(last), Some(close)) => format!(
-                "{symbol}: {} daily prices from {first} to {last}; last close {close:.2}.",
-                series.len()
+    fn chart_summary(symbol: &Symbol, bars: &[DailyBar]) -> String {
+        match (bars.first(), bars.last()) {
+            (Some(first), Some(last)) => format!(
+                "{symbol}: {} daily prices from {} to {}; last close {:.2}.",
+                bars.len(),
+                first.date,
+                last.date,
+                last.close
             ),
             _ => format!("{symbol}: no prices."),
         }
@@ -427,26 +453,13 @@ pub mod load {
             published_shown: h.published_at.format("%Y-%m-%d %H:%M").to_string(),
         }
     }
-
-    /// A short, single-line copy of user input, safe to show back.
-    pub(crate) fn echo(raw: &str) -> String {
-        let flat: String = raw
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        if flat.chars().count() > ECHO_LIMIT {
-            format!("{}…", flat.chars().take(ECHO_LIMIT).collect::<String>())
-        } else {
-            flat
-        }
-    }
 }
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::load::key_stats;
     use chrono::NaiveDate;
-    use store::{DailyBar, PriceSeries, Symbol};
+    use store::{DailyBar, Symbol};
 
     fn bar(days_ago: i64, close: f64, low: f64, high: f64) -> DailyBar {
         let last = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
@@ -467,8 +480,7 @@ mod tests {
             bar(1, 100.0, 99.0, 101.0),
             bar(0, 95.0, 94.0, 96.0),
         ];
-        let series: PriceSeries = bars.iter().cloned().collect();
-        let stats = key_stats(&bars, &series).unwrap();
+        let stats = key_stats(&bars).unwrap();
         assert_eq!(stats.last_close, "95.00");
         assert_eq!(stats.last_date, "2026-11-20");
         assert_eq!(
@@ -483,6 +495,6 @@ mod tests {
         // 1M starts at the bar 1 day ago (100 → 95), All at the first (50 → 95).
         assert_eq!(stats.range_returns[0], "-5.00 %");
         assert_eq!(stats.range_returns[4], "+90.00 %");
-        assert!(key_stats(&[], &PriceSeries::default()).is_none());
+        assert!(key_stats(&[]).is_none());
     }
 }

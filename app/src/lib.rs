@@ -7,6 +7,9 @@
 //! freshness line on every page).
 
 pub mod chart;
+#[cfg(feature = "ssr")]
+pub mod chart_option;
+pub mod chart_view;
 pub mod dashboard;
 pub mod page;
 #[cfg(feature = "ssr")]
@@ -72,7 +75,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 </script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 // ECharts (a trimmed build, see frontend/echarts/) loads once, deferred, from our origin.
-                <script src="/echarts-5.6.0.min.js" defer></script>
+                <script src="/echarts-5.6.0-2.min.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -2,6 +2,9 @@
 //! hydrates and a new selection swaps the data in place.
 
 use crate::chart::{ChartPreview, PriceChart, Range};
+use crate::chart_view::{
+    home_href, ChartKind, ChartParams, ChartView, PageParams, MAX_COMPARE, MA_PERIODS,
+};
 use crate::dashboard::{get_dashboard, AppError, Dashboard, HeadlineRow, KeyStats};
 use crate::sources::PageHeader;
 use leptos::prelude::*;
@@ -14,15 +17,29 @@ use store::Symbol;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
-    // The range is read without tracking: a range button changes the URL (see below)
-    // but needs no new data, only another window of the same chart.
+    // Every parameter but the range asks the server: the range is read without
+    // tracking, because a range button needs no new data, only another window of the
+    // same chart (and the URL follows it, below).
     let requested = move || {
         let q = query.read();
-        let range = query.with_untracked(|q| q.get("range"));
-        (q.get("symbol"), q.get("q"), q.get("news"), range)
+        let chart = ChartParams {
+            range: None,
+            ..ChartParams::from_query(&q)
+        };
+        (q.get("symbol"), q.get("q"), q.get("news"), chart)
     };
-    let dashboard = Resource::new(requested, |(symbol, q, news, range)| {
-        get_dashboard(symbol, q, news, range)
+    let dashboard = Resource::new(requested, move |(symbol, q, news, chart)| {
+        let range = query.with_untracked(|q| q.get("range"));
+        get_dashboard(
+            symbol,
+            q,
+            news,
+            range,
+            chart.chart,
+            chart.ma,
+            chart.compare,
+            chart.scale,
+        )
     });
 
     let url_range = move || {
@@ -49,23 +66,30 @@ pub fn HomePage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         let chosen = range.get();
-        if url_range_untracked(query) != chosen {
-            let to = query.with_untracked(|q| {
-                home_href(
-                    q.get("symbol").as_deref(),
-                    q.get("q").as_deref(),
-                    q.get("news").as_deref(),
-                    chosen,
-                )
-            });
-            navigate(
-                &to,
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+        let (mut view, page) = query.with_untracked(url_view);
+        if view.range != chosen {
+            view.range = chosen;
+            navigate(&home_href(page.borrowed(), &view), replaced());
+        }
+    });
+    // Compared symbols the server dropped (unknown, malformed, the main one) leave the
+    // URL too, so a shared link says what the page shows. The notice that says why
+    // stays until the reader changes something.
+    let carried = CarriedNotice(RwSignal::new(None));
+    provide_context(carried);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let Some(Ok(shown)) = dashboard.get() else {
+            return;
+        };
+        let (view, page) = query.with_untracked(url_view);
+        if view.compare != shown.view.compare {
+            let fixed = ChartView {
+                compare: shown.view.compare,
+                ..view
+            };
+            carried.0.set(shown.notice);
+            navigate(&home_href(page.borrowed(), &fixed), replaced());
         }
     });
     let chart = Signal::derive(move || {
@@ -118,10 +142,19 @@ fn Header(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
         search,
         prices_csv,
         stats,
+        view: chart_view,
         ..
     } = dashboard;
+    let carried = use_context::<CarriedNotice>().map(|c| c.0);
+    let shows_notice = notice.is_some();
     view! {
         <PageHeader site=title page=None freshness notice />
+        {move || {
+            carried
+                .and_then(|c| c.get())
+                .filter(|_| !shows_notice)
+                .map(|n| view! { <p class="notice" role="alert" data-testid="notice">{n}</p> })
+        }}
         {demo.then(|| view! {
             <p class="banner" role="note" data-testid="demo-banner">
                 "This is demo data, generated on this machine. Run the ingest, or set "
@@ -129,7 +162,7 @@ fn Header(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
             </p>
         })}
         <div class="toolbar">
-            <SymbolForm symbols selected search range />
+            <ChartForm symbols selected search view=chart_view range />
             {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}
         </div>
         <p class="sr-summary" data-testid="chart-summary">{summary}</p>
@@ -199,90 +232,317 @@ pub fn DownloadLink(href: String, label: &'static str) -> impl IntoView {
     }
 }
 
-/// A plain GET form: works without JavaScript; with it, a change navigates at once.
-/// The headline search, if any, stays.
+/// The chart's controls as a plain GET form: without JavaScript, "Show" sends them all
+/// (the search and the range ride along hidden); with it, each control changes the URL
+/// at once. Another symbol is a new history entry; the chart's controls replace the
+/// current one, so Back goes to the previous symbol.
 #[component]
-fn SymbolForm(
+fn ChartForm(
     symbols: Vec<Symbol>,
     selected: Option<Symbol>,
     search: Option<String>,
+    view: ChartView,
     range: RwSignal<Range>,
 ) -> impl IntoView {
+    let query = use_query_map();
     let navigate = use_navigate();
-    let kept_search = search.clone();
-    let on_change = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let to = home_href(
-            Some(&value),
-            kept_search.as_deref(),
-            None,
-            range.get_untracked(),
-        );
-        navigate(&to, NavigateOptions::default());
+    let carried = use_context::<CarriedNotice>().map(|c| c.0);
+    // The page's URL with `change` applied to its chart view (the range as the buttons
+    // have it now): a new entry for another symbol, in place otherwise.
+    let go = move |change: &dyn Fn(ChartView) -> ChartView, symbol: Option<String>| {
+        if let Some(carried) = carried {
+            carried.set(None);
+        }
+        let (mut view, page) = query.with_untracked(url_view);
+        view.range = range.get_untracked();
+        let view = change(view);
+        let push = symbol.is_some();
+        let page = OwnedPage {
+            symbol: symbol.or(page.symbol),
+            news: None,
+            ..page
+        };
+        let options = if push {
+            NavigateOptions::default()
+        } else {
+            replaced()
+        };
+        navigate(&home_href(page.borrowed(), &view), options);
     };
+    let go = StoredValue::new(go);
+    let on_symbol = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        go.with_value(|go| go(&|v| v, Some(value)));
+    };
+    let on_kind = move |kind: ChartKind| {
+        go.with_value(|go| go(&|v| ChartView { kind, ..v }, None));
+    };
+    let on_ma = move |period: u16| {
+        go.with_value(|go| go(&|v: ChartView| v.toggled_ma(period), None));
+    };
+    let on_log = move |ev: leptos::ev::Event| {
+        let log = event_target_checked(&ev);
+        go.with_value(|go| go(&|v| ChartView { log, ..v }, None));
+    };
+    let on_add = move |ev: leptos::ev::Event| {
+        let symbol = event_target_value(&ev);
+        if !symbol.is_empty() {
+            go.with_value(|go| go(&|v: ChartView| v.toggled_compare(&symbol), None));
+        }
+    };
+
     let none_selected = selected.is_none();
+    let comparing = view.comparing();
+    let main = selected.as_ref().map(Symbol::to_string);
+    let addable: Vec<String> = symbols
+        .iter()
+        .map(Symbol::to_string)
+        .filter(|s| Some(s) != main.as_ref() && !view.compare.contains(s))
+        .collect();
+    let can_add = view.compare.len() < MAX_COMPARE && !addable.is_empty() && !none_selected;
+    let chips = view
+        .compare
+        .iter()
+        .map(|s| {
+            let page = PageParams {
+                symbol: main.as_deref(),
+                q: search.as_deref(),
+                news: None,
+            };
+            let page = OwnedPage {
+                symbol: page.symbol.map(str::to_string),
+                q: page.q.map(str::to_string),
+                news: None,
+            };
+            let without = view.toggled_compare(s);
+            // The range buttons change the range without a new render: follow them.
+            let href = move || {
+                home_href(
+                    page.borrowed(),
+                    &ChartView {
+                        range: range.get(),
+                        ..without.clone()
+                    },
+                )
+            };
+            let label = format!("Stop comparing {s}");
+            view! {
+                <li class="chip" data-testid="compare-chip">
+                    {s.clone()}
+                    <a href=href aria-label=label title="Remove">"✕"</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let compare_value = view.compare.join(",");
     view! {
-        <form class="controls" method="get" action="/">
-            <label for="symbol">"Symbol"</label>
-            <select id="symbol" name="symbol" data-testid="symbol-select" on:change=on_change>
-                {none_selected.then(|| view! { <option value="" selected=true disabled=true>"Choose…"</option> })}
-                {symbols
+        <form class="controls" method="get" action="/" data-testid="chart-form">
+            <div class="field">
+                <label for="symbol">"Symbol"</label>
+                <select id="symbol" name="symbol" data-testid="symbol-select" on:change=on_symbol>
+                    {none_selected.then(|| view! { <option value="" selected=true disabled=true>"Choose…"</option> })}
+                    {symbols
+                        .into_iter()
+                        .map(|s| {
+                            let is_selected = Some(&s) == selected.as_ref();
+                            let value = s.to_string();
+                            view! { <option value=value.clone() selected=is_selected>{value.clone()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <fieldset class="field segmented" data-testid="chart-kind">
+                <legend>"Chart"</legend>
+                {[ChartKind::Line, ChartKind::Candles]
                     .into_iter()
-                    .map(|s| {
-                        let is_selected = Some(&s) == selected.as_ref();
-                        let value = s.to_string();
-                        view! { <option value=value.clone() selected=is_selected>{value.clone()}</option> }
+                    .map(|kind| {
+                        view! {
+                            <label>
+                                <input
+                                    type="radio"
+                                    name="chart"
+                                    value=kind.param()
+                                    checked=view.kind == kind
+                                    on:change=move |_| on_kind(kind)
+                                />
+                                {kind.label()}
+                            </label>
+                        }
                     })
                     .collect_view()}
-            </select>
+            </fieldset>
+            <fieldset class="field segmented" data-testid="chart-ma">
+                <legend>"Averages"</legend>
+                {MA_PERIODS
+                    .into_iter()
+                    .map(|period| {
+                        view! {
+                            <label>
+                                <input
+                                    type="checkbox"
+                                    name="ma"
+                                    value=period.to_string()
+                                    checked=view.ma.contains(&period)
+                                    on:change=move |_| on_ma(period)
+                                />
+                                {format!("MA {period}")}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <label class="field check">
+                <input type="checkbox" name="scale" value="log" checked=view.log data-testid="chart-log" on:change=on_log />
+                "Log scale"
+            </label>
+            <div class="field compare" data-testid="compare">
+                <span class="legend-like" id="compare-label">"Compare"</span>
+                <ul class="chips" aria-labelledby="compare-label">{chips}</ul>
+                <input
+                    class="no-js-only"
+                    type="text"
+                    name="compare"
+                    value=compare_value
+                    placeholder="MSFT,BTC"
+                    aria-labelledby="compare-label"
+                    data-testid="compare-input"
+                />
+                {can_add.then(|| view! {
+                    <select class="js-only" data-testid="compare-add" aria-label="Add a symbol to compare" on:change=on_add>
+                        <option value="" selected=true>"Add…"</option>
+                        {addable.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                    </select>
+                })}
+            </div>
             {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
             {move || {
                 let r = range.get();
                 (r != Range::All).then(|| view! { <input type="hidden" name="range" value=r.param() /> })
             }}
             <button type="submit" class="no-js-only">"Show"</button>
+            <CopyLink />
         </form>
+        {comparing.then(|| view! {
+            <p class="hint" data-testid="compare-hint">
+                "Comparing draws each symbol as % change from the first day shown; candles, averages and the log scale come back when nothing is compared."
+            </p>
+        })}
+    }
+    .into_any()
+}
+
+/// "Copy link": the page's URL (every control is in it) to the clipboard. Shown only
+/// where the Clipboard API exists (a secure page with JavaScript).
+#[component]
+fn CopyLink() -> impl IntoView {
+    let available = RwSignal::new(false);
+    let copied = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| available.set(clipboard::available()));
+    let on_click = move |_| {
+        #[cfg(feature = "hydrate")]
+        clipboard::copy_location(copied);
+    };
+    view! {
+        <button
+            type="button"
+            class="copy-link"
+            data-testid="copy-link"
+            hidden=move || !available.get()
+            on:click=on_click
+        >
+            {move || if copied.get() { "Link copied" } else { "Copy link" }}
+        </button>
     }
 }
 
-/// The range the URL names (All when none or a bad one), read without tracking.
-fn url_range_untracked(query: Memo<leptos_router::params::ParamsMap>) -> Range {
-    query
-        .with_untracked(|q| q.get("range"))
-        .and_then(|r| Range::parse(&r))
-        .unwrap_or(Range::All)
+#[cfg(feature = "hydrate")]
+mod clipboard {
+    use js_sys::{Function, Reflect};
+    use leptos::prelude::*;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    fn clipboard() -> Option<JsValue> {
+        let navigator = Reflect::get(&window(), &"navigator".into()).ok()?;
+        Reflect::get(&navigator, &"clipboard".into())
+            .ok()
+            .filter(|c| !c.is_undefined() && !c.is_null())
+    }
+
+    pub fn available() -> bool {
+        clipboard().is_some()
+    }
+
+    /// Writes `location.href`; `copied` says so for two seconds.
+    pub fn copy_location(copied: RwSignal<bool>) {
+        let (Some(clipboard), Ok(href)) = (clipboard(), window().location().href()) else {
+            return;
+        };
+        let write = Reflect::get(&clipboard, &"writeText".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        let Some(promise) = write.and_then(|w| w.call1(&clipboard, &JsValue::from_str(&href)).ok())
+        else {
+            return;
+        };
+        let done = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::once(move |_: JsValue| {
+            copied.set(true);
+            set_timeout(move || copied.set(false), std::time::Duration::from_secs(2));
+        });
+        let promise: js_sys::Promise = promise.unchecked_into();
+        let _ = promise.then(&done);
+        // Called once, after the page's own life is what keeps it: let JavaScript own it.
+        done.forget();
+    }
 }
 
-/// `/` with these parameters (the range only when it is not All).
-fn home_href(symbol: Option<&str>, q: Option<&str>, news: Option<&str>, range: Range) -> String {
-    let mut pairs = Vec::new();
-    for (key, value) in [("symbol", symbol), ("q", q), ("news", news)] {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            pairs.push(format!("{key}={}", encode(value)));
+/// A notice about compared symbols the URL named but the page dropped, kept after the
+/// URL no longer names them.
+#[derive(Clone, Copy)]
+struct CarriedNotice(RwSignal<Option<String>>);
+
+/// The URL's page parameters, owned.
+#[derive(Clone, Debug, Default)]
+struct OwnedPage {
+    symbol: Option<String>,
+    q: Option<String>,
+    news: Option<String>,
+}
+
+impl OwnedPage {
+    fn borrowed(&self) -> PageParams<'_> {
+        PageParams {
+            symbol: self.symbol.as_deref(),
+            q: self.q.as_deref(),
+            news: self.news.as_deref(),
         }
     }
-    if range != Range::All {
-        pairs.push(format!("range={}", range.param()));
-    }
-    if pairs.is_empty() {
-        "/".to_string()
-    } else {
-        format!("/?{}", pairs.join("&"))
-    }
 }
 
-/// A query value for a URL: what `encodeURIComponent` leaves alone stays, the rest is
-/// percent-encoded as UTF-8 (no URL crate in the browser's bundle for this).
-pub(crate) fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+/// The chart view and page parameters the URL names, leniently (a bad value is its
+/// default; the server has said why).
+fn url_view(q: &leptos_router::params::ParamsMap) -> (ChartView, OwnedPage) {
+    let symbol = q.get("symbol").map(|s| s.trim().to_ascii_uppercase());
+    let (view, _) = ChartView::parse(
+        &ChartParams::from_query(q),
+        |raw| Ok(raw.to_ascii_uppercase()),
+        symbol.as_deref(),
+    );
+    let page = OwnedPage {
+        symbol: q.get("symbol"),
+        q: q.get("q"),
+        news: q.get("news"),
+    };
+    (view, page)
+}
+
+/// A navigation that replaces the current history entry and keeps the scroll.
+fn replaced() -> NavigateOptions {
+    NavigateOptions {
+        replace: true,
+        scroll: false,
+        ..Default::default()
     }
-    out
 }
 
 /// The headlines: a search box (a GET form), the table newest first, "more", and the CSV.
@@ -295,6 +555,7 @@ fn NewsTable(dashboard: Dashboard) -> impl IntoView {
         more_headlines,
         headlines_csv,
         selected,
+        view: chart_view,
         ..
     } = dashboard;
     let caption = match (&coin, &search) {
@@ -308,13 +569,25 @@ fn NewsTable(dashboard: Dashboard) -> impl IntoView {
         None => "No headlines yet.".to_string(),
     };
     let is_empty = headlines.is_empty();
-    let clear = selected
-        .as_ref()
-        .map_or_else(|| "/".to_string(), |s| format!("/?symbol={s}"));
+    let symbol = selected.as_ref().map(Symbol::to_string);
+    let clear = home_href(
+        PageParams {
+            symbol: symbol.as_deref(),
+            ..PageParams::default()
+        },
+        &chart_view,
+    );
+    // The search keeps the chart as it is.
+    let kept = chart_view
+        .pairs()
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+        .collect_view();
     view! {
         <section class="news" aria-labelledby="news-caption">
             <Form method="GET" action="/" attr:class="search" attr:role="search">
                 {selected.map(|s| view! { <input type="hidden" name="symbol" value=s.to_string() /> })}
+                {kept}
                 <label for="news-q">"Search headlines"</label>
                 <input
                     id="news-q"

@@ -9,65 +9,151 @@
 //! [`PREVIEW_POINTS`] points by Largest-Triangle-Three-Buckets (the `lttb` crate),
 //! about the plot's width in pixels, which keeps its shape: peaks and troughs stay.
 
-use store::{PriceSeries, Symbol};
+use crate::chart_option::{aligned_closes, moving_average, rebased, ChartInput};
+use crate::chart_view::{ChartKind, MA_PERIODS};
+use store::DailyBar;
 
 /// Points per line after downsampling.
 pub const PREVIEW_POINTS: usize = 800;
 
-/// The preview's HTML (an SVG plot with HTML labels), empty when there is nothing to
-/// draw. Every piece of text in it is ours or escaped.
-pub fn preview_html(symbol: &Symbol, series: &PriceSeries) -> String {
-    line_chart_html(
-        &[
-            Line {
-                label: format!("{symbol} open"),
-                class: "open",
-                values: &series.open,
-            },
-            Line {
-                label: format!("{symbol} close"),
-                class: "close",
-                values: &series.close,
-            },
-        ],
-        |i| series.dates[i].to_string(),
-    )
+/// Candles drawn at most: more days are grouped (first open, highest high, lowest low,
+/// last close, summed volume), as a wider time frame would show them.
+pub const PREVIEW_CANDLES: usize = 160;
+
+/// The preview of what the chart shows first for `input` (its range's window, its
+/// kind, averages and compared symbols, its scale); empty when there is nothing to draw.
+pub fn chart_preview_html(input: &ChartInput) -> String {
+    let bars = input.bars;
+    let view = input.view;
+    let start = view.range.start_index(bars);
+    let window = &bars[start..];
+    let x_label = |i: usize| window[i].date.to_string();
+    let symbol = input.symbol;
+    if window.is_empty() {
+        return String::new();
+    }
+    if view.comparing() {
+        let mut lines = vec![(
+            symbol.to_string(),
+            rebased(
+                &bars.iter().map(|b| Some(b.close)).collect::<Vec<_>>(),
+                start,
+            ),
+        )];
+        for other in input.compared {
+            lines.push((
+                other.symbol.to_string(),
+                rebased(&aligned_closes(bars, other.bars), start),
+            ));
+        }
+        let lines: Vec<Line> = lines
+            .into_iter()
+            .enumerate()
+            .map(|(k, (label, values))| Line {
+                label,
+                class: COMPARE_CLASSES[k % COMPARE_CLASSES.len()],
+                values: values[start..].to_vec(),
+            })
+            .collect();
+        return chart_html(&lines, None, Scale::Percent, x_label);
+    }
+    let averages = view.ma.iter().map(|period| Line {
+        label: format!("MA {period}"),
+        class: MA_CLASSES[MA_PERIODS.iter().position(|p| p == period).unwrap_or(0)],
+        values: moving_average(bars, usize::from(*period))[start..].to_vec(),
+    });
+    let scale = if view.log { Scale::Log } else { Scale::Linear };
+    if view.kind == ChartKind::Candles {
+        let lines: Vec<Line> = averages.collect();
+        return chart_html(&lines, Some(window), scale, x_label);
+    }
+    let column = |label: String, class, f: fn(&DailyBar) -> f64| Line {
+        label,
+        class,
+        values: window.iter().map(|b| Some(f(b))).collect(),
+    };
+    let mut lines = Vec::new();
+    if input.line_open {
+        lines.push(column(format!("{symbol} open"), "open", |b| b.open));
+    }
+    lines.push(column(format!("{symbol} close"), "close", |b| b.close));
+    lines.extend(averages);
+    chart_html(&lines, None, scale, x_label)
 }
 
-/// One line of a [`line_chart_html`] chart: its legend, its CSS class (the colour), its
-/// values, one per x position.
-pub struct Line<'a> {
+const MA_CLASSES: [&str; 3] = ["ma0", "ma1", "ma2"];
+const COMPARE_CLASSES: [&str; 5] = ["cmp0", "cmp1", "cmp2", "cmp3", "cmp4"];
+
+/// One line of a chart: its legend, its CSS class (the colour), its values, one per x
+/// position (`None` where it has none, as a moving average before its first window).
+pub struct Line {
     pub label: String,
     pub class: &'static str,
-    pub values: &'a [f64],
+    pub values: Vec<Option<f64>>,
+}
+
+/// How values map to heights.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scale {
+    Linear,
+    Log,
+    /// Linear, labelled in %.
+    Percent,
 }
 
 /// Lines over a common x axis as SVG with a legend, a "nice" value axis and a handful
 /// of x labels (`x_label(i)` for position `i`); each line reduced to
 /// [`PREVIEW_POINTS`] points. Empty when there is nothing to draw.
 pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> String {
-    let n = lines.iter().map(|l| l.values.len()).max().unwrap_or(0);
+    chart_html(lines, None, Scale::Linear, x_label)
+}
+
+/// [`line_chart_html`] with candles and a volume pane under them when `candles` is
+/// given (the x positions are then its days), on `scale`.
+fn chart_html(
+    lines: &[Line],
+    candles: Option<&[DailyBar]>,
+    scale: Scale,
+    x_label: impl Fn(usize) -> String,
+) -> String {
+    let n = lines
+        .iter()
+        .map(|l| l.values.len())
+        .chain(candles.map(<[DailyBar]>::len))
+        .max()
+        .unwrap_or(0);
     if n == 0 {
         return String::new();
     }
-    let values = lines.iter().flat_map(|l| l.values.iter().copied());
+    let grouped = candles.map(|c| group(c, PREVIEW_CANDLES));
+    let values = lines
+        .iter()
+        .flat_map(|l| l.values.iter().flatten().copied())
+        .chain(grouped.iter().flatten().flat_map(|g| [g.low, g.high]))
+        .filter(|v| scale != Scale::Log || *v > 0.0);
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
-    let axis = NiceAxis::new(lo, hi);
-    let x_of = |i: usize| {
+    if !lo.is_finite() {
+        return String::new();
+    }
+    let axis = ValueAxis::new(lo, hi, scale);
+    let x_of = |i: f64| {
         if n == 1 {
             500.0
         } else {
-            i as f64 * 1000.0 / (n - 1) as f64
+            i * 1000.0 / (n - 1) as f64
         }
     };
-    let y_of = |v: f64| 1000.0 - (v - axis.min) / (axis.max - axis.min) * 1000.0;
-    let points = |values: &[f64]| -> String {
+    let y_of = |v: f64| 1000.0 - axis.fraction(v) * 1000.0;
+    let points = |values: &[Option<f64>]| -> String {
         let points: Vec<lttb::DataPoint> = values
             .iter()
             .enumerate()
-            .map(|(i, v)| lttb::DataPoint::new(x_of(i), y_of(*v)))
+            .filter_map(|(i, v)| {
+                v.filter(|v| scale != Scale::Log || *v > 0.0)
+                    .map(|v| lttb::DataPoint::new(x_of(i as f64), y_of(v)))
+            })
             .collect();
         let kept = if points.len() > PREVIEW_POINTS {
             lttb::lttb(points, PREVIEW_POINTS)
@@ -84,6 +170,12 @@ pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> Str
 
     let mut html = String::with_capacity(24 * 1024);
     html.push_str(r#"<div class="legend">"#);
+    if let Some(first) = candles.and_then(|c| c.first()) {
+        html.push_str(&format!(
+            r#"<span class="key up">{}</span><span class="key down">Volume</span>"#,
+            escape(first.symbol.as_str())
+        ));
+    }
     for line in lines {
         html.push_str(&format!(
             r#"<span class="key {}">{}</span>"#,
@@ -91,7 +183,8 @@ pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> Str
             escape(&line.label)
         ));
     }
-    html.push_str(r#"</div><div class="plot">"#);
+    let pane = if candles.is_some() { " price-pane" } else { "" };
+    html.push_str(&format!(r#"</div><div class="plot{pane}">"#));
     html.push_str(r#"<svg viewBox="0 0 1000 1000" preserveAspectRatio="none" focusable="false">"#);
     for tick in axis.ticks() {
         html.push_str(&format!(
@@ -99,11 +192,28 @@ pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> Str
             y = y_of(tick)
         ));
     }
+    if let (Some(groups), Some(days)) = (&grouped, candles) {
+        // Each group's candle sits over its days.
+        let per = days.len() as f64 / groups.len() as f64;
+        let width = (1000.0 / groups.len() as f64 * 0.6).max(0.5);
+        for (k, g) in groups.iter().enumerate() {
+            let x = x_of((k as f64 + 0.5) * per - 0.5);
+            let class = if g.close >= g.open { "up" } else { "down" };
+            let (top, bottom) = (y_of(g.open.max(g.close)), y_of(g.open.min(g.close)));
+            html.push_str(&format!(
+                r#"<g class="{class}"><line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}"/><rect x="{:.1}" y="{top:.1}" width="{width:.1}" height="{:.1}"/></g>"#,
+                y_of(g.high),
+                y_of(g.low),
+                x - width / 2.0,
+                (bottom - top).max(1.0),
+            ));
+        }
+    }
     for line in lines {
         html.push_str(&format!(
             r#"<polyline class="{}" points="{}"/>"#,
             line.class,
-            points(line.values)
+            points(&line.values)
         ));
     }
     html.push_str("</svg>");
@@ -114,17 +224,140 @@ pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> Str
             axis.label(tick)
         ));
     }
+    if let (Some(groups), Some(days)) = (&grouped, candles) {
+        html.push_str(r#"</div><div class="plot volume-pane">"#);
+        html.push_str(
+            r#"<svg viewBox="0 0 1000 1000" preserveAspectRatio="none" focusable="false">"#,
+        );
+        let most = groups.iter().map(|g| g.volume).fold(0.0, f64::max);
+        let per = days.len() as f64 / groups.len() as f64;
+        let width = (1000.0 / groups.len() as f64 * 0.6).max(0.5);
+        for (k, g) in groups.iter().enumerate() {
+            let x = x_of((k as f64 + 0.5) * per - 0.5);
+            let h = if most > 0.0 {
+                g.volume / most * 1000.0
+            } else {
+                0.0
+            };
+            html.push_str(&format!(
+                r#"<rect class="{}" x="{:.1}" y="{:.1}" width="{width:.1}" height="{h:.1}"/>"#,
+                if g.close >= g.open { "up" } else { "down" },
+                x - width / 2.0,
+                1000.0 - h,
+            ));
+        }
+        html.push_str("</svg>");
+    }
     // Every other label is minor: a phone shows only the first, middle and last.
     for (k, i) in date_label_indices(n).into_iter().enumerate() {
         html.push_str(&format!(
             r#"<span class="x{}" style="left:{:.2}%">{}</span>"#,
             if k % 2 == 1 { " minor" } else { "" },
-            x_of(i) / 10.0,
+            x_of(i as f64) / 10.0,
             escape(&x_label(i))
         ));
     }
     html.push_str("</div>");
     html
+}
+
+/// Days grouped into at most `most` candles.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Group {
+    open: f64,
+    high: f64,
+    low: f64,
+    close: f64,
+    volume: f64,
+}
+
+fn group(days: &[DailyBar], most: usize) -> Vec<Group> {
+    let per = days.len().div_ceil(most.max(1)).max(1);
+    days.chunks(per)
+        .map(|chunk| Group {
+            open: chunk[0].open,
+            close: chunk[chunk.len() - 1].close,
+            high: chunk
+                .iter()
+                .map(|b| b.high)
+                .fold(f64::NEG_INFINITY, f64::max),
+            low: chunk.iter().map(|b| b.low).fold(f64::INFINITY, f64::min),
+            volume: chunk.iter().map(|b| b.volume).sum(),
+        })
+        .collect()
+}
+
+/// The value axis: round linear ticks ([`NiceAxis`]), or 1-2-5 ticks on a log axis.
+struct ValueAxis {
+    scale: Scale,
+    linear: NiceAxis,
+    log: (f64, f64),
+}
+
+impl ValueAxis {
+    fn new(lo: f64, hi: f64, scale: Scale) -> ValueAxis {
+        let (llo, lhi) = if lo > 0.0 {
+            let (a, b) = (lo.log10(), hi.log10());
+            if b > a {
+                (a, b)
+            } else {
+                (a - 0.5, b + 0.5)
+            }
+        } else {
+            (0.0, 1.0)
+        };
+        ValueAxis {
+            scale,
+            linear: NiceAxis::new(lo, hi),
+            log: (llo, lhi),
+        }
+    }
+
+    /// Where `v` sits, 0 at the bottom and 1 at the top.
+    fn fraction(&self, v: f64) -> f64 {
+        match self.scale {
+            Scale::Log => {
+                (v.max(f64::MIN_POSITIVE).log10() - self.log.0) / (self.log.1 - self.log.0)
+            }
+            _ => (v - self.linear.min) / (self.linear.max - self.linear.min),
+        }
+    }
+
+    fn ticks(&self) -> Vec<f64> {
+        match self.scale {
+            Scale::Log => {
+                let (lo, hi) = (10f64.powf(self.log.0), 10f64.powf(self.log.1));
+                let mut ticks = Vec::new();
+                let mut magnitude = 10f64.powf(self.log.0.floor());
+                while magnitude <= hi {
+                    for m in [1.0, 2.0, 5.0] {
+                        let t = m * magnitude;
+                        if t >= lo && t <= hi {
+                            ticks.push(t);
+                        }
+                    }
+                    magnitude *= 10.0;
+                }
+                ticks
+            }
+            _ => self.linear.ticks().collect(),
+        }
+    }
+
+    fn label(&self, value: f64) -> String {
+        match self.scale {
+            Scale::Log => {
+                let decimals = if value >= 1.0 {
+                    0
+                } else {
+                    (-value.log10().floor()) as usize
+                };
+                format!("{value:.decimals$}")
+            }
+            Scale::Percent => format!("{} %", self.linear.label(value)),
+            Scale::Linear => self.linear.label(value),
+        }
+    }
 }
 
 /// Where ECharts' category axis would put a handful of date labels: evenly spaced,
@@ -189,9 +422,13 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::Range;
+    use crate::chart_option::Compared;
+    use crate::chart_view::ChartView;
     use chrono::NaiveDate;
+    use store::Symbol;
 
-    fn series(days: usize) -> PriceSeries {
+    fn series(days: usize) -> Vec<DailyBar> {
         let first = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
         (0..days)
             .map(|i| {
@@ -228,10 +465,25 @@ mod tests {
         assert!(flat.min < 5.0 && flat.max > 5.0, "{flat:?}");
     }
 
+    fn preview(
+        bars: &[DailyBar],
+        view: &ChartView,
+        compared: &[Compared],
+        line_open: bool,
+    ) -> String {
+        chart_preview_html(&ChartInput {
+            symbol: &Symbol::parse("IBM").unwrap(),
+            bars,
+            view,
+            compared,
+            line_open,
+        })
+    }
+
     #[test]
     fn a_long_series_is_reduced_to_the_plot_width_keeping_its_ends() {
         let s = series(5000);
-        let html = preview_html(&Symbol::parse("IBM").unwrap(), &s);
+        let html = preview(&s, &ChartView::default(), &[], true);
         let lines: Vec<&str> = html.split("points=\"").skip(1).collect();
         assert_eq!(lines.len(), 2, "open and close");
         for line in lines {
@@ -246,15 +498,83 @@ mod tests {
         assert!(html.contains("IBM open") && html.contains("IBM close"));
         assert!(html.contains(">2020-01-01<"), "the first date is labelled");
         assert!(html.len() < 40_000, "{} bytes", html.len());
+        let close_only = preview(&s, &ChartView::default(), &[], false);
+        assert!(!close_only.contains("IBM open") && close_only.contains("IBM close"));
+    }
+
+    #[test]
+    fn candles_are_grouped_with_a_volume_pane_and_averages_over_them() {
+        let s = series(5000);
+        let view = ChartView {
+            kind: ChartKind::Candles,
+            ma: vec![50],
+            ..ChartView::default()
+        };
+        let html = preview(&s, &view, &[], false);
+        let candles = html.matches("<g class=").count();
+        assert!(
+            (150..=PREVIEW_CANDLES).contains(&candles),
+            "{candles} candles"
+        );
+        assert!(html.contains("volume-pane") && html.contains("price-pane"));
+        assert_eq!(html.matches("<polyline class=\"ma0\"").count(), 1);
+        let month = preview(
+            &s,
+            &ChartView {
+                range: Range::OneMonth,
+                ..view
+            },
+            &[],
+            false,
+        );
+        let days = month.matches("<g class=").count();
+        assert!((28..=32).contains(&days), "one candle a day: {days}");
+    }
+
+    #[test]
+    fn compare_is_in_percent_from_the_window_start_and_log_ticks_are_round() {
+        let s = series(400);
+        let other: Vec<DailyBar> = series(400)
+            .into_iter()
+            .map(|mut b| {
+                b.close *= 2.0;
+                b.symbol = Symbol::parse("MSFT").unwrap();
+                b
+            })
+            .collect();
+        let msft = Symbol::parse("MSFT").unwrap();
+        let view = ChartView {
+            compare: vec!["MSFT".into()],
+            range: Range::OneYear,
+            ..ChartView::default()
+        };
+        let html = preview(
+            &s,
+            &view,
+            &[Compared {
+                symbol: &msft,
+                bars: &other,
+            }],
+            false,
+        );
+        assert!(html.contains(">IBM<") && html.contains(">MSFT<"), "{html}");
+        assert!(html.contains(" %</span>"), "labels in %");
+        let log = preview(
+            &s,
+            &ChartView {
+                log: true,
+                ..ChartView::default()
+            },
+            &[],
+            false,
+        );
+        assert!(log.contains(">100</span>"), "a round tick on a log axis");
     }
 
     #[test]
     fn nothing_to_draw_is_no_preview() {
-        assert_eq!(
-            preview_html(&Symbol::parse("IBM").unwrap(), &PriceSeries::default()),
-            ""
-        );
-        let one = preview_html(&Symbol::parse("IBM").unwrap(), &series(1));
+        assert_eq!(preview(&[], &ChartView::default(), &[], false), "");
+        let one = preview(&series(1), &ChartView::default(), &[], false);
         assert!(one.contains("points=\"500.0,"), "{one}");
     }
 }

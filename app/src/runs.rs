@@ -65,7 +65,8 @@ pub async fn get_runs(
 #[cfg(feature = "ssr")]
 pub mod load {
     use super::*;
-    use crate::dashboard::load::{echo, href, unavailable};
+    use crate::chart_view::{echo, href};
+    use crate::dashboard::load::unavailable;
     use crate::state::AppState;
     use axum::http::StatusCode;
     use store::{RunFilter, RunStatus, RunSummary};
@@ -77,8 +78,9 @@ pub mod load {
         page: Option<String>,
     ) -> Result<(RunsView, StatusCode), AppError> {
         let store = &state.store;
-        let (sources, health) =
-            tokio::try_join!(store.run_sources(), store.sources()).map_err(unavailable)?;
+        let health = store.sources().await.map_err(unavailable)?;
+        // Every source with a run, in order: the filter's choices.
+        let sources: Vec<String> = health.iter().map(|h| h.latest.source.clone()).collect();
         let mut code = StatusCode::OK;
         let mut notices = Vec::new();
         let given = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());

@@ -18,6 +18,8 @@ pub struct DashboardSettings {
     /// Hours a source may go without a successful run before the pages flag it stale,
     /// by source (`prices = 36`); a source not listed gets [`DEFAULT_STALE_AFTER_HOURS`].
     pub stale_after_hours: BTreeMap<String, u32>,
+    /// The line chart draws the open beside the close (the close alone otherwise).
+    pub line_open: bool,
 }
 
 /// How long a source may go without a successful run when `Leptos.toml` does not say:
@@ -35,6 +37,7 @@ impl Default for DashboardSettings {
             ]),
             headlines: 20,
             stale_after_hours: BTreeMap::new(),
+            line_open: false,
         }
     }
 }

@@ -105,7 +105,8 @@ pub async fn get_weather(
 #[cfg(feature = "ssr")]
 pub mod load {
     use super::*;
-    use crate::dashboard::load::{echo, href, unavailable};
+    use crate::chart_view::{echo, href};
+    use crate::dashboard::load::unavailable;
     use crate::preview::{line_chart_html, Line};
     use crate::state::AppState;
     use axum::http::StatusCode;
@@ -179,7 +180,7 @@ pub mod load {
                 &[Line {
                     label: format!("{city} ({})", unit.symbol()),
                     class: "temp",
-                    values: &values,
+                    values: values.iter().copied().map(Some).collect(),
                 }],
                 |i| history[i].observed_at.format("%b %-d %H:%M").to_string(),
             ),
@@ -340,7 +341,7 @@ fn CityForm(cities: Vec<String>, selected: Option<String>, unit: Unit) -> impl I
         navigate(
             &format!(
                 "/weather?city={}&unit={}",
-                crate::page::encode(&city),
+                crate::chart_view::encode(&city),
                 unit.param()
             ),
             NavigateOptions::default(),

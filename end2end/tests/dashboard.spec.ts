@@ -1,22 +1,6 @@
-import { test, expect, Page, ConsoleMessage } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
+import { collectErrors, drawnOption, waitForDrawn } from './helpers';
 
-/** The chart's drawn option, read from ECharts itself. */
-async function drawnOption(page: Page) {
-  return page.evaluate(() => {
-    // ECharts draws on #price-chart, inside the chart box [data-testid=price-chart].
-    const el = document.getElementById('price-chart') as HTMLElement;
-    const chart = (window as any).echarts?.getInstanceByDom(el);
-    if (!chart) return null;
-    const opt = chart.getOption();
-    return {
-      series: opt.series.map((s: any) => ({ name: s.name, length: s.data.length, last: s.data[s.data.length - 1] })),
-      dates: opt.xAxis[0].data.length,
-      lastDate: opt.xAxis[0].data[opt.xAxis[0].data.length - 1],
-      zoom: opt.dataZoom.map((z: any) => z.type),
-      canvas: !!el.querySelector('canvas'),
-    };
-  });
-}
 
 /** The series the server has for a symbol, from the ECharts option its server function builds. */
 async function serverSeries(page: Page, symbol: string) {
@@ -24,21 +8,11 @@ async function serverSeries(page: Page, symbol: string) {
   expect(res.ok()).toBeTruthy();
   const option = JSON.parse((await res.json()).chart.option);
   const axis = Array.isArray(option.xAxis) ? option.xAxis[0] : option.xAxis;
-  return { dates: axis.data as string[], open: option.series[0].data as number[], close: option.series[1].data as number[] };
+  const rows = option.dataset.source as any[][];
+  return { dates: axis.data as string[], close: rows.map((r) => r[4] as number) };
 }
 
-function collectErrors(page: Page) {
-  const errors: string[] = [];
-  page.on('console', (m: ConsoleMessage) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return errors;
-}
 
-async function waitForDrawn(page: Page, symbol: string) {
-  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', new RegExp(`^${symbol} `));
-}
 
 test('the chart is drawn from the server-rendered data, with zoom', async ({ page }, info) => {
   const errors = collectErrors(page);
@@ -50,9 +24,10 @@ test('the chart is drawn from the server-rendered data, with zoom', async ({ pag
   const expected = await serverSeries(page, 'IBM');
   expect(drawn).not.toBeNull();
   expect(drawn!.canvas).toBe(true);
-  expect(drawn!.series.map((s: any) => s.name)).toEqual(['IBM open', 'IBM close']);
-  expect(drawn!.series[1].length).toBe(expected.close.length);
-  expect(drawn!.series[1].last).toBe(expected.close[expected.close.length - 1]);
+  expect(drawn!.series.map((s: any) => s.name)).toEqual(['IBM close']);
+  expect(drawn!.rows).toBe(expected.close.length);
+  expect(drawn!.dates).toBe(expected.dates.length);
+  expect(drawn!.lastClose).toBe(expected.close[expected.close.length - 1]);
   expect(drawn!.zoom.sort()).toEqual(['inside', 'slider']);
   // The canvas really has pixels on it.
   const box = await page.getByTestId('price-chart').boundingBox();
@@ -79,7 +54,7 @@ test('the chart is in the first paint, and ECharts takes over without moving any
     });
   });
   await page.goto('/');
-  expect(await page.evaluate(() => (window as any).__previewLines)).toBe(2);
+  expect(await page.evaluate(() => (window as any).__previewLines)).toBe(1);
   await waitForDrawn(page, 'IBM');
   await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toHaveCount(0);
   await page.waitForTimeout(500);
@@ -102,9 +77,9 @@ test('picking another symbol redraws in place and updates the URL; reload and Ba
   await waitForDrawn(page, 'BTC');
   const drawn = await drawnOption(page);
   const btc = await serverSeries(page, 'BTC');
-  expect(drawn!.series.map((s: any) => s.name)).toEqual(['BTC open', 'BTC close']);
-  expect(drawn!.series[0].length).toBe(btc.open.length);
-  expect(drawn!.series[0].last).toBe(btc.open[btc.open.length - 1]);
+  expect(drawn!.series.map((s: any) => s.name)).toEqual(['BTC close']);
+  expect(drawn!.rows).toBe(btc.close.length);
+  expect(drawn!.lastClose).toBe(btc.close[btc.close.length - 1]);
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
 
   // The table follows: bitcoin headlines only.
@@ -192,16 +167,17 @@ test.describe('with JavaScript off', () => {
     await expect(page.getByRole('button', { name: 'Show' })).toBeVisible();
     await page.getByTestId('symbol-select').selectOption('ETH');
     await page.getByRole('button', { name: 'Show' }).click();
-    await expect(page).toHaveURL(/\?symbol=ETH$/);
+    // A plain form sends every control: the chart's too.
+    await expect(page).toHaveURL(/\?symbol=ETH&chart=line&compare=$/);
     await expect(page.getByTestId('news-table').locator('caption')).toHaveText('Latest ethereum headlines');
     await expect(page.getByTestId('chart-summary')).toContainText('ETH:');
     await expect(page.getByTestId('key-stats')).toBeVisible();
     await expect(page.getByTestId('stat-range-return').locator('dt')).toHaveText('Return, All');
-    // The server's drawing of the chart: both lines, the legend, the axes.
+    // The server's drawing of the chart: the close, the legend, the axes.
     const chart = page.getByTestId('price-chart');
     await expect(chart).toBeVisible();
-    await expect(chart.locator('polyline')).toHaveCount(2);
-    await expect(chart.locator('.legend')).toHaveText(/ETH open\s*ETH close/);
+    await expect(chart.locator('polyline')).toHaveCount(1);
+    await expect(chart.locator('.legend')).toHaveText(/ETH close/);
     expect(await chart.locator('.y').count()).toBeGreaterThan(2);
     expect(await chart.locator('.x').count()).toBeGreaterThan(2);
     const box = (await chart.locator('svg').boundingBox())!;

@@ -84,11 +84,16 @@ impl TestApp {
 
     /// Calls the dashboard's server function as the page does.
     pub async fn dashboard_api(&self, symbol: &str) -> (u16, serde_json::Value) {
+        self.dashboard_api_with(&format!("symbol={symbol}")).await
+    }
+
+    /// Calls the dashboard's server function with a whole form body.
+    pub async fn dashboard_api_with(&self, body: &str) -> (u16, serde_json::Value) {
         let res = self
             .client
             .post(format!("{}/api/dashboard", self.base))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("symbol={symbol}"))
+            .body(body.to_string())
             .send()
             .await
             .unwrap();

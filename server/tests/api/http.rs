@@ -33,15 +33,15 @@ on_both_backends!(home_page_has_table_select_and_chart_data, |store| {
         "summary of the chart data"
     );
     assert!(html.contains(&last.date.to_string()), "series data inline");
-    // The chart itself is in the HTML: the server's SVG drawing of both lines, inside
-    // the chart box, with the legend.
+    // The chart itself is in the HTML: the server's SVG drawing of the close (the
+    // default line chart), inside the chart box, with the legend.
     let chart_box = html
         .split(r#"data-testid="price-chart""#)
         .nth(1)
         .and_then(|rest| rest.split(r#"id="price-chart""#).next())
         .expect("the chart box, then the ECharts surface");
-    assert_eq!(chart_box.matches("<polyline").count(), 2, "{chart_box}");
-    assert!(chart_box.contains("IBM open") && chart_box.contains("IBM close"));
+    assert_eq!(chart_box.matches("<polyline").count(), 1, "{chart_box}");
+    assert!(chart_box.contains("IBM close") && !chart_box.contains("IBM open"));
     assert!(html.contains(r#"data-testid="demo-banner""#));
     assert!(html.contains("prices updated"));
     // Works without JS: a GET form.
@@ -101,7 +101,8 @@ on_both_backends!(server_function_answers_over_http, |store| {
     let (status, json) = app.dashboard_api("TSLA").await;
     assert_eq!(status, 200, "{json}");
     assert_eq!(json["selected"], "TSLA");
-    // The chart comes as the ECharts option the server built: every day, both lines.
+    // The chart comes as the ECharts option the server built: every day in one
+    // dataset, the close drawn from it.
     let option: serde_json::Value =
         serde_json::from_str(json["chart"]["option"].as_str().unwrap()).unwrap();
     let dates = option["xAxis"][0]["data"]
@@ -110,8 +111,11 @@ on_both_backends!(server_function_answers_over_http, |store| {
         .unwrap();
     assert!(dates.len() > 1000);
     let series = option["series"].as_array().unwrap();
-    assert_eq!(series[0]["name"], "TSLA open");
-    assert_eq!(series[1]["data"].as_array().unwrap().len(), dates.len());
+    assert_eq!(series[0]["name"], "TSLA close");
+    assert_eq!(
+        option["dataset"]["source"].as_array().unwrap().len(),
+        dates.len()
+    );
     assert_eq!(json["chart"]["range_starts"].as_array().unwrap().len(), 5);
     assert!(
         json.get("preview").is_none(),

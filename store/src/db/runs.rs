@@ -231,14 +231,4 @@ impl Store {
         });
         rows.into_iter().map(RunSummary::try_from).collect()
     }
-
-    /// Every source that has a run, in order.
-    pub async fn run_sources(&self) -> Result<Vec<String>> {
-        Ok(with_conn!(self, |conn| sqlx::query_scalar(
-            "SELECT DISTINCT source FROM ingest_runs ORDER BY source"
-        )
-        .persistent(self.persistent())
-        .fetch_all(&mut *conn)
-        .await?))
-    }
 }

@@ -1,0 +1,394 @@
+//! What the chart shows, as the URL says it, and the one way to write a `/` URL:
+//! `/?symbol=IBM&range=1Y&chart=candles&ma=20,50&compare=MSFT,BTC&scale=log`.
+//!
+//! Both sides use it: the server reads the URL into a [`ChartView`] (with a notice for
+//! each bad value) and renders exactly that; the browser writes a control's change
+//! back into the URL with [`home_href`]. Default values are left out of the URL.
+
+use crate::chart::Range;
+use serde::{Deserialize, Serialize};
+
+/// The moving averages a reader can overlay (`?ma=20,50,200`, any subset).
+pub const MA_PERIODS: [u16; 3] = [20, 50, 200];
+
+/// The most symbols `?compare=` adds to the main one.
+pub const MAX_COMPARE: usize = 4;
+
+/// Line (the close; the open too when the owner asks) or candlesticks with volume.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChartKind {
+    #[default]
+    Line,
+    Candles,
+}
+
+impl ChartKind {
+    pub fn param(self) -> &'static str {
+        match self {
+            ChartKind::Line => "line",
+            ChartKind::Candles => "candles",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ChartKind::Line => "Line",
+            ChartKind::Candles => "Candles",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ChartKind> {
+        [ChartKind::Line, ChartKind::Candles]
+            .into_iter()
+            .find(|k| k.param().eq_ignore_ascii_case(raw.trim()))
+    }
+}
+
+/// The chart's state from the URL, every part of it valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChartView {
+    pub range: Range,
+    pub kind: ChartKind,
+    /// Moving-average periods, a subset of [`MA_PERIODS`] in its order.
+    pub ma: Vec<u16>,
+    /// Symbols drawn beside the main one as % change (upper case, at most
+    /// [`MAX_COMPARE`], no repeats). The server also drops those it has no prices for.
+    pub compare: Vec<String>,
+    /// A logarithmic price axis (`?scale=log`).
+    pub log: bool,
+}
+
+/// The URL's raw chart parameters, as the query has them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChartParams {
+    pub range: Option<String>,
+    pub chart: Option<String>,
+    pub ma: Option<String>,
+    pub compare: Option<String>,
+    pub scale: Option<String>,
+}
+
+impl ChartParams {
+    /// The parameters from a query, reading `ma` and `compare` from every occurrence
+    /// (a no-JS form sends one `ma=` per ticked box).
+    pub fn from_query(query: &leptos_router::params::ParamsMap) -> ChartParams {
+        let joined = |key: &str| {
+            query
+                .get_all(key)
+                .map(|all| all.join(","))
+                .filter(|s| !s.is_empty())
+        };
+        ChartParams {
+            range: query.get("range"),
+            chart: query.get("chart"),
+            ma: joined("ma"),
+            compare: joined("compare"),
+            scale: query.get("scale"),
+        }
+    }
+}
+
+impl ChartView {
+    /// Reads the parameters; each bad value becomes a message and its default.
+    /// `is_symbol` says whether a compared symbol is well formed (why not, if not);
+    /// `main`, the symbol shown, is never compared with itself.
+    pub fn parse(
+        params: &ChartParams,
+        is_symbol: impl Fn(&str) -> Result<String, String>,
+        main: Option<&str>,
+    ) -> (ChartView, Vec<String>) {
+        let mut problems = Vec::new();
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let mut view = ChartView::default();
+        if let Some(raw) = given(&params.range) {
+            match Range::parse(&raw) {
+                Some(r) => view.range = r,
+                None => problems.push(format!(
+                    "“{}” is not a range: use 1M, 6M, 1Y, 5Y or all. Showing all.",
+                    echo(&raw)
+                )),
+            }
+        }
+        if let Some(raw) = given(&params.chart) {
+            match ChartKind::parse(&raw) {
+                Some(k) => view.kind = k,
+                None => problems.push(format!(
+                    "“{}” is not a chart: use line or candles. Showing a line.",
+                    echo(&raw)
+                )),
+            }
+        }
+        if let Some(raw) = given(&params.ma) {
+            let mut bad = Vec::new();
+            for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                match part.parse::<u16>().ok().filter(|p| MA_PERIODS.contains(p)) {
+                    Some(p) if !view.ma.contains(&p) => view.ma.push(p),
+                    Some(_) => {}
+                    None => bad.push(echo(part)),
+                }
+            }
+            view.ma
+                .sort_by_key(|p| MA_PERIODS.iter().position(|m| m == p));
+            if !bad.is_empty() {
+                problems.push(format!(
+                    "“{}” is not a moving average: use 20, 50 or 200.",
+                    bad.join(", ")
+                ));
+            }
+        }
+        if let Some(raw) = given(&params.compare) {
+            for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                match is_symbol(part) {
+                    Ok(symbol)
+                        if view.compare.contains(&symbol) || Some(symbol.as_str()) == main => {}
+                    Ok(_) if view.compare.len() == MAX_COMPARE => {
+                        problems.push(format!(
+                            "Compare takes at most {MAX_COMPARE} symbols: “{}” left out.",
+                            echo(part)
+                        ));
+                    }
+                    Ok(symbol) => view.compare.push(symbol),
+                    Err(why) => problems.push(format!(
+                        "“{}” is not a symbol to compare: {why}.",
+                        echo(part)
+                    )),
+                }
+            }
+        }
+        if let Some(raw) = given(&params.scale) {
+            match raw.to_ascii_lowercase().as_str() {
+                "log" => view.log = true,
+                "linear" => view.log = false,
+                _ => problems.push(format!(
+                    "“{}” is not a scale: use log or linear. Showing linear.",
+                    echo(&raw)
+                )),
+            }
+        }
+        (view, problems)
+    }
+
+    /// Comparing draws % change lines: candles, averages and the log axis wait.
+    pub fn comparing(&self) -> bool {
+        !self.compare.is_empty()
+    }
+
+    /// This view with `symbol` added to or removed from the compared ones.
+    pub fn toggled_compare(&self, symbol: &str) -> ChartView {
+        let mut view = self.clone();
+        if let Some(at) = view.compare.iter().position(|s| s == symbol) {
+            view.compare.remove(at);
+        } else if view.compare.len() < MAX_COMPARE {
+            view.compare.push(symbol.to_string());
+        }
+        view
+    }
+
+    /// This view with the moving average `period` on or off.
+    pub fn toggled_ma(&self, period: u16) -> ChartView {
+        let mut view = self.clone();
+        if let Some(at) = view.ma.iter().position(|p| *p == period) {
+            view.ma.remove(at);
+        } else {
+            view.ma.push(period);
+            view.ma
+                .sort_by_key(|p| MA_PERIODS.iter().position(|m| m == p));
+        }
+        view
+    }
+}
+
+/// What else a `/` URL carries besides the chart.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PageParams<'a> {
+    pub symbol: Option<&'a str>,
+    pub q: Option<&'a str>,
+    pub news: Option<&'a str>,
+}
+
+/// `/` with these parameters, defaults left out, in a fixed order (so two URLs of the
+/// same view are the same string).
+pub fn home_href(page: PageParams, view: &ChartView) -> String {
+    let chart = view.pairs();
+    let pairs: Vec<(&str, Option<&str>)> =
+        [("symbol", page.symbol), ("q", page.q), ("news", page.news)]
+            .into_iter()
+            .chain(chart.iter().map(|(k, v)| (*k, Some(v.as_str()))))
+            .collect();
+    href("/", &pairs)
+}
+
+impl ChartView {
+    /// The view as URL parameters, defaults left out (also the hidden fields of the
+    /// forms that must keep it).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if self.range != Range::All {
+            pairs.push(("range", self.range.param().to_string()));
+        }
+        if self.kind != ChartKind::Line {
+            pairs.push(("chart", self.kind.param().to_string()));
+        }
+        if !self.ma.is_empty() {
+            let ma: Vec<String> = self.ma.iter().map(u16::to_string).collect();
+            pairs.push(("ma", ma.join(",")));
+        }
+        if !self.compare.is_empty() {
+            pairs.push(("compare", self.compare.join(",")));
+        }
+        if self.log {
+            pairs.push(("scale", "log".to_string()));
+        }
+        pairs
+    }
+}
+
+/// `path?key=value&…` with the values encoded, leaving out the absent and empty ones.
+pub fn href(path: &str, pairs: &[(&str, Option<&str>)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", encode(v)))
+        })
+        .collect();
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+/// A query value for a URL: what `encodeURIComponent` leaves alone stays (and the
+/// comma of a list), the rest is percent-encoded as UTF-8 (no URL crate in the
+/// browser's bundle for this).
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'(),".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Longest piece of rejected input echoed back to the reader.
+const ECHO_LIMIT: usize = 24;
+
+/// A short, single-line copy of user input, safe to show back.
+pub fn echo(raw: &str) -> String {
+    let flat: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() > ECHO_LIMIT {
+        format!("{}…", flat.chars().take(ECHO_LIMIT).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn symbol(raw: &str) -> Result<String, String> {
+        if !raw.is_empty() && raw.len() <= 10 && raw.chars().all(|c| c.is_ascii_alphanumeric()) {
+            Ok(raw.to_ascii_uppercase())
+        } else {
+            Err("letters and digits only".into())
+        }
+    }
+
+    fn params(pairs: &[(&str, &str)]) -> ChartParams {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        };
+        ChartParams {
+            range: get("range"),
+            chart: get("chart"),
+            ma: get("ma"),
+            compare: get("compare"),
+            scale: get("scale"),
+        }
+    }
+
+    #[test]
+    fn a_full_view_round_trips_through_its_url() {
+        let (view, problems) = ChartView::parse(
+            &params(&[
+                ("range", "1y"),
+                ("chart", "Candles"),
+                ("ma", "200,20"),
+                ("compare", "msft, btc"),
+                ("scale", "LOG"),
+            ]),
+            symbol,
+            None,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(view.ma, [20, 200], "in the periods' order");
+        assert_eq!(view.compare, ["MSFT", "BTC"]);
+        let href = home_href(
+            PageParams {
+                symbol: Some("IBM"),
+                q: Some("a&b"),
+                news: None,
+            },
+            &view,
+        );
+        assert_eq!(
+            href,
+            "/?symbol=IBM&q=a%26b&range=1Y&chart=candles&ma=20,200&compare=MSFT,BTC&scale=log"
+        );
+        assert_eq!(home_href(PageParams::default(), &ChartView::default()), "/");
+    }
+
+    #[test]
+    fn bad_values_are_named_and_fall_back_to_the_default() {
+        let (view, problems) = ChartView::parse(
+            &params(&[
+                ("range", "3W"),
+                ("chart", "bars"),
+                ("ma", "20,7,x"),
+                ("compare", "MSFT,<b>,IBM,A,B,C,D"),
+                ("scale", "ln"),
+            ]),
+            symbol,
+            Some("IBM"),
+        );
+        assert_eq!(view.range, Range::All);
+        assert_eq!(view.kind, ChartKind::Line);
+        assert_eq!(view.ma, [20], "the good one stays");
+        assert_eq!(view.compare, ["MSFT", "A", "B", "C"]);
+        assert!(!view.log);
+        let all = problems.join(" ");
+        for word in ["“3W”", "“bars”", "“7, x”", "“<b>”", "“D” left out", "“ln”"]
+        {
+            assert!(all.contains(word), "{word} in {all}");
+        }
+    }
+
+    #[test]
+    fn toggles_add_and_remove() {
+        let view = ChartView::default().toggled_ma(200).toggled_ma(20);
+        assert_eq!(view.ma, [20, 200]);
+        assert_eq!(view.toggled_ma(20).ma, [200]);
+        let view = ChartView::default()
+            .toggled_compare("MSFT")
+            .toggled_compare("BTC");
+        assert_eq!(view.compare, ["MSFT", "BTC"]);
+        assert_eq!(view.toggled_compare("MSFT").compare, ["BTC"]);
+        assert!(view.comparing());
+    }
+}
