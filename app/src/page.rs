@@ -372,7 +372,7 @@ fn ChartForm(
                     .collect_view()}
             </fieldset>
             <fieldset class="field segmented" data-testid="chart-ma">
-                <legend>"Averages"</legend>
+                <legend><abbr title="Moving averages of the close, in days">"MA"</abbr></legend>
                 {MA_PERIODS
                     .into_iter()
                     .map(|period| {
@@ -385,7 +385,7 @@ fn ChartForm(
                                     checked=view.ma.contains(&period)
                                     on:change=move |_| on_ma(period)
                                 />
-                                {format!("MA {period}")}
+                                {period.to_string()}
                             </label>
                         }
                     })
@@ -393,7 +393,7 @@ fn ChartForm(
             </fieldset>
             <label class="field check">
                 <input type="checkbox" name="scale" value="log" checked=view.log data-testid="chart-log" on:change=on_log />
-                "Log scale"
+                "Log"
             </label>
             <div class="field compare" data-testid="compare">
                 <span class="legend-like" id="compare-label">"Compare"</span>

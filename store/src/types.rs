@@ -35,37 +35,6 @@ impl DailyBar {
     }
 }
 
-/// The chart's data for one symbol, column by column: smaller on the wire than a list
-/// of bars, and the shape ECharts wants.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct PriceSeries {
-    pub dates: Vec<NaiveDate>,
-    pub open: Vec<f64>,
-    pub close: Vec<f64>,
-}
-
-impl PriceSeries {
-    pub fn len(&self) -> usize {
-        self.dates.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.dates.is_empty()
-    }
-}
-
-impl FromIterator<DailyBar> for PriceSeries {
-    fn from_iter<I: IntoIterator<Item = DailyBar>>(iter: I) -> Self {
-        let mut series = PriceSeries::default();
-        for bar in iter {
-            series.dates.push(bar.date);
-            series.open.push(bar.open);
-            series.close.push(bar.close);
-        }
-        series
-    }
-}
-
 /// A scraped news headline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
