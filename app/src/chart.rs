@@ -285,11 +285,13 @@ mod draw {
     /// symbols as % change from the window's first day, and the tooltip.
     fn option_for(data: &ChartData, range: Range, dark: bool) -> Option<JsValue> {
         let text = if dark {
-            palette::ALL.iter().fold(data.option.clone(), |text, hue| {
-                text.replace(hue.light, hue.dark)
-            })
+            palette::ALL
+                .iter()
+                .fold(data.option.text().to_string(), |text, hue| {
+                    text.replace(hue.light, hue.dark)
+                })
         } else {
-            data.option.clone()
+            data.option.text().to_string()
         };
         let option = JSON::parse(&text).ok()?;
         let start = *data.range_starts.get(range.position())?;
@@ -414,7 +416,16 @@ mod draw {
             if !(compared || name.starts_with("MA ")) {
                 continue;
             }
-            let Some(value) = get(&p, "value").as_f64() else {
+            // A line of its own data has a number; one drawn from the dataset, the row
+            // (its value is at the dimension `encode.y` names).
+            let raw = get(&p, "value");
+            let value = raw.as_f64().or_else(|| {
+                let y = Reflect::get_u32(&get(&get(&p, "encode"), "y"), 0)
+                    .ok()?
+                    .as_f64()?;
+                Reflect::get_u32(&raw, y as u32).ok()?.as_f64()
+            });
+            let Some(value) = value else {
                 continue;
             };
             let marker = get(&p, "marker").as_string().unwrap_or_default();

@@ -4,8 +4,9 @@
 //!
 //! One dataset holds every day of the main symbol, `[date, open, high, low, close,
 //! volume, direction]` (direction 1 when the close is at or above the open, else -1):
-//! the close line, the candles, the volume bars and the tooltip all read it, so no
-//! number is sent twice. Moving averages and compared symbols are series of their own.
+//! the category axes take their dates from it, and the close line, the candles, the
+//! volume bars and the tooltip all read it, so no date or number is sent twice. Moving
+//! averages and compared symbols are series of their own, one value per day.
 //!
 //! charming 0.6 has no `dataset`/`encode` on candlestick and bar series, no `color0`
 //! (the falling candle's colour), no `visualMap` pieces by value and no
@@ -31,6 +32,9 @@ pub const DIM_LOW: usize = 3;
 pub const DIM_CLOSE: usize = 4;
 pub const DIM_VOLUME: usize = 5;
 pub const DIM_DIRECTION: usize = 6;
+/// The moving averages the view asks for, in its order, follow (`null` before a
+/// period's first full window).
+pub const DIM_AVERAGES: usize = 7;
 
 /// Another symbol drawn beside the main one.
 pub struct Compared<'a> {
@@ -59,7 +63,6 @@ pub fn chart_option(input: &ChartInput) -> Value {
         line_open,
     } = *input;
     let candles = view.kind == ChartKind::Candles && !view.comparing();
-    let dates: Vec<String> = bars.iter().map(|b| b.date.to_string()).collect();
     let mut legend: Vec<String> = Vec::new();
 
     let mut chart = Chart::new()
@@ -102,15 +105,13 @@ pub fn chart_option(input: &ChartInput) -> Value {
                 Axis::new()
                     .type_(AxisType::Category)
                     .boundary_gap(true)
-                    .data(dates.clone())
                     .axis_label(AxisLabel::new().show(false)),
             )
             .x_axis(
                 Axis::new()
                     .type_(AxisType::Category)
                     .grid_index(1)
-                    .boundary_gap(true)
-                    .data(dates),
+                    .boundary_gap(true),
             )
             .y_axis(price_axis())
             .y_axis(
@@ -136,6 +137,11 @@ pub fn chart_option(input: &ChartInput) -> Value {
         } else {
             price_axis()
         };
+        let mut x = Axis::new().type_(AxisType::Category).boundary_gap(false);
+        if view.comparing() {
+            // No series reads the dataset then: the dates come with the axis.
+            x = x.data(bars.iter().map(|b| b.date.to_string()).collect());
+        }
         chart = chart
             .grid(
                 Grid::new()
@@ -145,12 +151,7 @@ pub fn chart_option(input: &ChartInput) -> Value {
                     .bottom(64)
                     .contain_label(true),
             )
-            .x_axis(
-                Axis::new()
-                    .type_(AxisType::Category)
-                    .boundary_gap(false)
-                    .data(dates),
-            )
+            .x_axis(x)
             .y_axis(y);
     }
 
@@ -186,20 +187,31 @@ pub fn chart_option(input: &ChartInput) -> Value {
                 );
             }
         }
-        for period in &view.ma {
+        for (column, period) in view.ma.iter().enumerate() {
             let name = format!("MA {period}");
             legend.push(name.clone());
             // Each period keeps its colour, whichever others are on.
             let k = MA_PERIODS.iter().position(|p| p == period).unwrap_or(0);
             chart = chart.series(
-                line(&name, palette::MA[k % palette::MA.len()])
-                    .data(moving_average(bars, usize::from(*period))),
+                line(&name, palette::MA[k % palette::MA.len()]).encode(
+                    charming::element::DimensionEncode::new()
+                        .x(0)
+                        .y((DIM_AVERAGES + column) as i64),
+                ),
             );
         }
     }
     chart = chart.legend(Legend::new().top(0).data(legend));
     let mut option = serde_json::to_value(&chart).unwrap_or(Value::Null);
-    extend(&mut option, bars, candles);
+    let averages: Vec<Vec<Option<f64>>> = if view.comparing() {
+        Vec::new()
+    } else {
+        view.ma
+            .iter()
+            .map(|p| moving_average(bars, usize::from(*p)))
+            .collect()
+    };
+    extend(&mut option, bars, &averages, candles);
     option
 }
 
@@ -214,19 +226,22 @@ fn line(name: &str, hue: Hue) -> Line {
 }
 
 /// What charming 0.6 cannot write (see the module's comment), added to its JSON.
-fn extend(option: &mut Value, bars: &[DailyBar], candles: bool) {
+fn extend(option: &mut Value, bars: &[DailyBar], averages: &[Vec<Option<f64>>], candles: bool) {
     let rows: Vec<Value> = bars
         .iter()
-        .map(|b| {
-            json!([
-                b.date.to_string(),
-                tidy(b.open),
-                tidy(b.high),
-                tidy(b.low),
-                tidy(b.close),
-                b.volume.round() as i64,
-                if b.close >= b.open { 1 } else { -1 }
-            ])
+        .enumerate()
+        .map(|(i, b)| {
+            let mut row = vec![
+                json!(b.date.to_string()),
+                json!(tidy(b.open)),
+                json!(tidy(b.high)),
+                json!(tidy(b.low)),
+                json!(tidy(b.close)),
+                json!(b.volume.round() as i64),
+                json!(if b.close >= b.open { 1 } else { -1 }),
+            ];
+            row.extend(averages.iter().map(|a| json!(a[i])));
+            Value::Array(row)
         })
         .collect();
     option["dataset"] = json!({ "source": rows });
@@ -406,6 +421,15 @@ mod tests {
         assert_eq!(o["dataZoom"][0]["xAxisIndex"], json!([0, 1]));
         assert_eq!(o["yAxis"][0]["type"], json!("log"));
         assert_eq!(o["grid"].as_array().unwrap().len(), 2);
+        // The averages are dataset columns after the day's own.
+        assert_eq!(o["series"][3]["encode"]["y"], json!(DIM_AVERAGES + 1));
+        let rows = o["dataset"]["source"].as_array().unwrap();
+        assert_eq!(rows[0].as_array().unwrap().len(), DIM_AVERAGES + 2);
+        assert_eq!(
+            rows[0][DIM_AVERAGES],
+            Value::Null,
+            "no average before 20 days"
+        );
     }
 
     #[test]

@@ -72,13 +72,32 @@ pub struct KeyStats {
     pub range_returns: Vec<String>,
 }
 
+/// JSON as the server wrote it, sent as JSON (not as a string holding JSON, whose every
+/// quote would be escaped again inside the page) and read back as text, which the
+/// browser hands to `JSON.parse`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OptionJson(pub Box<serde_json::value::RawValue>);
+
+impl OptionJson {
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for OptionJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+
 /// The chart, ready for ECharts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChartData {
-    /// The ECharts option as JSON, built by charming on the server (see
+    /// The ECharts option, built by charming on the server (see
     /// [`crate::chart_option`]); the browser adds only its scheme's colours, the range's
     /// window and, when comparing, the % change from the window's first day.
-    pub option: String,
+    pub option: OptionJson,
     /// The index of the first day of each range button's window, in `Range::ALL` order.
     pub range_starts: Vec<usize>,
     /// The index of the last day, where every window ends.
@@ -380,7 +399,10 @@ pub mod load {
     /// The option and the range windows for `input`.
     pub fn chart_data(input: &ChartInput) -> ChartData {
         ChartData {
-            option: chart_option(input).to_string(),
+            option: OptionJson(
+                serde_json::value::to_raw_value(&chart_option(input))
+                    .expect("a JSON value is JSON"),
+            ),
             range_starts: Range::ALL
                 .iter()
                 .map(|r| r.start_index(input.bars))

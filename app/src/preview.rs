@@ -517,7 +517,11 @@ mod tests {
             "{candles} candles"
         );
         assert!(html.contains("volume-pane") && html.contains("price-pane"));
-        assert_eq!(html.matches("<polyline class=\"ma0\"").count(), 1);
+        assert_eq!(
+            html.matches("<polyline class=\"ma1\"").count(),
+            1,
+            "MA 50 keeps its colour"
+        );
         let month = preview(
             &s,
             &ChartView {

@@ -6,10 +6,9 @@ import { collectErrors, drawnOption, waitForDrawn } from './helpers';
 async function serverSeries(page: Page, symbol: string) {
   const res = await page.request.post('/api/dashboard', { form: { symbol } });
   expect(res.ok()).toBeTruthy();
-  const option = JSON.parse((await res.json()).chart.option);
-  const axis = Array.isArray(option.xAxis) ? option.xAxis[0] : option.xAxis;
+  const option = (await res.json()).chart.option;
   const rows = option.dataset.source as any[][];
-  return { dates: axis.data as string[], close: rows.map((r) => r[4] as number) };
+  return { dates: rows.map((r) => r[0] as string), close: rows.map((r) => r[4] as number) };
 }
 
 
@@ -26,7 +25,7 @@ test('the chart is drawn from the server-rendered data, with zoom', async ({ pag
   expect(drawn!.canvas).toBe(true);
   expect(drawn!.series.map((s: any) => s.name)).toEqual(['IBM close']);
   expect(drawn!.rows).toBe(expected.close.length);
-  expect(drawn!.dates).toBe(expected.dates.length);
+  expect(drawn!.lastDate).toBe(expected.dates[expected.dates.length - 1]);
   expect(drawn!.lastClose).toBe(expected.close[expected.close.length - 1]);
   expect(drawn!.zoom.sort()).toEqual(['inside', 'slider']);
   // The canvas really has pixels on it.

@@ -19,8 +19,7 @@ export async function drawnOption(page: Page) {
       })),
       rows: rows.length,
       lastClose: rows.length ? rows[rows.length - 1][4] : null,
-      dates: opt.xAxis[0].data.length,
-      lastDate: opt.xAxis[0].data[opt.xAxis[0].data.length - 1],
+      lastDate: rows.length ? rows[rows.length - 1][0] : null,
       zoom: opt.dataZoom.map((z: any) => z.type),
       canvas: !!el.querySelector('canvas'),
     };
