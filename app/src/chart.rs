@@ -271,6 +271,19 @@ mod draw {
         /// The formatter ECharts holds; replaced with each drawing.
         static FORMATTER: std::cell::RefCell<Option<Formatter>> =
             const { std::cell::RefCell::new(None) };
+        /// A log axis's labels, to three significant digits; made once.
+        static LOG_LABEL: Formatter = Formatter::new(|value: JsValue| {
+            // Whole numbers from 100 up (no "1.23e+3"), three digits below.
+            let shown = value
+                .as_f64()
+                .and_then(|v| {
+                    let n = js_sys::Number::from(v);
+                    if v.abs() >= 100.0 { n.to_fixed(0) } else { n.to_precision(3) }.ok()
+                })
+                .map(String::from)
+                .unwrap_or_default();
+            JsValue::from_str(&shown)
+        });
     }
 
     fn get(target: &JsValue, key: &str) -> JsValue {
@@ -322,6 +335,22 @@ mod draw {
             Formatter::new(move |params: JsValue| JsValue::from_str(&tooltip_html(&params, &rows)));
         set(&get(&option, "tooltip"), "formatter", formatter.as_ref());
         FORMATTER.with(|f| *f.borrow_mut() = Some(formatter));
+        // A log axis starts and ends at the data's own extremes: short labels for
+        // those (84.6 rather than 84.5745).
+        let axes: Array = get(&option, "yAxis").dyn_into().unwrap_or_default();
+        for axis in axes.iter() {
+            if get(&axis, "type").as_string().as_deref() == Some("log") {
+                let label = get(&axis, "axisLabel");
+                let label = if label.is_object() {
+                    label
+                } else {
+                    let fresh: JsValue = Object::new().into();
+                    set(&axis, "axisLabel", &fresh);
+                    fresh
+                };
+                LOG_LABEL.with(|f| set(&label, "formatter", f.as_ref().unchecked_ref()));
+            }
+        }
         Some(option)
     }
 

@@ -41,8 +41,8 @@ pub struct Dashboard {
     pub search: Option<String>,
     /// What the chart shows: the URL's chart parameters as applied (bad ones left out).
     pub view: ChartView,
-    /// The link that shows more headlines, when there are more.
-    pub more_headlines: Option<String>,
+    /// How many headlines "More headlines" asks for (`?news=`), when there are more.
+    pub more_news: Option<u32>,
     /// The CSV of the selected symbol's prices, when one is selected.
     pub prices_csv: Option<String>,
     /// The CSV of the headlines the table lists (every one, not only those shown).
@@ -186,7 +186,7 @@ pub mod load {
     use super::*;
     use crate::chart::Range;
     use crate::chart_option::{chart_option, ChartInput, Compared};
-    use crate::chart_view::{echo, home_href, href, PageParams};
+    use crate::chart_view::{echo, href};
     use crate::state::AppState;
     use axum::http::StatusCode;
     use store::{DailyBar, Headline, HeadlineFilter, Store, StoreError, MAX_SEARCH_LEN};
@@ -329,24 +329,8 @@ pub mod load {
             .collect();
         let notice = (!notices.is_empty()).then(|| notices.join(" "));
 
-        let page = PageParams {
-            symbol: main,
-            q: search.as_deref(),
-            news: None,
-        };
-        let more_headlines = (headlines.len() > shown as usize && shown < MAX_HEADLINES_SHOWN)
-            .then(|| {
-                let more = (shown + settings.headlines)
-                    .min(MAX_HEADLINES_SHOWN)
-                    .to_string();
-                home_href(
-                    PageParams {
-                        news: Some(&more),
-                        ..page
-                    },
-                    &view,
-                )
-            });
+        let more_news = (headlines.len() > shown as usize && shown < MAX_HEADLINES_SHOWN)
+            .then(|| (shown + settings.headlines).min(MAX_HEADLINES_SHOWN));
         headlines.truncate(shown as usize);
         let prices_csv = main.map(|s| href("/prices.csv", &[("symbol", Some(s))]));
         let headlines_csv = href(
@@ -385,7 +369,7 @@ pub mod load {
                 headlines: headlines.iter().map(headline_row).collect(),
                 search,
                 view,
-                more_headlines,
+                more_news,
                 prices_csv,
                 headlines_csv,
                 freshness,

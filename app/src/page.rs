@@ -121,7 +121,7 @@ pub fn HomePage() -> impl IntoView {
             </PriceChart>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    dashboard.await.ok().map(|d| view! { <NewsTable dashboard=d /> })
+                    dashboard.await.ok().map(|d| view! { <NewsTable dashboard=d range /> })
                 })}
             </Transition>
         </div>
@@ -501,6 +501,12 @@ mod clipboard {
 #[derive(Clone, Copy)]
 struct CarriedNotice(RwSignal<Option<String>>);
 
+/// For `<Form on_form_data=…>`: Leptos' form adds its submit button to the query even
+/// when the button has no name, as a trailing `&=`; this takes that pair out.
+pub(crate) fn unnamed_out() -> std::sync::Arc<dyn Fn(&leptos::web_sys::FormData)> {
+    std::sync::Arc::new(|form| form.delete(""))
+}
+
 /// The URL's page parameters, owned.
 #[derive(Clone, Debug, Default)]
 struct OwnedPage {
@@ -546,13 +552,14 @@ fn replaced() -> NavigateOptions {
 }
 
 /// The headlines: a search box (a GET form), the table newest first, "more", and the CSV.
+/// Its links and its form keep the chart as it is, the range as the buttons have it now.
 #[component]
-fn NewsTable(dashboard: Dashboard) -> impl IntoView {
+fn NewsTable(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
     let Dashboard {
         coin,
         headlines,
         search,
-        more_headlines,
+        more_news,
         headlines_csv,
         selected,
         view: chart_view,
@@ -569,25 +576,45 @@ fn NewsTable(dashboard: Dashboard) -> impl IntoView {
         None => "No headlines yet.".to_string(),
     };
     let is_empty = headlines.is_empty();
-    let symbol = selected.as_ref().map(Symbol::to_string);
-    let clear = home_href(
-        PageParams {
-            symbol: symbol.as_deref(),
-            ..PageParams::default()
-        },
-        &chart_view,
-    );
-    // The search keeps the chart as it is.
+    let page = OwnedPage {
+        symbol: selected.as_ref().map(Symbol::to_string),
+        q: None,
+        news: None,
+    };
+    let with_range = move |view: &ChartView| ChartView {
+        range: range.get(),
+        ..view.clone()
+    };
+    let clear = {
+        let (page, view) = (page.clone(), chart_view.clone());
+        move || home_href(page.borrowed(), &with_range(&view))
+    };
+    let more = more_news.map(|n| {
+        let page = OwnedPage {
+            q: search.clone(),
+            news: Some(n.to_string()),
+            ..page.clone()
+        };
+        let view = chart_view.clone();
+        move || home_href(page.borrowed(), &with_range(&view))
+    });
+    // The search keeps the chart as it is (the range below, as it changes).
     let kept = chart_view
         .pairs()
         .into_iter()
+        .filter(|(name, _)| *name != "range")
         .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
         .collect_view();
+    let kept_range = move || {
+        let r = range.get();
+        (r != Range::All).then(|| view! { <input type="hidden" name="range" value=r.param() /> })
+    };
     view! {
         <section class="news" aria-labelledby="news-caption">
-            <Form method="GET" action="/" attr:class="search" attr:role="search">
+            <Form method="GET" action="/" on_form_data=unnamed_out() attr:class="search" attr:role="search">
                 {selected.map(|s| view! { <input type="hidden" name="symbol" value=s.to_string() /> })}
                 {kept}
+                {kept_range}
                 <label for="news-q">"Search headlines"</label>
                 <input
                     id="news-q"
@@ -614,7 +641,7 @@ fn NewsTable(dashboard: Dashboard) -> impl IntoView {
                 </tbody>
             </table>
             <p class="table-foot">
-                {more_headlines.map(|href| view! { <a href=href data-testid="news-more">"More headlines"</a> })}
+                {more.map(|href| view! { <a href=href data-testid="news-more">"More headlines"</a> })}
                 <DownloadLink href=headlines_csv label="Headlines CSV" />
             </p>
         </section>

@@ -249,7 +249,7 @@ fn RunsBody(view: RunsView) -> impl IntoView {
     let filtered = source.is_some() || status.is_some();
     view! {
         <PageHeader site=title page=Some("Runs") freshness notice />
-        <Form method="GET" action="/runs" attr:class="runs-filter" attr:data-testid="runs-filter">
+        <Form method="GET" action="/runs" on_form_data=crate::page::unnamed_out() attr:class="runs-filter" attr:data-testid="runs-filter">
             <span class="field">
             <label for="run-source">"Source"</label>
             <select id="run-source" name="source">

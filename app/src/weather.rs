@@ -348,7 +348,7 @@ fn CityForm(cities: Vec<String>, selected: Option<String>, unit: Unit) -> impl I
         );
     };
     view! {
-        <Form method="GET" action="/weather" attr:class="controls">
+        <Form method="GET" action="/weather" on_form_data=crate::page::unnamed_out() attr:class="controls">
             <label for="city">"City"</label>
             <select id="city" name="city" data-testid="city-select" on:change=on_change>
                 {cities

@@ -20,6 +20,7 @@ async function chartState(page: Page) {
       rowWidth: rows.length ? rows[rows.length - 1].length : 0,
       yAxis: opt.yAxis.map((a: any) => a.type),
       yLabel: opt.yAxis[0].axisLabel?.formatter ?? null,
+      logLabel: typeof opt.yAxis[0].axisLabel?.formatter === 'function' ? opt.yAxis[0].axisLabel.formatter(84.5745) : null,
       candle: opt.series[0].type === 'candlestick' ? opt.series[0].itemStyle : null,
       start: opt.dataZoom[0].startValue,
       compared: opt.series
@@ -57,6 +58,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
         .toEqual(['candlestick:IBM', 'bar:Volume', 'line:MA 20', 'line:MA 200']);
       const state = (await chartState(page))!;
       expect(state.yAxis).toEqual(['log', 'value']);
+      expect(state.logLabel, 'a log axis labels its extremes briefly').toMatch(/^\d+(\.\d)?$/);
       expect(state.rowWidth, 'a dataset column per average').toBe(9);
       // Up and down differ, in the scheme's colours (blue up, orange down).
       const up = colorScheme === 'dark' ? '#8fb2ff' : '#1f5fbf';
@@ -179,6 +181,19 @@ test('a finger drag over the chart scrolls the page', async ({ page }, info) => 
   for (let k = 1; k <= 10; k++) await touch('touchMove', y0 - k * 20);
   await touch('touchEnd', y0 - 200);
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(before + 50);
+});
+
+test('the headlines keep the chart: "more" and the search carry the range as pressed', async ({ page }) => {
+  await page.goto('/?symbol=IBM&chart=candles&news=2');
+  await waitForDrawn(page, 'IBM');
+  await page.getByRole('button', { name: '1Y' }).click();
+  await expect(page).toHaveURL(/\/\?symbol=IBM&news=2&range=1Y&chart=candles$/);
+  await expect(page.getByTestId('news-more')).toHaveAttribute('href', '/?symbol=IBM&news=22&range=1Y&chart=candles');
+  await page.getByTestId('news-search').fill('ETF');
+  await page.getByTestId('news-search').press('Enter');
+  await expect(page).toHaveURL(/\/\?symbol=IBM&chart=candles&range=1Y&q=ETF$/);
+  await expect(page.getByRole('button', { name: '1Y' })).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => seriesNow(page)).toEqual(['candlestick:IBM', 'bar:Volume']);
 });
 
 test('copy link puts the page URL, with every control, on the clipboard', async ({ page, context, baseURL }) => {
