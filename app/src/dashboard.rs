@@ -311,17 +311,18 @@ pub mod load {
                 }
             },
         );
-        let mut compared_bars = Vec::with_capacity(compared_symbols.len());
-        if !bars.is_empty() {
-            for symbol in &compared_symbols {
-                compared_bars.push(
-                    store
-                        .daily_bars(symbol, None, None)
-                        .await
-                        .map_err(unavailable)?,
-                );
-            }
-        }
+        // Their prices, all at once (nothing to compare with when there are none).
+        let compared_bars = if bars.is_empty() {
+            Vec::new()
+        } else {
+            futures_util::future::try_join_all(
+                compared_symbols
+                    .iter()
+                    .map(|symbol| store.daily_bars(symbol, None, None)),
+            )
+            .await
+            .map_err(unavailable)?
+        };
         let compared: Vec<Compared> = compared_symbols
             .iter()
             .zip(&compared_bars)

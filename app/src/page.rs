@@ -6,7 +6,7 @@ use crate::chart_view::{
     home_href, ChartKind, ChartParams, ChartView, PageParams, MAX_COMPARE, MA_PERIODS,
 };
 use crate::dashboard::{get_dashboard, AppError, Dashboard, HeadlineRow, KeyStats};
-use crate::sources::PageHeader;
+use crate::sources::{Notice, PageHeader};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -42,18 +42,8 @@ pub fn HomePage() -> impl IntoView {
         )
     });
 
-    let url_range = move || {
-        query
-            .read()
-            .get("range")
-            .and_then(|r| Range::parse(&r))
-            .unwrap_or(Range::All)
-    };
-    let range = RwSignal::new(query.with_untracked(|q| {
-        q.get("range")
-            .and_then(|r| Range::parse(&r))
-            .unwrap_or(Range::All)
-    }));
+    let url_range = move || query.with(url_view).0.range;
+    let range = RwSignal::new(query.with_untracked(url_view).0.range);
     // The URL and the range buttons follow each other. A button replaces the history
     // entry (Back goes to the previous symbol, not through every range); Back and
     // Forward set the buttons from the URL.
@@ -153,7 +143,7 @@ fn Header(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
             carried
                 .and_then(|c| c.get())
                 .filter(|_| !shows_notice)
-                .map(|n| view! { <p class="notice" role="alert" data-testid="notice">{n}</p> })
+                .map(|text| view! { <Notice text /> })
         }}
         {demo.then(|| view! {
             <p class="banner" role="note" data-testid="demo-banner">

@@ -112,6 +112,12 @@ pub fn PageHeader(
             <h1>{heading}</h1>
             <Freshness lines=freshness />
         </header>
-        {notice.map(|n| view! { <p class="notice" role="alert" data-testid="notice">{n}</p> })}
+        {notice.map(|text| view! { <Notice text /> })}
     }
+}
+
+/// Why a parameter of the URL was not taken, in words for the reader.
+#[component]
+pub fn Notice(text: String) -> impl IntoView {
+    view! { <p class="notice" role="alert" data-testid="notice">{text}</p> }
 }
