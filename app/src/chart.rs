@@ -1,7 +1,7 @@
 //! The price chart. The server builds the ECharts option with charming (it has the
 //! data) and draws a preview for the first paint (see [`crate::preview`]); in the
 //! browser the WebAssembly hands the option to ECharts (loaded once from
-//! `/echarts-5.6.0-2.min.js`), adding only the colours of the reader's scheme and the
+//! `/echarts-5.6.0-3.min.js`), adding only the colours of the reader's scheme and the
 //! range window, and follows the range buttons and the window size.
 
 use crate::dashboard::ChartData;
@@ -223,6 +223,9 @@ mod draw {
 
         #[wasm_bindgen(method)]
         fn dispose(this: &Instance);
+
+        #[wasm_bindgen(method, js_name = dispatchAction)]
+        fn dispatch_action(this: &Instance, action: &JsValue);
     }
 
     fn element() -> Option<web_sys::Element> {
@@ -267,7 +270,21 @@ mod draw {
     /// A tooltip formatter as ECharts calls it: the hovered day's params in, HTML out.
     type Formatter = Closure<dyn Fn(JsValue) -> JsValue>;
 
+    /// The open, high, low and volume of a line chart's days, asked for the first time
+    /// its tooltip shows (see `get_bar_details`).
+    enum Details {
+        Asked,
+        /// `[[open, high, low, volume], …]`, one per dataset row.
+        Ready(Array),
+        /// The server had none that fit the drawn days: the tooltip shows the close.
+        Unavailable,
+    }
+
     thread_local! {
+        /// The details of the drawn symbol, by symbol and last date (a new ingest or
+        /// another symbol asks again).
+        static DETAILS: std::cell::RefCell<Option<((String, String), Details)>> =
+            const { std::cell::RefCell::new(None) };
         /// The formatter ECharts holds; replaced with each drawing.
         static FORMATTER: std::cell::RefCell<Option<Formatter>> =
             const { std::cell::RefCell::new(None) };
@@ -296,7 +313,7 @@ mod draw {
 
     /// The server's option with the reader's colours, the window of `range`, compared
     /// symbols as % change from the window's first day, and the tooltip.
-    fn option_for(data: &ChartData, range: Range, dark: bool) -> Option<JsValue> {
+    fn option_for(symbol: &Symbol, data: &ChartData, range: Range, dark: bool) -> Option<JsValue> {
         let text = if dark {
             palette::ALL
                 .iter()
@@ -331,8 +348,17 @@ mod draw {
             }
         }
         let rows: Array = get(&get(&option, "dataset"), "source").dyn_into().ok()?;
-        let formatter =
-            Formatter::new(move |params: JsValue| JsValue::from_str(&tooltip_html(&params, &rows)));
+        let last_date = rows
+            .get(rows.length().saturating_sub(1))
+            .dyn_into::<Array>()
+            .ok()
+            .and_then(|r| r.get(0).as_string())
+            .unwrap_or_default();
+        let key = (symbol.to_string(), last_date);
+        let details_at = data.details_at;
+        let formatter = Formatter::new(move |params: JsValue| {
+            JsValue::from_str(&tooltip_html(&params, &rows, details_at, &key))
+        });
         set(&get(&option, "tooltip"), "formatter", formatter.as_ref());
         FORMATTER.with(|f| *f.borrow_mut() = Some(formatter));
         // A log axis starts and ends at the data's own extremes: short labels for
@@ -383,9 +409,104 @@ mod draw {
             .replace('>', "&gt;")
     }
 
+    /// The day's `[open, high, low, volume]` at `index`: from the row when it carries
+    /// them (`details_at`), else from the details asked for the symbol, asking for
+    /// them the first time (the tooltip shows the close meanwhile).
+    fn day_details(
+        row: &JsValue,
+        index: u32,
+        details_at: Option<usize>,
+        key: &(String, String),
+    ) -> Option<[f64; 4]> {
+        let number = |v: &JsValue, k: u32| Reflect::get_u32(v, k).ok().and_then(|v| v.as_f64());
+        let read = |v: &JsValue, from: u32| {
+            Some([
+                number(v, from)?,
+                number(v, from + 1)?,
+                number(v, from + 2)?,
+                number(v, from + 3)?,
+            ])
+        };
+        if let Some(at) = details_at {
+            return read(row, at as u32);
+        }
+        let known = DETAILS.with(|d| {
+            d.borrow()
+                .as_ref()
+                .filter(|(k, _)| k == key)
+                .map(|(_, details)| match details {
+                    Details::Ready(rows) => Some(read(&rows.get(index), 0)),
+                    Details::Asked | Details::Unavailable => None,
+                })
+        });
+        match known {
+            Some(found) => found.flatten(),
+            None => {
+                ask_details(key.clone(), index);
+                None
+            }
+        }
+    }
+
+    /// Asks the server for the days' details once; when they come and the tooltip is
+    /// still showing, shows it again with them.
+    fn ask_details(key: (String, String), index: u32) {
+        DETAILS.with(|d| *d.borrow_mut() = Some((key.clone(), Details::Asked)));
+        leptos::task::spawn_local(async move {
+            let answer = crate::dashboard::get_bar_details(key.0.clone()).await;
+            let parsed = answer.ok().and_then(|json| JSON::parse(json.text()).ok());
+            let details = parsed
+                .filter(|p| get(p, "last").as_string().as_deref() == Some(key.1.as_str()))
+                .and_then(|p| get(&p, "rows").dyn_into::<Array>().ok())
+                .map_or(Details::Unavailable, Details::Ready);
+            let ready = matches!(details, Details::Ready(_));
+            let current = DETAILS.with(|d| {
+                let mut d = d.borrow_mut();
+                let current = d.as_ref().is_some_and(|(k, _)| *k == key);
+                if current {
+                    *d = Some((key, details));
+                }
+                current
+            });
+            if current && ready && tip_showing() {
+                if let Some(instance) = element().and_then(|el| instance_of(&el)) {
+                    // ECharts keeps a tooltip whose day has not changed as it is: hide
+                    // it first, so the same day is written again, with the details.
+                    let hide = Object::new();
+                    set(&hide, "type", &"hideTip".into());
+                    instance.dispatch_action(&hide);
+                    let action = Object::new();
+                    set(&action, "type", &"showTip".into());
+                    set(&action, "seriesIndex", &0.into());
+                    set(&action, "dataIndex", &index.into());
+                    instance.dispatch_action(&action);
+                }
+            }
+        });
+    }
+
+    /// Whether the tooltip is on the screen now (ECharts hides it with `visibility`).
+    fn tip_showing() -> bool {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| {
+                d.query_selector(&format!("#{CHART_ID} .tip"))
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|tip| tip.parent_element())
+            .and_then(|box_| box_.get_attribute("style"))
+            .is_some_and(|style| !style.contains("visibility: hidden"))
+    }
+
     /// The hovered (or tapped) day: date, open, high, low, close, volume and the change
     /// from the previous close, then each average or compared symbol.
-    fn tooltip_html(params: &JsValue, rows: &Array) -> String {
+    fn tooltip_html(
+        params: &JsValue,
+        rows: &Array,
+        details_at: Option<usize>,
+        key: &(String, String),
+    ) -> String {
         let params: Array = if Array::is_array(params) {
             params.clone().unchecked_into()
         } else {
@@ -402,18 +523,21 @@ mod draw {
             .and_then(|d| d.as_string())
             .unwrap_or_default();
         let mut html = format!(r#"<div class="tip"><b>{}</b>"#, escape(&date));
-        let ohlc: Vec<Option<f64>> = (1..=4).map(|k| at(&row, k)).collect();
-        if let [Some(o), Some(h), Some(l), Some(c)] = ohlc[..] {
-            html.push_str(&format!(
-                r#"<div class="ohlc">O {} · H {} · L {} · C {}</div>"#,
-                fixed(o, 2),
-                fixed(h, 2),
-                fixed(l, 2),
-                fixed(c, 2)
-            ));
+        let details = day_details(&row, index, details_at, key);
+        if let Some(c) = at(&row, 1) {
+            match details {
+                Some([o, h, l, _]) => html.push_str(&format!(
+                    r#"<div class="ohlc">O {} · H {} · L {} · C {}</div>"#,
+                    fixed(o, 2),
+                    fixed(h, 2),
+                    fixed(l, 2),
+                    fixed(c, 2)
+                )),
+                None => html.push_str(&format!(r#"<div class="ohlc">C {}</div>"#, fixed(c, 2))),
+            }
             let previous = index
                 .checked_sub(1)
-                .and_then(|i| at(&rows.get(i), 4))
+                .and_then(|i| at(&rows.get(i), 1))
                 .filter(|p| *p != 0.0);
             if let Some(p) = previous {
                 let pct = (c / p - 1.0) * 100.0;
@@ -430,7 +554,7 @@ mod draw {
                 ));
             }
         }
-        if let Some(v) = at(&row, 5) {
+        if let Some([_, _, _, v]) = details {
             let volume = js_sys::Number::from(v)
                 .to_locale_string("en-US")
                 .as_string()
@@ -497,7 +621,7 @@ mod draw {
             return;
         };
         let dark = prefers_dark();
-        let Some(option) = option_for(data, range, dark) else {
+        let Some(option) = option_for(symbol, data, range, dark) else {
             leptos::logging::error!("the chart's option could not be read");
             return;
         };

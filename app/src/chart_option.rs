@@ -2,11 +2,14 @@
 //! the data). The option is complete for a light page; in a dark one the browser swaps
 //! each light colour for its dark twin ([`crate::chart::palette`]), nothing else.
 //!
-//! One dataset holds every day of the main symbol, `[date, open, high, low, close,
-//! volume, direction]` (direction 1 when the close is at or above the open, else -1):
-//! the category axes take their dates from it, and the close line, the candles, the
-//! volume bars and the tooltip all read it, so no date or number is sent twice. Moving
-//! averages and compared symbols are series of their own, one value per day.
+//! One dataset holds every day of the main symbol, `[date, close, averages…]`, and,
+//! when something draws them (candles, the open line), the day's `[open, high, low,
+//! volume, direction]` after (direction 1 when the close is at or above the open, else
+//! -1): the category axes take their dates from it, and every series and the tooltip
+//! read it, so no date or number is sent twice. A line chart's page carries no open,
+//! high, low or volume (three quarters of the bytes of 5,000 days): the tooltip asks
+//! for them ([`bar_details`]) the first time it shows. Compared symbols are series of
+//! their own, one value per day.
 //!
 //! charming 0.6 has no `dataset`/`encode` on candlestick and bar series, no `color0`
 //! (the falling candle's colour), no `visualMap` pieces by value and no
@@ -25,16 +28,34 @@ use charming::Chart;
 use serde_json::{json, Value};
 use store::{DailyBar, Symbol};
 
-/// Dimensions of a dataset row.
-pub const DIM_OPEN: usize = 1;
-pub const DIM_HIGH: usize = 2;
-pub const DIM_LOW: usize = 3;
-pub const DIM_CLOSE: usize = 4;
-pub const DIM_VOLUME: usize = 5;
-pub const DIM_DIRECTION: usize = 6;
-/// The moving averages the view asks for, in its order, follow (`null` before a
-/// period's first full window).
-pub const DIM_AVERAGES: usize = 7;
+/// Dimensions of a dataset row: the date, the close, then the moving averages the view
+/// asks for, in its order (`null` before a period's first full window).
+pub const DIM_CLOSE: usize = 1;
+pub const DIM_AVERAGES: usize = 2;
+/// The day's own columns, where a row carries them (see [`details_at`]), in this
+/// order from there.
+pub const DETAIL_OPEN: usize = 0;
+pub const DETAIL_HIGH: usize = 1;
+pub const DETAIL_LOW: usize = 2;
+pub const DETAIL_VOLUME: usize = 3;
+pub const DETAIL_DIRECTION: usize = 4;
+
+/// Where a row's open, high, low, volume and direction start, when the view draws any
+/// of them (candles, or the open line); `None` when the rows stop after the averages.
+pub fn details_at(view: &ChartView, line_open: bool) -> Option<usize> {
+    let candles = view.kind == ChartKind::Candles && !view.comparing();
+    let open_line = line_open && !view.comparing();
+    (candles || open_line).then(|| DIM_AVERAGES + averages_drawn(view))
+}
+
+/// How many average columns the rows carry (none while comparing).
+fn averages_drawn(view: &ChartView) -> usize {
+    if view.comparing() {
+        0
+    } else {
+        view.ma.len()
+    }
+}
 
 /// Another symbol drawn beside the main one.
 pub struct Compared<'a> {
@@ -176,8 +197,11 @@ pub fn chart_option(input: &ChartInput) -> Value {
     } else {
         if !candles {
             let mut mains = vec![(format!("{symbol} close"), DIM_CLOSE, palette::CLOSE)];
-            if line_open {
-                mains.insert(0, (format!("{symbol} open"), DIM_OPEN, palette::OPEN));
+            if let Some(at) = details_at(view, line_open) {
+                mains.insert(
+                    0,
+                    (format!("{symbol} open"), at + DETAIL_OPEN, palette::OPEN),
+                );
             }
             for (name, dim, hue) in mains {
                 legend.push(name.clone());
@@ -211,8 +235,35 @@ pub fn chart_option(input: &ChartInput) -> Value {
             .map(|p| moving_average(bars, usize::from(*p)))
             .collect()
     };
-    extend(&mut option, bars, &averages, candles);
+    extend(
+        &mut option,
+        bars,
+        &averages,
+        details_at(view, line_open),
+        candles,
+    );
     option
+}
+
+/// The open, high, low and volume of every day of `bars` (oldest first, the dataset's
+/// days), for a page whose rows do not carry them: `{"last": date, "rows": [[open,
+/// high, low, volume], …]}`. The browser checks `last` against its own last row.
+pub fn bar_details(bars: &[DailyBar]) -> Value {
+    let rows: Vec<Value> = bars
+        .iter()
+        .map(|b| {
+            json!([
+                tidy(b.open),
+                tidy(b.high),
+                tidy(b.low),
+                b.volume.round() as i64
+            ])
+        })
+        .collect();
+    json!({
+        "last": bars.last().map(|b| b.date.to_string()),
+        "rows": rows,
+    })
 }
 
 /// A line series without markers, in `hue`, thinned to the pixels by ECharts.
@@ -226,21 +277,28 @@ fn line(name: &str, hue: Hue) -> Line {
 }
 
 /// What charming 0.6 cannot write (see the module's comment), added to its JSON.
-fn extend(option: &mut Value, bars: &[DailyBar], averages: &[Vec<Option<f64>>], candles: bool) {
+fn extend(
+    option: &mut Value,
+    bars: &[DailyBar],
+    averages: &[Vec<Option<f64>>],
+    details: Option<usize>,
+    candles: bool,
+) {
     let rows: Vec<Value> = bars
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            let mut row = vec![
-                json!(b.date.to_string()),
-                json!(tidy(b.open)),
-                json!(tidy(b.high)),
-                json!(tidy(b.low)),
-                json!(tidy(b.close)),
-                json!(b.volume.round() as i64),
-                json!(if b.close >= b.open { 1 } else { -1 }),
-            ];
+            let mut row = vec![json!(b.date.to_string()), json!(tidy(b.close))];
             row.extend(averages.iter().map(|a| json!(a[i])));
+            if details.is_some() {
+                row.extend([
+                    json!(tidy(b.open)),
+                    json!(tidy(b.high)),
+                    json!(tidy(b.low)),
+                    json!(b.volume.round() as i64),
+                    json!(if b.close >= b.open { 1 } else { -1 }),
+                ]);
+            }
             Value::Array(row)
         })
         .collect();
@@ -248,12 +306,15 @@ fn extend(option: &mut Value, bars: &[DailyBar], averages: &[Vec<Option<f64>>], 
     // The tooltip stays inside the chart (a phone's edge) and follows a tap.
     option["tooltip"]["confine"] = json!(true);
     option["tooltip"]["triggerOn"] = json!("mousemove|click");
-    if candles {
+    if let (true, Some(at)) = (candles, details) {
         option["series"][0] = json!({
             "type": "candlestick",
             "name": option["series"][0]["name"],
             // ECharts reads a candle as [open, close, lowest, highest].
-            "encode": { "x": 0, "y": [DIM_OPEN, DIM_CLOSE, DIM_LOW, DIM_HIGH] },
+            "encode": {
+                "x": 0,
+                "y": [at + DETAIL_OPEN, DIM_CLOSE, at + DETAIL_LOW, at + DETAIL_HIGH],
+            },
             "itemStyle": {
                 "color": palette::UP.light,
                 "borderColor": palette::UP.light,
@@ -261,13 +322,13 @@ fn extend(option: &mut Value, bars: &[DailyBar], averages: &[Vec<Option<f64>>], 
                 "borderColor0": palette::DOWN.light,
             },
         });
-        option["series"][1]["encode"] = json!({ "x": 0, "y": DIM_VOLUME });
+        option["series"][1]["encode"] = json!({ "x": 0, "y": at + DETAIL_VOLUME });
         option["series"][1]["large"] = json!(true);
         option["visualMap"] = json!({
             "type": "piecewise",
             "show": false,
             "seriesIndex": 1,
-            "dimension": DIM_DIRECTION,
+            "dimension": at + DETAIL_DIRECTION,
             "pieces": [
                 { "value": 1, "color": palette::UP.light },
                 { "value": -1, "color": palette::DOWN.light },
@@ -387,11 +448,50 @@ mod tests {
         assert_eq!(o["series"][0]["encode"]["y"], json!(DIM_CLOSE));
         let rows = o["dataset"]["source"].as_array().unwrap();
         assert_eq!(rows.len(), 5);
-        assert_eq!(
-            rows[0],
-            json!(["2024-01-01", 9.0, 12.0, 8.0, 10.0, 1000, 1])
-        );
+        // A line chart's rows carry the date and the close, nothing it does not draw.
+        assert_eq!(rows[0], json!(["2024-01-01", 10.0]));
+        assert_eq!(details_at(&ChartView::default(), false), None);
         assert_eq!(o["yAxis"]["type"], json!("value"));
+    }
+
+    #[test]
+    fn the_open_line_brings_the_days_own_columns() {
+        let ibm = Symbol::parse("IBM").unwrap();
+        let b = bars("IBM", (2024, 1, 1), &[10.0, 11.0]);
+        let view = ChartView::default();
+        let o = chart_option(&ChartInput {
+            symbol: &ibm,
+            bars: &b,
+            view: &view,
+            compared: &[],
+            line_open: true,
+        });
+        assert_eq!(
+            series_types(&o),
+            [
+                ("line".into(), "IBM open".into()),
+                ("line".into(), "IBM close".into())
+            ]
+        );
+        let at = details_at(&view, true).unwrap();
+        assert_eq!(o["series"][0]["encode"]["y"], json!(at + DETAIL_OPEN));
+        assert_eq!(
+            o["dataset"]["source"][0],
+            json!(["2024-01-01", 10.0, 9.0, 12.0, 8.0, 1000, 1])
+        );
+    }
+
+    #[test]
+    fn bar_details_are_the_days_own_columns_in_the_datasets_order() {
+        let b = bars("IBM", (2024, 1, 1), &[10.0, 11.0]);
+        assert_eq!(
+            bar_details(&b),
+            json!({
+                "last": "2024-01-02",
+                "rows": [[9.0, 12.0, 8.0, 1000], [10.0, 13.0, 9.0, 1001]],
+            })
+        );
+        assert_eq!(bar_details(&[]), json!({ "last": null, "rows": [] }));
     }
 
     #[test]
@@ -417,14 +517,27 @@ mod tests {
             json!(palette::DOWN.light)
         );
         assert_eq!(o["series"][1]["xAxisIndex"].as_f64(), Some(1.0));
-        assert_eq!(o["visualMap"]["dimension"], json!(DIM_DIRECTION));
+        let at = details_at(&view, false).unwrap();
+        assert_eq!(at, DIM_AVERAGES + 2, "after the two averages");
+        assert_eq!(o["visualMap"]["dimension"], json!(at + DETAIL_DIRECTION));
+        assert_eq!(
+            o["series"][0]["encode"]["y"],
+            json!([
+                at + DETAIL_OPEN,
+                DIM_CLOSE,
+                at + DETAIL_LOW,
+                at + DETAIL_HIGH
+            ])
+        );
+        assert_eq!(o["series"][1]["encode"]["y"], json!(at + DETAIL_VOLUME));
         assert_eq!(o["dataZoom"][0]["xAxisIndex"], json!([0, 1]));
         assert_eq!(o["yAxis"][0]["type"], json!("log"));
         assert_eq!(o["grid"].as_array().unwrap().len(), 2);
-        // The averages are dataset columns after the day's own.
+        // The averages are dataset columns after the close.
         assert_eq!(o["series"][3]["encode"]["y"], json!(DIM_AVERAGES + 1));
         let rows = o["dataset"]["source"].as_array().unwrap();
-        assert_eq!(rows[0].as_array().unwrap().len(), DIM_AVERAGES + 2);
+        assert_eq!(rows[0].as_array().unwrap().len(), at + 5);
+        assert_eq!(rows[0][at + DETAIL_HIGH], json!(12.0));
         assert_eq!(
             rows[0][DIM_AVERAGES],
             Value::Null,

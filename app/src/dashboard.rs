@@ -102,6 +102,10 @@ pub struct ChartData {
     pub range_starts: Vec<usize>,
     /// The index of the last day, where every window ends.
     pub end: usize,
+    /// Where each row's open, high, low and volume start, when the rows carry them
+    /// (candles, the open line); otherwise the tooltip asks [`get_bar_details`] for
+    /// them the first time it shows.
+    pub details_at: Option<usize>,
 }
 
 /// A headline as the table shows it.
@@ -178,6 +182,18 @@ pub async fn get_dashboard(
         },
     };
     load::respond(load::load_dashboard(&state, &query).await)
+}
+
+/// The open, high, low and volume of every day of `symbol`, oldest first (the chart's
+/// dataset's days), as [`crate::chart_option::bar_details`] writes them: what a line
+/// chart's page leaves out until its tooltip shows. A symbol with no prices has no rows.
+///
+/// Also reachable as `POST /api/bar_details` with a form body `symbol=IBM`.
+#[server(endpoint = "bar_details")]
+pub async fn get_bar_details(symbol: String) -> Result<OptionJson, AppError> {
+    use crate::state::AppState;
+    let state = expect_context::<AppState>();
+    load::respond(load::load_bar_details(&state, &symbol).await)
 }
 
 /// The server side of [`get_dashboard`], free of Leptos so it can be read and tested alone.
@@ -381,6 +397,33 @@ pub mod load {
         ))
     }
 
+    /// The days' own columns for [`get_bar_details`]: 400 for a malformed symbol, 404
+    /// (and no rows) for one without prices.
+    pub async fn load_bar_details(
+        state: &AppState,
+        raw: &str,
+    ) -> Result<(OptionJson, StatusCode), AppError> {
+        let (bars, status) = match Symbol::parse(raw.trim()) {
+            Err(_) => (Vec::new(), StatusCode::BAD_REQUEST),
+            Ok(symbol) => {
+                let bars = state
+                    .store
+                    .daily_bars(&symbol, None, None)
+                    .await
+                    .map_err(unavailable)?;
+                let status = if bars.is_empty() {
+                    StatusCode::NOT_FOUND
+                } else {
+                    StatusCode::OK
+                };
+                (bars, status)
+            }
+        };
+        let json = serde_json::value::to_raw_value(&crate::chart_option::bar_details(&bars))
+            .expect("a JSON value is JSON");
+        Ok((OptionJson(json), status))
+    }
+
     /// The option and the range windows for `input`.
     pub fn chart_data(input: &ChartInput) -> ChartData {
         ChartData {
@@ -393,6 +436,7 @@ pub mod load {
                 .map(|r| r.start_index(input.bars))
                 .collect(),
             end: input.bars.len().saturating_sub(1),
+            details_at: crate::chart_option::details_at(input.view, input.line_open),
         }
     }
 

@@ -75,7 +75,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 </script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 // ECharts (a trimmed build, see frontend/echarts/) loads once, deferred, from our origin.
-                <script src="/echarts-5.6.0-2.min.js" defer></script>
+                <script src="/echarts-5.6.0-3.min.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -140,8 +140,13 @@ test('an unknown compared symbol gets a notice and leaves the URL', async ({ pag
 });
 
 test('the tooltip reads the day: open, high, low, close, volume and change', async ({ page }, info) => {
+  // A line chart's page carries the close; the open, high, low and volume come when
+  // the tooltip first shows, once.
+  const asked: string[] = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/bar_details')) asked.push(r.postData() ?? ''); });
   await page.goto('/?symbol=IBM&range=1M&ma=20');
   await waitForDrawn(page, 'IBM');
+  expect(asked, 'nothing asked before the tooltip shows').toEqual([]);
   const surface = page.locator('#price-chart');
   const box = (await surface.boundingBox())!;
   const position = { x: box.width * 0.6, y: box.height * 0.45 };
@@ -155,6 +160,7 @@ test('the tooltip reads the day: open, high, low, close, volume and change', asy
   await expect(tip).toContainText(/Volume [\d,]+/);
   await expect(tip).toContainText(/[▲▼■] [+-]?\d+\.\d{2} % from the previous close/);
   await expect(tip).toContainText(/MA 20 \d+\.\d{2}/);
+  expect(asked).toEqual(['symbol=IBM']);
   await page.getByTestId('price-chart').screenshot({ path: `test-results/tooltip-${info.project.name}.png` });
 });
 

@@ -8,7 +8,7 @@ async function serverSeries(page: Page, symbol: string) {
   expect(res.ok()).toBeTruthy();
   const option = (await res.json()).chart.option;
   const rows = option.dataset.source as any[][];
-  return { dates: rows.map((r) => r[0] as string), close: rows.map((r) => r[4] as number) };
+  return { dates: rows.map((r) => r[0] as string), close: rows.map((r) => r[1] as number) };
 }
 
 

@@ -18,7 +18,7 @@ export async function drawnOption(page: Page) {
         length: s.data ? s.data.length : null,
       })),
       rows: rows.length,
-      lastClose: rows.length ? rows[rows.length - 1][4] : null,
+      lastClose: rows.length ? rows[rows.length - 1][1] : null,
       lastDate: rows.length ? rows[rows.length - 1][0] : null,
       zoom: opt.dataZoom.map((z: any) => z.type),
       canvas: !!el.querySelector('canvas'),

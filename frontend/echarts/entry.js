@@ -1,32 +1,35 @@
 // The parts of ECharts the price chart uses, and nothing else. The WebAssembly calls
-// the global `echarts.init`, so the bundle exposes that global.
-import * as echarts from 'echarts/core';
+// the global `echarts.init` and `echarts.getInstanceByDom`; the bundle exposes only
+// those two, so the rest of ECharts' core API is left out of it.
+import { init, getInstanceByDom, use } from 'echarts/core';
 import { LineChart, CandlestickChart, BarChart } from 'echarts/charts';
 import {
   GridComponent,
   TooltipComponent,
   AxisPointerComponent,
-  LegendComponent,
-  DataZoomComponent,
+  LegendPlainComponent,
+  DataZoomInsideComponent,
+  DataZoomSliderComponent,
   DatasetComponent,
   VisualMapPiecewiseComponent,
   AriaComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([
+use([
   LineChart,
   CandlestickChart,
   BarChart,
   GridComponent,
   TooltipComponent,
   AxisPointerComponent,
-  LegendComponent,
-  DataZoomComponent,
+  LegendPlainComponent,
+  DataZoomInsideComponent,
+  DataZoomSliderComponent,
   DatasetComponent,
   VisualMapPiecewiseComponent,
   AriaComponent,
   CanvasRenderer,
 ]);
 
-window.echarts = echarts;
+window.echarts = { init, getInstanceByDom };

@@ -78,13 +78,59 @@ on_both_backends!(candles_averages_and_log_scale_come_from_the_url, |store| {
     );
     assert_eq!(option["yAxis"][0]["type"], "log");
     assert_eq!(json["view"]["ma"], serde_json::json!([20, 50]));
-    // Each average is a column of the dataset, after the day's open to direction.
+    // Each average is a column of the dataset after the close; the candles' open,
+    // high, low, volume and direction follow.
     let rows = option["dataset"]["source"].as_array().unwrap();
     assert!(rows.iter().all(|r| r.as_array().unwrap().len() == 9));
-    assert_eq!(option["series"][3]["encode"]["y"], 8);
-    assert!(rows[0][7].is_null(), "no 20-day average on the first day");
-    assert!(rows.last().unwrap()[8].is_f64());
+    assert_eq!(json["chart"]["details_at"], 4);
+    assert_eq!(
+        option["series"][0]["encode"]["y"],
+        serde_json::json!([4, 1, 6, 5])
+    );
+    assert_eq!(option["series"][1]["encode"]["y"], 7);
+    assert_eq!(option["series"][3]["encode"]["y"], 3);
+    assert!(rows[0][2].is_null(), "no 20-day average on the first day");
+    assert!(rows.last().unwrap()[3].is_f64());
 });
+
+on_both_backends!(
+    a_line_chart_carries_the_close_and_its_tooltip_asks_for_the_rest,
+    |store| {
+        let app = spawn_demo_app(store).await;
+        let (status, json) = app.dashboard_api_with("symbol=IBM&ma=50").await;
+        assert_eq!(status, 200, "{json}");
+        // The page carries what it draws: the date, the close, the average.
+        let rows = json["chart"]["option"]["dataset"]["source"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert!(rows.iter().all(|r| r.as_array().unwrap().len() == 3));
+        assert!(json["chart"]["details_at"].is_null());
+
+        // The tooltip's open, high, low and volume: one row per dataset row, the same
+        // last day, and the high is the day's highest.
+        let (status, details) = app.api("bar_details", "symbol=ibm").await;
+        assert_eq!(status, 200, "{details}");
+        let days = details["rows"].as_array().unwrap();
+        assert_eq!(days.len(), rows.len());
+        assert_eq!(details["last"], rows.last().unwrap()[0]);
+        for (day, row) in days.iter().zip(&rows) {
+            let [open, high, low, volume] = [0, 1, 2, 3].map(|k| day[k].as_f64().unwrap());
+            let close = row[1].as_f64().unwrap();
+            assert!(
+                high >= open.max(close) && low <= open.min(close),
+                "{day} {row}"
+            );
+            assert!(volume >= 0.0);
+        }
+
+        let (status, none) = app.api("bar_details", "symbol=NOPE").await;
+        assert_eq!(status, 404);
+        assert_eq!(none["rows"], serde_json::json!([]));
+        let (status, _) = app.api("bar_details", "symbol=%3Cb%3E").await;
+        assert_eq!(status, 400);
+    }
+);
 
 on_both_backends!(
     compare_draws_percent_lines_and_drops_what_it_cannot,

@@ -89,9 +89,14 @@ impl TestApp {
 
     /// Calls the dashboard's server function with a whole form body.
     pub async fn dashboard_api_with(&self, body: &str) -> (u16, serde_json::Value) {
+        self.api("dashboard", body).await
+    }
+
+    /// `POST /api/{endpoint}` with a form body, as the page's server functions call it.
+    pub async fn api(&self, endpoint: &str, body: &str) -> (u16, serde_json::Value) {
         let res = self
             .client
-            .post(format!("{}/api/dashboard", self.base))
+            .post(format!("{}/api/{endpoint}", self.base))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body.to_string())
             .send()
