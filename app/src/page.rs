@@ -28,7 +28,7 @@ pub fn HomePage() -> impl IntoView {
         };
         (q.get("symbol"), q.get("q"), q.get("news"), chart)
     };
-    let dashboard = Resource::new(requested, move |(symbol, q, news, chart)| {
+    let dashboard = crate::codec::resource(requested, move |(symbol, q, news, chart)| {
         let range = query.with_untracked(|q| q.get("range"));
         get_dashboard(
             symbol,
@@ -664,7 +664,10 @@ fn NewsRow(headline: HeadlineRow) -> impl IntoView {
 
 /// A page's frame for `/weather` and `/runs`: its body once `data` has loaded (from the
 /// first HTML on the server, in place on a later navigation), or the error panel.
-pub fn loaded_page<T, V>(data: Resource<Result<T, AppError>>, body: fn(T) -> V) -> impl IntoView
+pub fn loaded_page<T, V>(
+    data: Resource<Result<T, AppError>, crate::codec::SliceJson>,
+    body: fn(T) -> V,
+) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
