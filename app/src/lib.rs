@@ -24,7 +24,6 @@ pub mod state;
 pub mod weather;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
 use leptos_router::{
     components::{Route, Router, Routes, A},
     path, SsrMode,
@@ -59,9 +58,12 @@ fn send_content_security_policy() {
     }
 }
 
-/// The HTML document around the app, rendered on the server only.
+/// The HTML document around the app, rendered on the server only (its head is never
+/// hydrated: leptos_meta, which writes each page's title into it, is a server-only
+/// dependency; see [`sources::DocumentTitle`]).
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
+    use leptos_meta::{HashedStylesheet, MetaTags};
     send_content_security_policy();
     view! {
         <!DOCTYPE html>
@@ -70,6 +72,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <meta name="description" content="Daily stock and crypto prices with the latest headlines." />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // Marks the page as scripted before first paint, so the no-JS-only controls
                 // never flash for people with JavaScript on.
                 <script nonce=leptos::nonce::use_nonce()>
@@ -94,7 +98,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// they are plain links.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
+    #[cfg(feature = "ssr")]
+    leptos_meta::provide_meta_context();
     // Says "the WebAssembly has taken over" (an effect runs only in the browser, after
     // hydration): the end-to-end tests wait for it before they click.
     Effect::new(|_| {
@@ -103,8 +108,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Meta name="description" content="Daily stock and crypto prices with the latest headlines." />
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Router>
             <nav class="site-nav" aria-label="Pages">
                 <A href="/" exact=true>"Prices"</A>

@@ -107,12 +107,28 @@ pub fn PageHeader(
         None => (site.clone(), site),
     };
     view! {
-        <leptos_meta::Title text=title />
+        <DocumentTitle text=title />
         <header class="top">
             <h1>{heading}</h1>
             <Freshness lines=freshness />
         </header>
         {notice.map(|text| view! { <Notice text /> })}
+    }
+}
+
+/// The document's title: written into the head by leptos_meta on the server; in the
+/// browser (after an in-place navigation) set on `document.title`, so the WebAssembly
+/// carries no head management. In the body both sides are one empty placeholder
+/// (`<!>`, the unit view), so hydration finds what the server wrote.
+#[component]
+pub fn DocumentTitle(text: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        (view! { <leptos_meta::Title text /> }, ())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Effect::new(move |_| document().set_title(&text));
     }
 }
 
