@@ -26,7 +26,7 @@ pub mod weather;
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The page's Content Security Policy. Scripts run only from our origin or with this
@@ -116,8 +116,8 @@ pub fn App() -> impl IntoView {
             </nav>
             <Routes fallback=|| view! { <page::NotFound /> }>
                 <Route path=path!("/") view=page::HomePage ssr=SsrMode::Async />
-                <Route path=path!("/weather") view=weather::WeatherPage ssr=SsrMode::Async />
-                <Route path=path!("/runs") view=runs::RunsPage ssr=SsrMode::Async />
+                <Route path=path!("/weather") view={Lazy::<weather::WeatherRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/runs") view={Lazy::<runs::RunsRoute>::new()} ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -218,6 +218,22 @@ pub mod load {
 }
 
 /// `/runs`.
+/// The route's view, loaded on demand: `cargo leptos build --split` puts this page's
+/// code in a wasm chunk of its own, fetched when the page is first shown, so `/`
+/// does not carry it.
+pub struct RunsRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for RunsRoute {
+    fn data() -> Self {
+        RunsRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <RunsPage /> }.into_any()
+    }
+}
+
 #[component]
 pub fn RunsPage() -> impl IntoView {
     let query = use_query_map();

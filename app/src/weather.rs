@@ -235,6 +235,22 @@ pub mod load {
 }
 
 /// `/weather`.
+/// The route's view, loaded on demand: `cargo leptos build --split` puts this page's
+/// code in a wasm chunk of its own, fetched when the page is first shown, so `/`
+/// does not carry it.
+pub struct WeatherRoute;
+
+#[leptos_router::lazy_route]
+impl leptos_router::LazyRoute for WeatherRoute {
+    fn data() -> Self {
+        WeatherRoute
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <WeatherPage /> }.into_any()
+    }
+}
+
 #[component]
 pub fn WeatherPage() -> impl IntoView {
     let query = use_query_map();
