@@ -285,6 +285,8 @@ mod draw {
         /// another symbol asks again).
         static DETAILS: std::cell::RefCell<Option<((String, String), Details)>> =
             const { std::cell::RefCell::new(None) };
+        /// The day the tooltip showed last (where it shows again when the details come).
+        static LAST_TIP: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
         /// The formatter ECharts holds; replaced with each drawing.
         static FORMATTER: std::cell::RefCell<Option<Formatter>> =
             const { std::cell::RefCell::new(None) };
@@ -442,15 +444,15 @@ mod draw {
         match known {
             Some(found) => found.flatten(),
             None => {
-                ask_details(key.clone(), index);
+                ask_details(key.clone());
                 None
             }
         }
     }
 
     /// Asks the server for the days' details once; when they come and the tooltip is
-    /// still showing, shows it again with them.
-    fn ask_details(key: (String, String), index: u32) {
+    /// still showing, shows its day (the last one hovered) again with them.
+    fn ask_details(key: (String, String)) {
         DETAILS.with(|d| *d.borrow_mut() = Some((key.clone(), Details::Asked)));
         leptos::task::spawn_local(async move {
             let answer = crate::dashboard::get_bar_details(key.0.clone()).await;
@@ -478,7 +480,7 @@ mod draw {
                     let action = Object::new();
                     set(&action, "type", &"showTip".into());
                     set(&action, "seriesIndex", &0.into());
-                    set(&action, "dataIndex", &index.into());
+                    set(&action, "dataIndex", &LAST_TIP.with(|t| t.get()).into());
                     instance.dispatch_action(&action);
                 }
             }
@@ -516,6 +518,7 @@ mod draw {
             return String::new();
         };
         let index = index as u32;
+        LAST_TIP.with(|t| t.set(index));
         let row = rows.get(index);
         let at = |row: &JsValue, k: u32| Reflect::get_u32(row, k).ok().and_then(|v| v.as_f64());
         let date = Reflect::get_u32(&row, 0)
