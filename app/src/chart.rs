@@ -309,6 +309,11 @@ mod draw {
         Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     }
 
+    /// The number at index `k` of a JavaScript array (a dataset row), if it is one.
+    fn number_at(row: &JsValue, k: u32) -> Option<f64> {
+        Reflect::get_u32(row, k).ok().and_then(|v| v.as_f64())
+    }
+
     fn set(target: &JsValue, key: &str, value: &JsValue) {
         let _ = Reflect::set(target, &JsValue::from_str(key), value);
     }
@@ -420,13 +425,12 @@ mod draw {
         details_at: Option<usize>,
         key: &(String, String),
     ) -> Option<[f64; 4]> {
-        let number = |v: &JsValue, k: u32| Reflect::get_u32(v, k).ok().and_then(|v| v.as_f64());
         let read = |v: &JsValue, from: u32| {
             Some([
-                number(v, from)?,
-                number(v, from + 1)?,
-                number(v, from + 2)?,
-                number(v, from + 3)?,
+                number_at(v, from)?,
+                number_at(v, from + 1)?,
+                number_at(v, from + 2)?,
+                number_at(v, from + 3)?,
             ])
         };
         if let Some(at) = details_at {
@@ -520,14 +524,13 @@ mod draw {
         let index = index as u32;
         LAST_TIP.with(|t| t.set(index));
         let row = rows.get(index);
-        let at = |row: &JsValue, k: u32| Reflect::get_u32(row, k).ok().and_then(|v| v.as_f64());
         let date = Reflect::get_u32(&row, 0)
             .ok()
             .and_then(|d| d.as_string())
             .unwrap_or_default();
         let mut html = format!(r#"<div class="tip"><b>{}</b>"#, escape(&date));
         let details = day_details(&row, index, details_at, key);
-        if let Some(c) = at(&row, 1) {
+        if let Some(c) = number_at(&row, 1) {
             match details {
                 Some([o, h, l, _]) => html.push_str(&format!(
                     r#"<div class="ohlc">O {} · H {} · L {} · C {}</div>"#,
@@ -540,7 +543,7 @@ mod draw {
             }
             let previous = index
                 .checked_sub(1)
-                .and_then(|i| at(&rows.get(i), 1))
+                .and_then(|i| number_at(&rows.get(i), 1))
                 .filter(|p| *p != 0.0);
             if let Some(p) = previous {
                 let pct = (c / p - 1.0) * 100.0;

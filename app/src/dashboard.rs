@@ -83,6 +83,12 @@ impl OptionJson {
     pub fn text(&self) -> &str {
         self.0.get()
     }
+
+    /// `value` written out once, to be sent as it is.
+    #[cfg(feature = "ssr")]
+    pub fn from_value(value: &serde_json::Value) -> Self {
+        OptionJson(serde_json::value::to_raw_value(value).expect("a JSON value is JSON"))
+    }
 }
 
 impl PartialEq for OptionJson {
@@ -419,18 +425,14 @@ pub mod load {
                 (bars, status)
             }
         };
-        let json = serde_json::value::to_raw_value(&crate::chart_option::bar_details(&bars))
-            .expect("a JSON value is JSON");
-        Ok((OptionJson(json), status))
+        let details = crate::chart_option::bar_details(&bars);
+        Ok((OptionJson::from_value(&details), status))
     }
 
     /// The option and the range windows for `input`.
     pub fn chart_data(input: &ChartInput) -> ChartData {
         ChartData {
-            option: OptionJson(
-                serde_json::value::to_raw_value(&chart_option(input))
-                    .expect("a JSON value is JSON"),
-            ),
+            option: OptionJson::from_value(&chart_option(input)),
             range_starts: Range::ALL
                 .iter()
                 .map(|r| r.start_index(input.bars))

@@ -405,10 +405,7 @@ fn ChartForm(
                 })}
             </div>
             {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
-            {move || {
-                let r = range.get();
-                (r != Range::All).then(|| view! { <input type="hidden" name="range" value=r.param() /> })
-            }}
+            <RangeField range />
             <button type="submit" class="no-js-only">"Show"</button>
             <CopyLink />
         </form>
@@ -541,6 +538,16 @@ fn replaced() -> NavigateOptions {
     }
 }
 
+/// The range as the buttons have it now, as a hidden field of a GET form (none for the
+/// default, all).
+#[component]
+fn RangeField(range: RwSignal<Range>) -> impl IntoView {
+    move || {
+        let r = range.get();
+        (r != Range::All).then(|| view! { <input type="hidden" name="range" value=r.param() /> })
+    }
+}
+
 /// The headlines: a search box (a GET form), the table newest first, "more", and the CSV.
 /// Its links and its form keep the chart as it is, the range as the buttons have it now.
 #[component]
@@ -595,16 +602,12 @@ fn NewsTable(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
         .filter(|(name, _)| *name != "range")
         .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
         .collect_view();
-    let kept_range = move || {
-        let r = range.get();
-        (r != Range::All).then(|| view! { <input type="hidden" name="range" value=r.param() /> })
-    };
     view! {
         <section class="news" aria-labelledby="news-caption">
             <Form method="GET" action="/" on_form_data=unnamed_out() attr:class="search" attr:role="search">
                 {selected.map(|s| view! { <input type="hidden" name="symbol" value=s.to_string() /> })}
                 {kept}
-                {kept_range}
+                <RangeField range />
                 <label for="news-q">"Search headlines"</label>
                 <input
                     id="news-q"
