@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Builds the release server and the wasm site with cargo-leptos, then precompresses the
-# static files (the server sends .br/.gz when the browser accepts them). `--split` puts
-# the lazy routes' views (/weather, /runs) in wasm chunks of their own, fetched when
-# their page is shown, so `/` does not download them.
+# static files (the server sends .br/.gz when the browser accepts them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"   # npm's wasm-opt first
 
-cargo leptos build --release --split
+cargo leptos build --release
 
 find target/site -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.svg' \) | while read -r f; do
   if [ ! -f "$f.br" ] || [ "$f" -nt "$f.br" ]; then

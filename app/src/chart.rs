@@ -1,12 +1,11 @@
 //! The price chart. The server builds the ECharts option with charming (it has the
 //! data) and draws a preview for the first paint (see [`crate::preview`]); in the
-//! browser the WebAssembly hands the option to ECharts (loaded once from
+//! browser the chart island hands the option to ECharts (loaded once from
 //! `/echarts-5.6.0-3.min.js`), adding only the colours of the reader's scheme and the
 //! range window, and follows the range buttons and the window size.
 
 use crate::dashboard::ChartData;
 use leptos::prelude::*;
-use store::Symbol;
 
 /// The chart's colours. The server writes the light ones into the option and the
 /// preview's classes; a dark page swaps each for its twin. Okabe–Ito-like hues, told
@@ -138,60 +137,110 @@ impl Range {
     }
 }
 
-/// The chart card: range buttons and the chart box. The box holds `preview` (the
-/// server's drawing, see [`crate::preview`]) and the surface ECharts draws on, over it.
-/// The surface stays in the DOM across selections, so a new symbol updates the same
-/// ECharts instance in place.
+/// The ids of the page's two JSON scripts beside the chart island: what the page shows
+/// ([`ChartPage`]) and the chart's data ([`ChartData`]). They sit outside the island, so
+/// an in-place navigation (`public/nav.js`) brings the next page's; the island reads
+/// them when it hydrates and on each `tickerboard:page` event.
+pub const PAGE_ID: &str = "chart-page";
+pub const DATA_ID: &str = "chart-data";
+
+/// What the page shows around the chart, for the chart island: the symbol, the range
+/// (its URL form) and, per range button in `Range::ALL` order, the page's URL with it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ChartPage {
+    pub symbol: Option<String>,
+    pub range: &'static str,
+    pub range_hrefs: Vec<String>,
+}
+
+/// The range the page shows, for the island's first render on the server.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+struct ShownRange(Range);
+
+/// `value` as JSON to put inside a `<script type="application/json">`: every `<` is
+/// written `\u003c` (JSON allows it only inside strings, where the escape means the
+/// same), so no `</script>` or `<!--` in the data can end or bend the script element.
+pub fn script_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value)
+        .expect("the chart's data is JSON")
+        .replace('<', "\\u003c")
+}
+
+/// The chart card: the island (range buttons and the chart box, with `children`, the
+/// server's drawing, in it) and the page's data for it.
 #[component]
-#[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
 pub fn PriceChart(
-    chart: Signal<Option<(Symbol, ChartData)>>,
-    /// The range buttons' choice, shared with the key stats above the chart.
-    range: RwSignal<Range>,
+    page: ChartPage,
+    data: Option<ChartData>,
+    range: Range,
     children: Children,
 ) -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    {
-        Effect::new(move |_| {
-            let data = chart.get();
-            let range = range.get();
-            draw::draw(data.as_ref(), range);
-        });
-        let resize = window_event_listener(leptos::ev::resize, |_| draw::resize());
-        on_cleanup(move || resize.remove());
-    }
-
+    provide_context(ShownRange(range));
+    let page = script_json(&page);
+    let data = data.map(|d| script_json(&d));
     view! {
         <section class="chart-card" aria-label="Price chart">
-            <div class="ranges js-only" role="group" aria-label="Date range">
-                {Range::ALL
-                    .into_iter()
-                    .map(|r| {
-                        view! {
-                            <button
-                                type="button"
-                                data-range=r.label()
-                                aria-pressed=move || (range.get() == r).to_string()
-                                on:click=move |_| range.set(r)
-                            >
-                                {r.label()}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-            <div data-testid="price-chart" class="chart" role="img" aria-label="Open and close prices by date">
-                {children()}
-                <div id=CHART_ID class="chart-live"></div>
-            </div>
+            <ChartIsland>{children()}</ChartIsland>
+            <script type="application/json" id=PAGE_ID inner_html=page></script>
+            {data.map(|d| view! { <script type="application/json" id=DATA_ID inner_html=d></script> })}
             <noscript><p class="hint">"Turn on JavaScript to zoom and to read each day's prices."</p></noscript>
         </section>
     }
 }
 
-/// The server's drawing of the chart, for the first paint. In the browser it stays as
-/// the server wrote it until ECharts has drawn, then it is emptied (see `draw`); the
-/// browser never gets the drawing's text (`Dashboard::preview` is not serialized).
+/// The interactive chart, the one island of `/` that draws: range buttons and the box
+/// ECharts draws in, over the server's drawing (`children`). It hands the page's option
+/// to ECharts, follows the range buttons (drawing the new window at once, then asking
+/// `nav.js` for the page with that range, replacing the history entry) and the window
+/// size, and after an in-place navigation draws the new page's data.
+#[island]
+pub fn ChartIsland(children: Children) -> impl IntoView {
+    let range = RwSignal::new(first_range());
+    let surface = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    draw::attach(surface, range);
+    view! {
+        <div class="ranges js-only" role="group" aria-label="Date range">
+            {Range::ALL
+                .into_iter()
+                .map(|r| {
+                    view! {
+                        <button
+                            type="button"
+                            data-range=r.label()
+                            aria-pressed=move || (range.get() == r).to_string()
+                            on:click=move |_| {
+                                #[cfg(feature = "hydrate")]
+                                draw::choose(r, range);
+                            }
+                        >
+                            {r.label()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+        <div data-testid="price-chart" class="chart" role="img" aria-label="Open and close prices by date">
+            {children()}
+            <div id=CHART_ID class="chart-live" node_ref=surface></div>
+        </div>
+    }
+}
+
+/// The range the island starts with: the page's (the server's context, the browser's
+/// `chart-page` script: the same value, so hydration matches).
+fn first_range() -> Range {
+    #[cfg(feature = "ssr")]
+    return use_context::<ShownRange>().map(|r| r.0).unwrap_or_default();
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    return draw::page_range().unwrap_or_default();
+    #[allow(unreachable_code)]
+    Range::default()
+}
+
+/// The server's drawing of the chart, for the first paint. It stays as the server wrote
+/// it until ECharts has drawn, then it is emptied (see `draw`).
 #[component]
 pub fn ChartPreview(html: String) -> impl IntoView {
     view! { <div class="chart-static" aria-hidden="true" inner_html=html></div> }
@@ -318,25 +367,29 @@ mod draw {
         let _ = Reflect::set(target, &JsValue::from_str(key), value);
     }
 
-    /// The server's option with the reader's colours, the window of `range`, compared
-    /// symbols as % change from the window's first day, and the tooltip.
-    fn option_for(symbol: &Symbol, data: &ChartData, range: Range, dark: bool) -> Option<JsValue> {
+    /// The server's option (in `data`, the page's `ChartData` as JSON text) with the
+    /// reader's colours, the window of `range`, compared symbols as % change from the
+    /// window's first day, and the tooltip.
+    fn option_for(symbol: &str, data: &str, range: Range, dark: bool) -> Option<JsValue> {
         let text = if dark {
-            palette::ALL
-                .iter()
-                .fold(data.option.text().to_string(), |text, hue| {
-                    text.replace(hue.light, hue.dark)
-                })
+            palette::ALL.iter().fold(data.to_string(), |text, hue| {
+                text.replace(hue.light, hue.dark)
+            })
         } else {
-            data.option.text().to_string()
+            data.to_string()
         };
-        let option = JSON::parse(&text).ok()?;
-        let start = *data.range_starts.get(range.position())?;
+        let data = JSON::parse(&text).ok()?;
+        let option = get(&data, "option");
+        let start = Reflect::get_u32(&get(&data, "range_starts"), range.position() as u32)
+            .ok()?
+            .as_f64()? as usize;
+        let end = get(&data, "end").as_f64()?;
+        let details_at = get(&data, "details_at").as_f64().map(|at| at as usize);
         let zooms: Array = get(&option, "dataZoom").dyn_into().ok()?;
         let touch = coarse_pointer();
         for zoom in zooms.iter() {
             set(&zoom, "startValue", &(start as f64).into());
-            set(&zoom, "endValue", &(data.end as f64).into());
+            set(&zoom, "endValue", &end.into());
             if touch && get(&zoom, "type").as_string().as_deref() == Some("inside") {
                 // Pinch still zooms; one finger scrolls the page, never the chart.
                 set(&zoom, "moveOnMouseMove", &JsValue::FALSE);
@@ -362,7 +415,6 @@ mod draw {
             .and_then(|r| r.get(0).as_string())
             .unwrap_or_default();
         let key = (symbol.to_string(), last_date);
-        let details_at = data.details_at;
         let formatter = Formatter::new(move |params: JsValue| {
             JsValue::from_str(&tooltip_html(&params, &rows, details_at, &key))
         });
@@ -603,33 +655,153 @@ mod draw {
         html
     }
 
-    /// Draws `data` into the chart element, replacing whatever it showed before.
-    pub fn draw(data: Option<&(Symbol, ChartData)>, range: Range) {
-        let Some(el) = element() else { return };
-        if !echarts_loaded() {
-            // The deferred script runs before hydration in every browser we know; if
-            // it has not, try again once the page has loaded.
-            let data = data.cloned();
-            let retry = Closure::once_into_js(move || draw(data.as_ref(), range));
-            if let Some(w) = web_sys::window() {
-                let _ = w.add_event_listener_with_callback("load", retry.unchecked_ref());
+    thread_local! {
+        /// What the chart element shows: the page's chart data (its JSON text) and range.
+        static SHOWN: std::cell::RefCell<Option<(String, Range)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+
+    fn script_text(id: &str) -> Option<String> {
+        web_sys::window()?
+            .document()?
+            .get_element_by_id(id)?
+            .text_content()
+    }
+
+    /// The page's `chart-page` script, parsed.
+    fn page() -> Option<JsValue> {
+        JSON::parse(&script_text(PAGE_ID)?).ok()
+    }
+
+    /// The range the page shows.
+    pub fn page_range() -> Option<Range> {
+        Range::parse(&get(&page()?, "range").as_string()?)
+    }
+
+    /// Starts the island: the first drawing once hydrated, a new one whenever the range
+    /// changes, and after each in-place navigation (`tickerboard:page`) the new page's
+    /// data and range. When the island has left the page, it lets go of its ECharts
+    /// instance and its listeners.
+    pub fn attach(surface: NodeRef<leptos::html::Div>, range: RwSignal<Range>) {
+        Effect::new(move |_| {
+            let r = range.get();
+            if surface.get().is_some() {
+                show(r);
             }
+        });
+        type Handles = std::rc::Rc<std::cell::RefCell<Vec<WindowListenerHandle>>>;
+        let handles: Handles = Default::default();
+        let on_page = {
+            let handles = handles.clone();
+            move |_: web_sys::Event| {
+                let Some(el) = surface.get_untracked() else {
+                    return;
+                };
+                if el.is_connected() {
+                    let r = page_range().unwrap_or_default();
+                    if range.get_untracked() != r {
+                        range.set(r);
+                    }
+                    show(r);
+                } else {
+                    if let Some(instance) = instance_of(&el).filter(|i| !i.is_undefined()) {
+                        instance.dispose();
+                    }
+                    for handle in handles.borrow_mut().drain(..) {
+                        handle.remove();
+                    }
+                }
+            }
+        };
+        let page_listener = window_event_listener_untyped("tickerboard:page", on_page);
+        let resize_listener = window_event_listener(leptos::ev::resize, |_| resize());
+        handles
+            .borrow_mut()
+            .extend([page_listener, resize_listener]);
+    }
+
+    /// A range button: the chart shows the window now; then the page (its key stats, its
+    /// forms' hidden range) follows through `nav.js`, in the same history entry.
+    pub fn choose(r: Range, range: RwSignal<Range>) {
+        range.set(r);
+        let href = page().and_then(|p| {
+            Reflect::get_u32(&get(&p, "range_hrefs"), r.position() as u32)
+                .ok()?
+                .as_string()
+        });
+        let (Some(href), Some(window)) = (href, web_sys::window()) else {
             return;
+        };
+        let go = Reflect::get(&get(&window, "tickerboard"), &"go".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match go {
+            Some(go) => {
+                let options = Object::new();
+                set(&options, "replace", &JsValue::TRUE);
+                let _ = go.call2(&JsValue::NULL, &JsValue::from_str(&href), &options);
+            }
+            None => {
+                if let Ok(history) = window.history() {
+                    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&href));
+                }
+            }
         }
+    }
+
+    /// Draws the page's chart data at range `r`, unless the chart shows them already.
+    fn show(r: Range) {
+        let Some(el) = element() else { return };
         let existing = instance_of(&el).filter(|i| !i.is_undefined());
-        let Some((symbol, data)) = data else {
+        let Some(data) = script_text(DATA_ID) else {
             if let Some(instance) = existing {
                 instance.dispose();
             }
             if let Some(b) = chart_box(&el) {
                 let _ = b.remove_attribute("data-drawn");
             }
+            SHOWN.with(|s| *s.borrow_mut() = None);
             return;
         };
+        let drawn = existing.is_some()
+            && SHOWN.with(|s| {
+                s.borrow()
+                    .as_ref()
+                    .is_some_and(|(text, range)| *range == r && *text == data)
+            });
+        if drawn {
+            return;
+        }
+        let symbol = page()
+            .and_then(|p| get(&p, "symbol").as_string())
+            .unwrap_or_default();
+        if draw(&el, existing, &symbol, &data, r) {
+            SHOWN.with(|s| *s.borrow_mut() = Some((data, r)));
+        }
+    }
+
+    /// Draws `data` into the chart element `el`, replacing whatever it showed before;
+    /// false when it could not (yet).
+    fn draw(
+        el: &web_sys::Element,
+        existing: Option<Instance>,
+        symbol: &str,
+        data: &str,
+        range: Range,
+    ) -> bool {
+        if !echarts_loaded() {
+            // The deferred script runs before hydration in every browser we know; if
+            // it has not, try again once the page has loaded.
+            let retry = Closure::once_into_js(move || show(range));
+            if let Some(w) = web_sys::window() {
+                let _ = w.add_event_listener_with_callback("load", retry.unchecked_ref());
+            }
+            return false;
+        }
         let dark = prefers_dark();
         let Some(option) = option_for(symbol, data, range, dark) else {
             leptos::logging::error!("the chart's option could not be read");
-            return;
+            return false;
         };
         // notMerge: the new option replaces the old one, so no series of the previous
         // symbol lingers.
@@ -641,17 +813,18 @@ mod draw {
             } else {
                 JsValue::NULL
             };
-            init(&el, &theme)
+            init(el, &theme)
         });
         instance.set_option(&option, &settings);
-        clear_preview(&el);
-        if let Some(b) = chart_box(&el) {
+        clear_preview(el);
+        if let Some(b) = chart_box(el) {
             let _ = b.set_attribute("data-drawn", &format!("{symbol} {}", range.label()));
         }
+        true
     }
 
     /// Follows the container's new size after a window resize.
-    pub fn resize() {
+    fn resize() {
         if let Some(instance) = element()
             .and_then(|el| instance_of(&el))
             .filter(|i| !i.is_undefined())
@@ -667,11 +840,20 @@ mod tests {
     use chrono::NaiveDate;
     use store::DailyBar;
 
+    #[test]
+    fn script_json_cannot_end_its_script_element() {
+        let hostile = "</script><script>alert(1)</script><!--";
+        let text = script_json(&serde_json::json!({ "title": hostile }));
+        assert!(!text.contains('<'), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["title"], hostile);
+    }
+
     fn series(days: i64) -> Vec<DailyBar> {
         let first = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
         (0..days)
             .map(|i| store::DailyBar {
-                symbol: Symbol::parse("X").unwrap(),
+                symbol: store::Symbol::parse("X").unwrap(),
                 date: first + chrono::Duration::days(i),
                 open: 1.0,
                 high: 1.0,

@@ -26,7 +26,7 @@ pub mod weather;
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    path, Lazy, SsrMode,
+    path, SsrMode,
 };
 
 /// The page's Content Security Policy. Scripts run only from our origin or with this
@@ -80,9 +80,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     "document.documentElement.classList.add('js')"
                 </script>
                 <HashedStylesheet options=options.clone() id="leptos" />
-                // ECharts (a trimmed build, see frontend/echarts/) loads once, deferred, from our origin.
+                // ECharts (a trimmed build, see frontend/js/) and the in-place navigation
+                // load once, deferred, from our origin.
                 <script src="/echarts-5.6.0-3.min.js" defer></script>
-                <HydrationScripts options />
+                <script src="/nav-1.min.js" defer></script>
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -92,21 +94,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The app: the navigation and three routes. `SsrMode::Async` waits for the data so the
-/// first HTML already holds the tables and the charts: no second round trip before the
-/// first draw. With the WebAssembly loaded, the links navigate in the page; without it,
-/// they are plain links.
+/// The app: the navigation and three routes, rendered on the server only (Leptos
+/// islands: the WebAssembly hydrates the chart and "Copy link", nothing else).
+/// `SsrMode::Async` waits for the data so the first HTML already holds the tables and
+/// the charts. With JavaScript, `public/nav.js` moves between pages in place; without
+/// it, the links and forms load pages the ordinary way.
 #[component]
 pub fn App() -> impl IntoView {
     #[cfg(feature = "ssr")]
     leptos_meta::provide_meta_context();
-    // Says "the WebAssembly has taken over" (an effect runs only in the browser, after
-    // hydration): the end-to-end tests wait for it before they click.
-    Effect::new(|_| {
-        if let Some(html) = document().document_element() {
-            let _ = html.set_attribute("data-hydrated", "");
-        }
-    });
     view! {
         <Router>
             <nav class="site-nav" aria-label="Pages">
@@ -116,9 +112,17 @@ pub fn App() -> impl IntoView {
             </nav>
             <Routes fallback=|| view! { <page::NotFound /> }>
                 <Route path=path!("/") view=page::HomePage ssr=SsrMode::Async />
-                <Route path=path!("/weather") view={Lazy::<weather::WeatherRoute>::new()} ssr=SsrMode::Async />
-                <Route path=path!("/runs") view={Lazy::<runs::RunsRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/weather") view=weather::WeatherPage ssr=SsrMode::Async />
+                <Route path=path!("/runs") view=runs::RunsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }
+}
+
+/// Hydrates the islands of the page (the browser bundle's entry point calls this). It
+/// lives here, beside the islands, so the bundle links this crate's code: the islands'
+/// exported entry points are kept only with it.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
 }

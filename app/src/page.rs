@@ -1,126 +1,129 @@
-//! What the page shows. Everything here renders on the server first; in the browser it
-//! hydrates and a new selection swaps the data in place.
+//! What `/` shows, rendered on the server only: the page is plain HTML and forms (it
+//! works without JavaScript); the chart and "Copy link" are islands that hydrate.
 
-use crate::chart::{ChartPreview, PriceChart, Range};
+use crate::chart::{ChartPage, ChartPreview, PriceChart, Range};
 use crate::chart_view::{
     home_href, ChartKind, ChartParams, ChartView, PageParams, MAX_COMPARE, MA_PERIODS,
 };
 use crate::dashboard::{get_dashboard, AppError, Dashboard, HeadlineRow, KeyStats};
-use crate::sources::{Notice, PageHeader};
+use crate::sources::PageHeader;
 use leptos::prelude::*;
-use leptos_router::components::Form;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 use store::Symbol;
 
-/// `/` — title, freshness, symbol select, chart, headlines.
+/// `/` — title, freshness, symbol select, chart, headlines. Rendered on the server for
+/// every URL (and kept in its memory between ingests): a new symbol, range or chart
+/// style is another page, which `public/nav.js` morphs in place.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
-    // Every parameter but the range asks the server: the range is read without
-    // tracking, because a range button needs no new data, only another window of the
-    // same chart (and the URL follows it, below).
     let requested = move || {
         let q = query.read();
-        let chart = ChartParams {
-            range: None,
-            ..ChartParams::from_query(&q)
-        };
-        (q.get("symbol"), q.get("q"), q.get("news"), chart)
+        (
+            q.get("symbol"),
+            q.get("q"),
+            q.get("news"),
+            ChartParams::from_query(&q),
+        )
     };
-    let dashboard = crate::codec::resource(requested, move |(symbol, q, news, chart)| {
-        let range = query.with_untracked(|q| q.get("range"));
+    let dashboard = crate::codec::resource(requested, |(symbol, q, news, chart)| {
         get_dashboard(
             symbol,
             q,
             news,
-            range,
+            chart.range,
             chart.chart,
             chart.ma,
             chart.compare,
             chart.scale,
         )
     });
-
-    let url_range = move || query.with(url_view).0.range;
-    let range = RwSignal::new(query.with_untracked(url_view).0.range);
-    // The URL and the range buttons follow each other. A button replaces the history
-    // entry (Back goes to the previous symbol, not through every range); Back and
-    // Forward set the buttons from the URL.
-    Effect::new(move |_| {
-        let from_url = url_range();
-        if range.get_untracked() != from_url {
-            range.set(from_url);
-        }
+    let page = query.with_untracked(|q| OwnedPage {
+        symbol: q.get("symbol"),
+        q: q.get("q"),
+        news: q.get("news"),
     });
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        let chosen = range.get();
-        let (mut view, page) = query.with_untracked(url_view);
-        if view.range != chosen {
-            view.range = chosen;
-            navigate(&home_href(page.borrowed(), &view), replaced());
-        }
-    });
-    // Compared symbols the server dropped (unknown, malformed, the main one) leave the
-    // URL too, so a shared link says what the page shows. The notice that says why
-    // stays until the reader changes something.
-    let carried = CarriedNotice(RwSignal::new(None));
-    provide_context(carried);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        let Some(Ok(shown)) = dashboard.get() else {
-            return;
-        };
-        let (view, page) = query.with_untracked(url_view);
-        if view.compare != shown.view.compare {
-            let fixed = ChartView {
-                compare: shown.view.compare,
-                ..view
-            };
-            carried.0.set(shown.notice);
-            navigate(&home_href(page.borrowed(), &fixed), replaced());
-        }
-    });
-    let chart = Signal::derive(move || {
-        dashboard
-            .get()
-            .and_then(Result::ok)
-            .and_then(|d| Some((d.selected?, d.chart?)))
-    });
-
     view! {
         <div class="page">
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match dashboard.await {
-                        Ok(d) => view! { <Header dashboard=d range /> }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
-            <PriceChart chart range>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        dashboard
-                            .await
-                            .ok()
-                            .map(|d| view! { <ChartPreview html=d.preview /> })
-                    })}
-                </Transition>
-            </PriceChart>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    dashboard.await.ok().map(|d| view! { <NewsTable dashboard=d range /> })
-                })}
-            </Transition>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || {
+                    let page = page.clone();
+                    Suspend::new(async move {
+                        match dashboard.await {
+                            Ok(d) => view! { <Home dashboard=d page /> }.into_any(),
+                            Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
         </div>
     }
 }
 
+/// The page of one dashboard answer. `page` is the URL's symbol, search and headline
+/// count as given; as the server applied them, with its chart view, they make the
+/// page's canonical URL and each range button's.
+#[component]
+fn Home(dashboard: Dashboard, page: OwnedPage) -> impl IntoView {
+    let view = dashboard.view.clone();
+    let range = view.range;
+    // The page's own URL in the server's words: the symbol and the search as applied,
+    // a headline count only when it is one. None when the URL's symbol is not shown
+    // (the address keeps what the reader typed, beside the notice about it).
+    let asked_symbol = page.symbol.is_some();
+    let page = OwnedPage {
+        symbol: dashboard
+            .selected
+            .as_ref()
+            .filter(|_| asked_symbol)
+            .map(Symbol::to_string),
+        q: dashboard.search.clone(),
+        news: page.news.filter(|n| n.parse::<u32>().is_ok()),
+    };
+    let canonical =
+        (!asked_symbol || dashboard.selected.is_some()).then(|| home_href(page.borrowed(), &view));
+    let range_hrefs: Vec<String> = Range::ALL
+        .into_iter()
+        .map(|r| {
+            home_href(
+                page.borrowed(),
+                &ChartView {
+                    range: r,
+                    ..view.clone()
+                },
+            )
+        })
+        .collect();
+    let chart = ChartPage {
+        symbol: dashboard.selected.as_ref().map(Symbol::to_string),
+        range: range.param(),
+        range_hrefs,
+    };
+    let data = dashboard.chart.clone();
+    let preview = dashboard.preview.clone();
+    view! {
+        <CanonicalLink href=canonical />
+        <Header dashboard=dashboard.clone() />
+        <PriceChart page=chart data range>
+            <ChartPreview html=preview />
+        </PriceChart>
+        <NewsTable dashboard />
+    }
+}
+
+/// The page's `<link rel="canonical">`: the URL in its short form (defaults left out,
+/// values the server dropped gone). `public/nav.js` shows it in the address bar.
+#[component]
+fn CanonicalLink(href: Option<String>) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    return href.map(|href| view! { <leptos_meta::Link rel="canonical" href /> });
+    #[cfg(not(feature = "ssr"))]
+    let _ = href;
+}
+
 /// Title, demo banner, freshness, the notice about a bad symbol, and the select.
 #[component]
-fn Header(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
+fn Header(dashboard: Dashboard) -> impl IntoView {
     let Dashboard {
         title,
         symbols,
@@ -135,16 +138,9 @@ fn Header(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
         view: chart_view,
         ..
     } = dashboard;
-    let carried = use_context::<CarriedNotice>().map(|c| c.0);
-    let shows_notice = notice.is_some();
+    let range = chart_view.range;
     view! {
         <PageHeader site=title page=None freshness notice />
-        {move || {
-            carried
-                .and_then(|c| c.get())
-                .filter(|_| !shows_notice)
-                .map(|text| view! { <Notice text /> })
-        }}
         {demo.then(|| view! {
             <p class="banner" role="note" data-testid="demo-banner">
                 "This is demo data, generated on this machine. Run the ingest, or set "
@@ -152,7 +148,7 @@ fn Header(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
             </p>
         })}
         <div class="toolbar">
-            <ChartForm symbols selected search view=chart_view range />
+            <ChartForm symbols selected search view=chart_view />
             {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}
         </div>
         <p class="sr-summary" data-testid="chart-summary">{summary}</p>
@@ -164,7 +160,7 @@ fn Header(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
 /// Last close, change, the 52-week range and the return over the chart's range. The
 /// change reads as an arrow and a sign, not only as a colour.
 #[component]
-fn KeyStatsBlock(stats: KeyStats, range: RwSignal<Range>) -> impl IntoView {
+fn KeyStatsBlock(stats: KeyStats, range: Range) -> impl IntoView {
     let KeyStats {
         last_close,
         last_date,
@@ -180,12 +176,10 @@ fn KeyStatsBlock(stats: KeyStats, range: RwSignal<Range>) -> impl IntoView {
         "down" => "▼",
         _ => "■",
     };
-    let range_return = move || {
-        range_returns
-            .get(range.get().position())
-            .cloned()
-            .unwrap_or_default()
-    };
+    let range_return = range_returns
+        .get(range.position())
+        .cloned()
+        .unwrap_or_default();
     view! {
         <dl class="key-stats" data-testid="key-stats">
             <div data-testid="stat-last">
@@ -205,7 +199,7 @@ fn KeyStatsBlock(stats: KeyStats, range: RwSignal<Range>) -> impl IntoView {
                 <dd>{low_52w}</dd>
             </div>
             <div data-testid="stat-range-return">
-                <dt>{move || format!("Return, {}", range.get().label())}</dt>
+                <dt>{format!("Return, {}", range.label())}</dt>
                 <dd>{range_return}</dd>
             </div>
         </dl>
@@ -223,64 +217,16 @@ pub fn DownloadLink(href: String, label: &'static str) -> impl IntoView {
 }
 
 /// The chart's controls as a plain GET form: without JavaScript, "Show" sends them all
-/// (the search and the range ride along hidden); with it, each control changes the URL
-/// at once. Another symbol is a new history entry; the chart's controls replace the
-/// current one, so Back goes to the previous symbol.
+/// (the search and the range ride along hidden); with it, each control sends the form at
+/// once (`data-live`, see `public/nav.js`). Another symbol is a new history entry; the
+/// chart's controls replace the current one, so Back goes to the previous symbol.
 #[component]
 fn ChartForm(
     symbols: Vec<Symbol>,
     selected: Option<Symbol>,
     search: Option<String>,
     view: ChartView,
-    range: RwSignal<Range>,
 ) -> impl IntoView {
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let carried = use_context::<CarriedNotice>().map(|c| c.0);
-    // The page's URL with `change` applied to its chart view (the range as the buttons
-    // have it now): a new entry for another symbol, in place otherwise.
-    let go = move |change: &dyn Fn(ChartView) -> ChartView, symbol: Option<String>| {
-        if let Some(carried) = carried {
-            carried.set(None);
-        }
-        let (mut view, page) = query.with_untracked(url_view);
-        view.range = range.get_untracked();
-        let view = change(view);
-        let push = symbol.is_some();
-        let page = OwnedPage {
-            symbol: symbol.or(page.symbol),
-            news: None,
-            ..page
-        };
-        let options = if push {
-            NavigateOptions::default()
-        } else {
-            replaced()
-        };
-        navigate(&home_href(page.borrowed(), &view), options);
-    };
-    let go = StoredValue::new(go);
-    let on_symbol = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        go.with_value(|go| go(&|v| v, Some(value)));
-    };
-    let on_kind = move |kind: ChartKind| {
-        go.with_value(|go| go(&|v| ChartView { kind, ..v }, None));
-    };
-    let on_ma = move |period: u16| {
-        go.with_value(|go| go(&|v: ChartView| v.toggled_ma(period), None));
-    };
-    let on_log = move |ev: leptos::ev::Event| {
-        let log = event_target_checked(&ev);
-        go.with_value(|go| go(&|v| ChartView { log, ..v }, None));
-    };
-    let on_add = move |ev: leptos::ev::Event| {
-        let symbol = event_target_value(&ev);
-        if !symbol.is_empty() {
-            go.with_value(|go| go(&|v: ChartView| v.toggled_compare(&symbol), None));
-        }
-    };
-
     let none_selected = selected.is_none();
     let comparing = view.comparing();
     let main = selected.as_ref().map(Symbol::to_string);
@@ -299,37 +245,22 @@ fn ChartForm(
                 q: search.as_deref(),
                 news: None,
             };
-            let page = OwnedPage {
-                symbol: page.symbol.map(str::to_string),
-                q: page.q.map(str::to_string),
-                news: None,
-            };
-            let without = view.toggled_compare(s);
-            // The range buttons change the range without a new render: follow them.
-            let href = move || {
-                home_href(
-                    page.borrowed(),
-                    &ChartView {
-                        range: range.get(),
-                        ..without.clone()
-                    },
-                )
-            };
+            let href = home_href(page, &view.toggled_compare(s));
             let label = format!("Stop comparing {s}");
             view! {
                 <li class="chip" data-testid="compare-chip">
                     {s.clone()}
-                    <a href=href aria-label=label title="Remove">"✕"</a>
+                    <a href=href aria-label=label title="Remove" data-replace="">"✕"</a>
                 </li>
             }
         })
         .collect_view();
     let compare_value = view.compare.join(",");
     view! {
-        <form class="controls" method="get" action="/" data-testid="chart-form">
+        <form class="controls" method="get" action="/" data-testid="chart-form" data-live="replace">
             <div class="field">
                 <label for="symbol">"Symbol"</label>
-                <select id="symbol" name="symbol" data-testid="symbol-select" on:change=on_symbol>
+                <select id="symbol" name="symbol" data-testid="symbol-select" data-push="">
                     {none_selected.then(|| view! { <option value="" selected=true disabled=true>"Choose…"</option> })}
                     {symbols
                         .into_iter()
@@ -353,7 +284,6 @@ fn ChartForm(
                                     name="chart"
                                     value=kind.param()
                                     checked=view.kind == kind
-                                    on:change=move |_| on_kind(kind)
                                 />
                                 {kind.label()}
                             </label>
@@ -373,7 +303,6 @@ fn ChartForm(
                                     name="ma"
                                     value=period.to_string()
                                     checked=view.ma.contains(&period)
-                                    on:change=move |_| on_ma(period)
                                 />
                                 {period.to_string()}
                             </label>
@@ -382,7 +311,7 @@ fn ChartForm(
                     .collect_view()}
             </fieldset>
             <label class="field check">
-                <input type="checkbox" name="scale" value="log" checked=view.log data-testid="chart-log" on:change=on_log />
+                <input type="checkbox" name="scale" value="log" checked=view.log data-testid="chart-log" />
                 "Log"
             </label>
             <div class="field compare" data-testid="compare">
@@ -398,14 +327,17 @@ fn ChartForm(
                     data-testid="compare-input"
                 />
                 {can_add.then(|| view! {
-                    <select class="js-only" data-testid="compare-add" aria-label="Add a symbol to compare" on:change=on_add>
+                    // Named like the text field: the server joins every `compare` it gets.
+                    // Disabled until `nav.js` enables it, so a form sent without
+                    // JavaScript does not carry it.
+                    <select class="js-only" name="compare" disabled=true data-scripted="" data-testid="compare-add" aria-label="Add a symbol to compare">
                         <option value="" selected=true>"Add…"</option>
                         {addable.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
                     </select>
                 })}
             </div>
             {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
-            <RangeField range />
+            <RangeField range=view.range />
             <button type="submit" class="no-js-only">"Show"</button>
             <CopyLink />
         </form>
@@ -419,8 +351,9 @@ fn ChartForm(
 }
 
 /// "Copy link": the page's URL (every control is in it) to the clipboard. Shown only
-/// where the Clipboard API exists (a secure page with JavaScript).
-#[component]
+/// where the Clipboard API exists (a secure page with JavaScript). An island: it
+/// hydrates on its own.
+#[island]
 fn CopyLink() -> impl IntoView {
     let available = RwSignal::new(false);
     let copied = RwSignal::new(false);
@@ -483,17 +416,6 @@ mod clipboard {
     }
 }
 
-/// A notice about compared symbols the URL named but the page dropped, kept after the
-/// URL no longer names them.
-#[derive(Clone, Copy)]
-struct CarriedNotice(RwSignal<Option<String>>);
-
-/// For `<Form on_form_data=…>`: Leptos' form adds its submit button to the query even
-/// when the button has no name, as a trailing `&=`; this takes that pair out.
-pub(crate) fn unnamed_out() -> std::sync::Arc<dyn Fn(&leptos::web_sys::FormData)> {
-    std::sync::Arc::new(|form| form.delete(""))
-}
-
 /// The URL's page parameters, owned.
 #[derive(Clone, Debug, Default)]
 struct OwnedPage {
@@ -512,46 +434,17 @@ impl OwnedPage {
     }
 }
 
-/// The chart view and page parameters the URL names, leniently (a bad value is its
-/// default; the server has said why).
-fn url_view(q: &leptos_router::params::ParamsMap) -> (ChartView, OwnedPage) {
-    let symbol = q.get("symbol").map(|s| s.trim().to_ascii_uppercase());
-    let (view, _) = ChartView::parse(
-        &ChartParams::from_query(q),
-        |raw| Ok(raw.to_ascii_uppercase()),
-        symbol.as_deref(),
-    );
-    let page = OwnedPage {
-        symbol: q.get("symbol"),
-        q: q.get("q"),
-        news: q.get("news"),
-    };
-    (view, page)
-}
-
-/// A navigation that replaces the current history entry and keeps the scroll.
-fn replaced() -> NavigateOptions {
-    NavigateOptions {
-        replace: true,
-        scroll: false,
-        ..Default::default()
-    }
-}
-
-/// The range as the buttons have it now, as a hidden field of a GET form (none for the
-/// default, all).
+/// The page's range as a hidden field of a GET form (none for the default, all).
 #[component]
-fn RangeField(range: RwSignal<Range>) -> impl IntoView {
-    move || {
-        let r = range.get();
-        (r != Range::All).then(|| view! { <input type="hidden" name="range" value=r.param() /> })
-    }
+fn RangeField(range: Range) -> impl IntoView {
+    (range != Range::All)
+        .then(|| view! { <input type="hidden" name="range" value=range.param() /> })
 }
 
 /// The headlines: a search box (a GET form), the table newest first, "more", and the CSV.
-/// Its links and its form keep the chart as it is, the range as the buttons have it now.
+/// Its links and its form keep the chart as it is.
 #[component]
-fn NewsTable(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
+fn NewsTable(dashboard: Dashboard) -> impl IntoView {
     let Dashboard {
         coin,
         headlines,
@@ -578,22 +471,15 @@ fn NewsTable(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
         q: None,
         news: None,
     };
-    let with_range = move |view: &ChartView| ChartView {
-        range: range.get(),
-        ..view.clone()
-    };
-    let clear = {
-        let (page, view) = (page.clone(), chart_view.clone());
-        move || home_href(page.borrowed(), &with_range(&view))
-    };
+    let range = chart_view.range;
+    let clear = home_href(page.borrowed(), &chart_view);
     let more = more_news.map(|n| {
         let page = OwnedPage {
             q: search.clone(),
             news: Some(n.to_string()),
             ..page.clone()
         };
-        let view = chart_view.clone();
-        move || home_href(page.borrowed(), &with_range(&view))
+        home_href(page.borrowed(), &chart_view)
     });
     // The search keeps the chart as it is (the range below, as it changes).
     let kept = chart_view
@@ -604,7 +490,7 @@ fn NewsTable(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
         .collect_view();
     view! {
         <section class="news" aria-labelledby="news-caption">
-            <Form method="GET" action="/" on_form_data=unnamed_out() attr:class="search" attr:role="search">
+            <form method="get" action="/" class="search" role="search">
                 {selected.map(|s| view! { <input type="hidden" name="symbol" value=s.to_string() /> })}
                 {kept}
                 <RangeField range />
@@ -619,7 +505,7 @@ fn NewsTable(dashboard: Dashboard, range: RwSignal<Range>) -> impl IntoView {
                 />
                 <button type="submit">"Search"</button>
                 {search.is_some().then(|| view! { <a href=clear class="clear">"Clear"</a> })}
-            </Form>
+            </form>
             <table data-testid="news-table">
                 <caption id="news-caption">{caption}</caption>
                 <thead>

@@ -5,7 +5,6 @@
 use crate::dashboard::AppError;
 use crate::sources::{PageHeader, SourceLine};
 use leptos::prelude::*;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 use store::Rejection;
@@ -218,22 +217,6 @@ pub mod load {
 }
 
 /// `/runs`.
-/// The route's view, loaded on demand: `cargo leptos build --split` puts this page's
-/// code in a wasm chunk of its own, fetched when the page is first shown, so `/`
-/// does not carry it.
-pub struct RunsRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for RunsRoute {
-    fn data() -> Self {
-        RunsRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <RunsPage /> }.into_any()
-    }
-}
-
 #[component]
 pub fn RunsPage() -> impl IntoView {
     let query = use_query_map();
@@ -265,7 +248,7 @@ fn RunsBody(view: RunsView) -> impl IntoView {
     let filtered = source.is_some() || status.is_some();
     view! {
         <PageHeader site=title page=Some("Runs") freshness notice />
-        <Form method="GET" action="/runs" on_form_data=crate::page::unnamed_out() attr:class="runs-filter" attr:data-testid="runs-filter">
+        <form method="get" action="/runs" class="runs-filter" data-testid="runs-filter">
             <span class="field">
             <label for="run-source">"Source"</label>
             <select id="run-source" name="source">
@@ -294,7 +277,7 @@ fn RunsBody(view: RunsView) -> impl IntoView {
             </span>
             <button type="submit">"Filter"</button>
             {filtered.then(|| view! { <a href="/runs" class="clear">"Clear"</a> })}
-        </Form>
+        </form>
         <section class="news runs" aria-labelledby="runs-caption">
             <table data-testid="runs-table">
                 <caption id="runs-caption">{format!("Recent runs, page {page}")}</caption>

@@ -116,20 +116,15 @@ pub fn PageHeader(
     }
 }
 
-/// The document's title: written into the head by leptos_meta on the server; in the
-/// browser (after an in-place navigation) set on `document.title`, so the WebAssembly
-/// carries no head management. In the body both sides are one empty placeholder
-/// (`<!>`, the unit view), so hydration finds what the server wrote.
+/// The document's title, written into the head by leptos_meta. Pages render on the
+/// server only; after an in-place navigation `public/nav.js` copies the new page's
+/// title.
 #[component]
 pub fn DocumentTitle(text: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    {
-        (view! { <leptos_meta::Title text /> }, ())
-    }
+    return view! { <leptos_meta::Title text /> };
     #[cfg(not(feature = "ssr"))]
-    {
-        Effect::new(move |_| document().set_title(&text));
-    }
+    let _ = text;
 }
 
 /// Why a parameter of the URL was not taken, in words for the reader.

@@ -7,9 +7,7 @@ use crate::dashboard::AppError;
 use crate::page::DownloadLink;
 use crate::sources::{PageHeader, SourceLine};
 use leptos::prelude::*;
-use leptos_router::components::Form;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 /// The temperature unit shown first and drawn.
@@ -235,22 +233,6 @@ pub mod load {
 }
 
 /// `/weather`.
-/// The route's view, loaded on demand: `cargo leptos build --split` puts this page's
-/// code in a wasm chunk of its own, fetched when the page is first shown, so `/`
-/// does not carry it.
-pub struct WeatherRoute;
-
-#[leptos_router::lazy_route]
-impl leptos_router::LazyRoute for WeatherRoute {
-    fn data() -> Self {
-        WeatherRoute
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <WeatherPage /> }.into_any()
-    }
-}
-
 #[component]
 pub fn WeatherPage() -> impl IntoView {
     let query = use_query_map();
@@ -347,26 +329,14 @@ fn WeatherBody(view: WeatherView) -> impl IntoView {
     .into_any()
 }
 
-/// Picks the city whose history is drawn: a GET form, with JavaScript a change
-/// navigates at once.
+/// Picks the city whose history is drawn: a GET form; with JavaScript a change
+/// navigates at once (`data-live`, see `public/nav.js`).
 #[component]
 fn CityForm(cities: Vec<String>, selected: Option<String>, unit: Unit) -> impl IntoView {
-    let navigate = use_navigate();
-    let on_change = move |ev: leptos::ev::Event| {
-        let city = event_target_value(&ev);
-        navigate(
-            &format!(
-                "/weather?city={}&unit={}",
-                crate::chart_view::encode(&city),
-                unit.param()
-            ),
-            NavigateOptions::default(),
-        );
-    };
     view! {
-        <Form method="GET" action="/weather" on_form_data=crate::page::unnamed_out() attr:class="controls">
+        <form method="get" action="/weather" class="controls" data-live="push">
             <label for="city">"City"</label>
-            <select id="city" name="city" data-testid="city-select" on:change=on_change>
+            <select id="city" name="city" data-testid="city-select">
                 {cities
                     .into_iter()
                     .map(|c| {
@@ -377,7 +347,7 @@ fn CityForm(cities: Vec<String>, selected: Option<String>, unit: Unit) -> impl I
             </select>
             <input type="hidden" name="unit" value=unit.param() />
             <button type="submit" class="no-js-only">"Show"</button>
-        </Form>
+        </form>
     }
     .into_any()
 }

@@ -1,5 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import { readFileSync } from 'fs';
+import { waitForDrawn } from './helpers';
 
 // /weather, /runs, the navigation, the headline search and the CSV downloads, on the
 // demo data set the e2e server starts with (a fresh SQLite file), at both viewports.
@@ -45,6 +46,16 @@ test('the navigation moves between the pages in place and marks the current one'
   await page.goBack();
   await expect(page).toHaveURL(/\/weather$/);
   await expect(page.getByTestId('weather-table')).toBeVisible();
+
+  // Back to the prices in place: the chart island that came with the page hydrates and
+  // draws, and its range buttons work.
+  await nav.getByRole('link', { name: 'Prices' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await waitForDrawn(page, 'IBM');
+  await page.getByRole('button', { name: '1Y' }).click();
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', 'IBM 1Y');
+  await expect(page).toHaveURL(/\/\?range=1Y$/);
+  expect(await stayed(page), 'still no page load').toBe(true);
 });
 
 test('weather: every city, the unit toggle and the city history follow the URL', async ({ page }, info) => {

@@ -1,7 +1,14 @@
-//! The WebAssembly entry point: hydrates the page the server rendered.
+//! The WebAssembly entry point. The server renders every page; only the islands (the
+//! chart and "Copy link") hydrate, each where it is (Leptos' island script calls them
+//! after this). `public/nav.js` moves between pages in place.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    app::hydrate_islands();
+    // Says "the WebAssembly has taken over" for the end-to-end tests, which wait for it
+    // before they click.
+    if let Some(html) = leptos::prelude::document().document_element() {
+        let _ = html.set_attribute("data-hydrated", "");
+    }
 }

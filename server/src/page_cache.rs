@@ -319,7 +319,9 @@ fn with_script_hashes(html: &[u8], csp: &HeaderValue) -> Option<(String, HeaderV
             " crossorigin=\"anonymous\"",
         );
     let document = scraper::Html::parse_document(&html);
-    let inline = scraper::Selector::parse("script:not([src])").expect("a valid selector");
+    // Data blocks (`type="application/json"`, the chart's data) never run: no hash.
+    let inline = scraper::Selector::parse(r#"script:not([src]):not([type="application/json"])"#)
+        .expect("a valid selector");
     let mut hashes: Vec<String> = document
         .select(&inline)
         .map(|script| {

@@ -48,6 +48,82 @@ on_both_backends!(home_page_has_table_select_and_chart_data, |store| {
     assert!(html.contains(r#"<form method="get" action="/""#), "{html}");
 });
 
+on_both_backends!(
+    the_page_carries_its_data_once_and_hydrates_only_islands,
+    |store| {
+        let app = spawn_demo_app(store).await;
+        let (status, html) = app
+            .get("/?symbol=ibm&range=1y&chart=line&q=%20&news=x")
+            .await;
+        assert_eq!(status, 200);
+        // Two islands hydrate (the chart, "Copy link"); the rest is server-rendered HTML,
+        // so no page data is serialized for hydration.
+        let islands: Vec<&str> = html
+            .split("<leptos-island data-component=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('_').next())
+            .collect();
+        assert_eq!(islands, ["CopyLink", "ChartIsland"], "{html}");
+        assert!(
+            !html.contains("__RESOLVED_RESOURCES.push"),
+            "no resource data: {html}"
+        );
+        // Each headline once (the table), not again as data.
+        let document = scraper::Html::parse_document(&html);
+        let first_headline = document
+            .select(&scraper::Selector::parse("[data-testid=news-table] tbody a").unwrap())
+            .next()
+            .expect("a headline")
+            .text()
+            .collect::<String>();
+        assert_eq!(
+            html.matches(first_headline.as_str()).count(),
+            1,
+            "{first_headline}"
+        );
+        // The chart's data, once, as JSON beside the island; what the page shows, with the
+        // URL of each range button.
+        let script = |id: &str| -> serde_json::Value {
+            let sel =
+                scraper::Selector::parse(&format!("script#{id}[type='application/json']")).unwrap();
+            let el = document.select(&sel).next().expect(id);
+            serde_json::from_str(&el.text().collect::<String>()).expect("JSON")
+        };
+        let data = script("chart-data");
+        assert!(
+            data["option"]["dataset"]["source"]
+                .as_array()
+                .unwrap()
+                .len()
+                > 100
+        );
+        assert_eq!(html.matches(r#""dataset""#).count(), 1, "the option once");
+        let page = script("chart-page");
+        assert_eq!(page["symbol"], "IBM");
+        assert_eq!(page["range"], "1Y");
+        assert_eq!(
+            page["range_hrefs"],
+            serde_json::json!([
+                "/?symbol=IBM&range=1M",
+                "/?symbol=IBM&range=6M",
+                "/?symbol=IBM&range=1Y",
+                "/?symbol=IBM&range=5Y",
+                "/?symbol=IBM"
+            ])
+        );
+        // The canonical URL: the server's short form of what it shows (symbol as applied,
+        // defaults, the blank search and the bad headline count left out).
+        assert!(
+            html.contains(r#"<link href="/?symbol=IBM&amp;range=1Y" rel="canonical">"#),
+            "{html}"
+        );
+        // A symbol that is not shown gets no canonical URL: the address keeps it.
+        let (status, html) = app.get("/?symbol=NOPE").await;
+        assert_eq!(status, 404);
+        assert!(!html.contains(r#"rel="canonical""#), "{html}");
+    }
+);
+
 on_both_backends!(crypto_symbol_filters_headlines_to_its_coin, |store| {
     let app = spawn_demo_app(store).await;
     let (status, html) = app.get("/?symbol=btc").await;
@@ -399,12 +475,14 @@ on_both_backends!(every_response_carries_the_security_headers, |store| {
     );
 });
 
-/// `'sha256-…'` of each inline script in `html`, in document order.
+/// `'sha256-…'` of each inline script in `html` that runs, in document order.
 fn inline_script_hashes(html: &str) -> Vec<String> {
     use base64::Engine;
     use sha2::Digest;
     let document = scraper::Html::parse_document(html);
-    let inline = scraper::Selector::parse("script:not([src])").unwrap();
+    // Data blocks (the chart's JSON) never run: the policy needs nothing for them.
+    let inline =
+        scraper::Selector::parse(r#"script:not([src]):not([type="application/json"])"#).unwrap();
     document
         .select(&inline)
         .map(|script| {

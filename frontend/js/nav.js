@@ -1,0 +1,162 @@
+// Moves between tickerboard's pages in place. Every page is rendered on the server (and
+// served from its memory between ingests); this script fetches the next one's HTML and
+// morphs the document into it with idiomorph, so focus, scroll and the islands (the
+// WebAssembly parts: the chart, "Copy link") stay. Without it, or without JavaScript,
+// the same links and GET forms load pages the ordinary way.
+//
+// What it takes over:
+// - a click on a link to our origin (not a download, not rel=external, no target):
+//   a new history entry, or the current one replaced when the link says `data-replace`;
+// - a GET form's submit: a new entry, the current one replaced for `data-live="replace"`;
+// - a change inside a `data-live` form: sends the form at once. `data-live="push"` makes
+//   a new entry, `data-live="replace"` replaces the current one unless the control says
+//   `data-push` (another symbol is a new entry; another chart style is not);
+// - Back and Forward: the page of the URL they land on;
+// - controls marked `data-scripted` (disabled as the server sends them): enabled.
+// The URL shown is the page's `<link rel=canonical>` when it has one (the server's
+// short form: defaults left out, values it dropped gone). After each page it fires
+// `tickerboard:page` on window: the chart island reads its new data then.
+import { Idiomorph } from 'idiomorph/dist/idiomorph.esm.js';
+
+let current = null;
+
+/** The islands already in the page hydrate when the WebAssembly loads. */
+for (const island of document.querySelectorAll('leptos-island')) island.$$hydrated = true;
+
+function linkTarget(ev) {
+  if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return null;
+  const a = ev.target instanceof Element ? ev.target.closest('a[href]') : null;
+  if (!a || a.target || a.hasAttribute('download')) return null;
+  if ((a.getAttribute('rel') || '').split(/\s+/).includes('external')) return null;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin) return null;
+  if (url.hash && url.pathname === location.pathname && url.search === location.search) return null;
+  return { url, replace: a.hasAttribute('data-replace') };
+}
+
+function formUrl(form, submitter) {
+  const url = new URL(form.getAttribute('action') || location.pathname, location.href);
+  const params = new URLSearchParams();
+  for (const [name, value] of new FormData(form, submitter)) {
+    if (typeof value === 'string') params.append(name, value);
+  }
+  url.search = params.toString();
+  return url;
+}
+
+function isGetForm(form) {
+  return form instanceof HTMLFormElement && (form.getAttribute('method') || 'get').toLowerCase() === 'get';
+}
+
+document.addEventListener('click', (ev) => {
+  const target = linkTarget(ev);
+  if (!target) return;
+  ev.preventDefault();
+  go(target.url, { replace: target.replace });
+});
+
+document.addEventListener('submit', (ev) => {
+  const form = ev.target;
+  if (ev.defaultPrevented || !isGetForm(form)) return;
+  const url = formUrl(form, ev.submitter);
+  if (url.origin !== location.origin) return;
+  ev.preventDefault();
+  go(url, { replace: form.dataset.live === 'replace' });
+});
+
+document.addEventListener('change', (ev) => {
+  const control = ev.target;
+  const form = control && control.form;
+  if (!form || !form.hasAttribute('data-live') || !isGetForm(form)) return;
+  const push = form.dataset.live === 'push' || control.hasAttribute('data-push');
+  go(formUrl(form), { replace: !push });
+});
+
+addEventListener('popstate', () => go(new URL(location.href), { record: false }));
+
+/**
+ * Controls that work only with this script come `disabled` from the server (so a form
+ * sent without JavaScript leaves them out) and say `data-scripted`: enabled here, at
+ * start and after each page.
+ */
+function enableScriptedControls() {
+  for (const control of document.querySelectorAll('[data-scripted]')) control.disabled = false;
+}
+enableScriptedControls();
+
+/** Islands the morph just added hydrate now (those present at load hydrate with the rest). */
+function hydrateNewIslands() {
+  if (!document.documentElement.hasAttribute('data-hydrated') || !window.__hydrateIsland) return;
+  for (const island of document.querySelectorAll('leptos-island')) {
+    if (island.$$hydrated) continue;
+    island.$$hydrated = true;
+    window.__hydrateIsland(island, island.dataset.component);
+  }
+}
+
+function setCanonical(href) {
+  let link = document.head.querySelector('link[rel=canonical]');
+  if (!href) return link && link.remove();
+  if (!link) {
+    link = document.createElement('link');
+    link.rel = 'canonical';
+    document.head.append(link);
+  }
+  link.setAttribute('href', href);
+}
+
+/**
+ * Shows the page at `url`: fetched, then morphed in. A newer navigation cancels an older
+ * one; a failed fetch falls back to loading the page the ordinary way.
+ */
+async function go(url, { replace = false, record = true } = {}) {
+  if (current) current.abort();
+  const mine = (current = new AbortController());
+  let response, html;
+  try {
+    response = await fetch(url, { headers: { Accept: 'text/html' }, signal: mine.signal });
+    if (!(response.headers.get('content-type') || '').startsWith('text/html')) throw new Error('not a page');
+    html = await response.text();
+  } catch (e) {
+    if (!mine.signal.aborted) location.assign(url);
+    return;
+  }
+  if (mine !== current) return;
+  current = null;
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const canonical = doc.head.querySelector('link[rel=canonical]')?.getAttribute('href');
+  const shown = new URL(canonical || response.url, location.href);
+  const fromPath = location.pathname;
+  if (!record) {
+    if (shown.href !== location.href) history.replaceState(history.state, '', shown);
+  } else if (replace) {
+    history.replaceState(history.state, '', shown);
+  } else {
+    history.pushState(null, '', shown);
+  }
+  document.title = doc.title;
+  setCanonical(canonical);
+  Idiomorph.morph(document.body, doc.body, {
+    callbacks: {
+      // An island keeps its own DOM and state; it follows the page's data itself.
+      beforeNodeMorphed(from, to) {
+        return !(from.nodeName === 'LEPTOS-ISLAND' && to.nodeName === 'LEPTOS-ISLAND' && from.dataset.component === to.dataset.component);
+      },
+    },
+  });
+  enableScriptedControls();
+  hydrateNewIslands();
+  if (record && !replace && shown.pathname !== fromPath) scrollTo(0, 0);
+  dispatchEvent(new CustomEvent('tickerboard:page'));
+}
+
+// The address bar shows the server's short form of the first page too.
+{
+  const canonical = document.head.querySelector('link[rel=canonical]')?.getAttribute('href');
+  if (canonical) {
+    const shown = new URL(canonical, location.href);
+    if (shown.href !== location.href) history.replaceState(history.state, '', shown);
+  }
+}
+
+window.tickerboard = { go: (href, options) => go(new URL(href, location.href), options) };
