@@ -511,8 +511,7 @@ mod draw {
     fn ask_details(key: (String, String)) {
         DETAILS.with(|d| *d.borrow_mut() = Some((key.clone(), Details::Asked)));
         leptos::task::spawn_local(async move {
-            let answer = crate::dashboard::get_bar_details(key.0.clone()).await;
-            let parsed = answer.ok().and_then(|json| JSON::parse(json.text()).ok());
+            let parsed = fetch_details(&key.0).await;
             let details = parsed
                 .filter(|p| get(p, "last").as_string().as_deref() == Some(key.1.as_str()))
                 .and_then(|p| get(&p, "rows").dyn_into::<Array>().ok())
@@ -541,6 +540,35 @@ mod draw {
                 }
             }
         });
+    }
+
+    /// `POST /api/bar_details` (the [`crate::dashboard::get_bar_details`] server
+    /// function) for `symbol`, its answer parsed by the browser: the bundle needs no JSON
+    /// reader of its own. `None` when it failed.
+    async fn fetch_details(symbol: &str) -> Option<JsValue> {
+        use leptos::server_fn::ServerFn;
+        use wasm_bindgen_futures::JsFuture;
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        let headers = Object::new();
+        set(
+            &headers,
+            "content-type",
+            &"application/x-www-form-urlencoded".into(),
+        );
+        init.set_headers(&headers);
+        let body = format!("symbol={}", crate::chart_view::encode(symbol));
+        init.set_body(&JsValue::from_str(&body));
+        let path = crate::dashboard::GetBarDetails::PATH;
+        let response = JsFuture::from(web_sys::window()?.fetch_with_str_and_init(path, &init))
+            .await
+            .ok()?
+            .dyn_into::<web_sys::Response>()
+            .ok()?;
+        if !response.ok() {
+            return None;
+        }
+        JsFuture::from(response.json().ok()?).await.ok()
     }
 
     /// Whether the tooltip is on the screen now (ECharts hides it with `visibility`).
