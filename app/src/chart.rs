@@ -1,7 +1,7 @@
 //! The price chart. The server builds the ECharts option with charming (it has the
 //! data) and draws a preview for the first paint (see [`crate::preview`]); in the
 //! browser the chart island hands the option to ECharts (loaded once from
-//! `/echarts-5.6.0-3.min.js`), adding only the colours of the reader's scheme and the
+//! `/echarts-5.6.0-4.min.js`), adding only the colours of the reader's scheme and the
 //! range window, and follows the range buttons and the window size.
 
 use crate::dashboard::ChartData;

@@ -4,17 +4,20 @@
 //!
 //! One dataset holds every day of the main symbol, `[date, close, averages…]`, and,
 //! when something draws them (candles, the open line), the day's `[open, high, low,
-//! volume, direction]` after (direction 1 when the close is at or above the open, else
-//! -1): the category axes take their dates from it, and every series and the tooltip
+//! volume, volume down]` after (the volume again on a day that closed below its open,
+//! else null): the category axes take their dates from it, and every series and the tooltip
 //! read it, so no date or number is sent twice. A line chart's page carries no open,
 //! high, low or volume (three quarters of the bytes of 5,000 days): the tooltip asks
 //! for them ([`bar_details`]) the first time it shows. Compared symbols are series of
 //! their own, one value per day.
 //!
 //! charming 0.6 has no `dataset`/`encode` on candlestick and bar series, no `color0`
-//! (the falling candle's colour), no `visualMap` pieces by value and no
-//! `confine`/axis-pointer link: [`extend`] adds those to charming's output as JSON,
-//! named by the ECharts option reference, after charming has written the rest.
+//! (the falling candle's colour) and no `confine`/axis-pointer link: [`extend`] adds
+//! those to charming's output as JSON, named by the ECharts option reference, after
+//! charming has written the rest. The volume bars take the day's direction's colour
+//! from two series over each other (every day's volume in the rising colour, the
+//! falling days' on top in theirs), not from a `visualMap`: the page's ECharts build
+//! carries no visual map (6.5 KB brotli).
 
 use crate::chart::palette::{self, Hue};
 use crate::chart_view::{ChartKind, ChartView, MA_PERIODS};
@@ -38,9 +41,9 @@ pub const DETAIL_OPEN: usize = 0;
 pub const DETAIL_HIGH: usize = 1;
 pub const DETAIL_LOW: usize = 2;
 pub const DETAIL_VOLUME: usize = 3;
-pub const DETAIL_DIRECTION: usize = 4;
+pub const DETAIL_VOLUME_DOWN: usize = 4;
 
-/// Where a row's open, high, low, volume and direction start, when the view draws any
+/// Where a row's open, high, low, volume and volume down start, when the view draws any
 /// of them (candles, or the open line); `None` when the rows stop after the averages.
 pub fn details_at(view: &ChartView, line_open: bool) -> Option<usize> {
     let candles = view.kind == ChartKind::Candles && !view.comparing();
@@ -296,7 +299,7 @@ fn extend(
                     json!(tidy(b.high)),
                     json!(tidy(b.low)),
                     json!(b.volume.round() as i64),
-                    json!(if b.close >= b.open { 1 } else { -1 }),
+                    json!((b.close < b.open).then(|| b.volume.round() as i64)),
                 ]);
             }
             Value::Array(row)
@@ -324,16 +327,22 @@ fn extend(
         });
         option["series"][1]["encode"] = json!({ "x": 0, "y": at + DETAIL_VOLUME });
         option["series"][1]["large"] = json!(true);
-        option["visualMap"] = json!({
-            "type": "piecewise",
-            "show": false,
-            "seriesIndex": 1,
-            "dimension": at + DETAIL_DIRECTION,
-            "pieces": [
-                { "value": 1, "color": palette::UP.light },
-                { "value": -1, "color": palette::DOWN.light },
-            ],
-        });
+        option["series"][1]["itemStyle"] = json!({ "color": palette::UP.light });
+        // A falling day's bar again, in its colour, over the first (drawn later, in the
+        // same place: no gap between the two series).
+        option["series"][1]["barGap"] = json!("-100%");
+        if let Some(series) = option["series"].as_array_mut() {
+            series.push(json!({
+                "type": "bar",
+                "name": "Volume",
+                "xAxisIndex": 1,
+                "yAxisIndex": 1,
+                "large": true,
+                "barGap": "-100%",
+                "encode": { "x": 0, "y": at + DETAIL_VOLUME_DOWN },
+                "itemStyle": { "color": palette::DOWN.light },
+            }));
+        }
         // One crosshair across both panes.
         option["axisPointer"] = json!({ "link": [{ "xAxisIndex": "all" }] });
     }
@@ -477,7 +486,7 @@ mod tests {
         assert_eq!(o["series"][0]["encode"]["y"], json!(at + DETAIL_OPEN));
         assert_eq!(
             o["dataset"]["source"][0],
-            json!(["2024-01-01", 10.0, 9.0, 12.0, 8.0, 1000, 1])
+            json!(["2024-01-01", 10.0, 9.0, 12.0, 8.0, 1000, null])
         );
     }
 
@@ -510,6 +519,7 @@ mod tests {
                 ("bar".into(), "Volume".into()),
                 ("line".into(), "MA 20".into()),
                 ("line".into(), "MA 50".into()),
+                ("bar".into(), "Volume".into()),
             ]
         );
         assert_eq!(
@@ -519,7 +529,46 @@ mod tests {
         assert_eq!(o["series"][1]["xAxisIndex"].as_f64(), Some(1.0));
         let at = details_at(&view, false).unwrap();
         assert_eq!(at, DIM_AVERAGES + 2, "after the two averages");
-        assert_eq!(o["visualMap"]["dimension"], json!(at + DETAIL_DIRECTION));
+        assert!(
+            o.get("visualMap").is_none(),
+            "no visual map in the page's ECharts"
+        );
+        // The volume twice: every day's in the rising colour, the falling days' over it.
+        let down = &o["series"][4];
+        assert_eq!(
+            (&down["type"], &down["name"]),
+            (&json!("bar"), &json!("Volume"))
+        );
+        assert_eq!(down["encode"]["y"], json!(at + DETAIL_VOLUME_DOWN));
+        assert_eq!(down["itemStyle"]["color"], json!(palette::DOWN.light));
+        assert_eq!(
+            o["series"][1]["itemStyle"]["color"],
+            json!(palette::UP.light)
+        );
+        assert_eq!(down["barGap"], json!("-100%"));
+        // The second volume column has a falling day's volume, nothing on a rising day.
+        let ibm = Symbol::parse("IBM").unwrap();
+        let day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let two = [
+            DailyBar::from_ohlcv(ibm.clone(), day, [10.0, 12.0, 9.0, 11.0, 500.0]),
+            DailyBar::from_ohlcv(
+                ibm.clone(),
+                day.succ_opt().unwrap(),
+                [11.0, 11.5, 9.5, 10.0, 700.0],
+            ),
+        ];
+        let o2 = chart_option(&ChartInput {
+            symbol: &ibm,
+            bars: &two,
+            view: &view,
+            compared: &[],
+            line_open: false,
+        });
+        let rows2 = o2["dataset"]["source"].as_array().unwrap();
+        assert_eq!(rows2[0][at + DETAIL_VOLUME], json!(500));
+        assert!(rows2[0][at + DETAIL_VOLUME_DOWN].is_null(), "rose");
+        assert_eq!(rows2[1][at + DETAIL_VOLUME], json!(700));
+        assert_eq!(rows2[1][at + DETAIL_VOLUME_DOWN], json!(700), "fell");
         assert_eq!(
             o["series"][0]["encode"]["y"],
             json!([

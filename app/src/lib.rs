@@ -82,7 +82,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos" />
                 // ECharts (a trimmed build, see frontend/js/) and the in-place navigation
                 // load once, deferred, from our origin.
-                <script src="/echarts-5.6.0-3.min.js" defer></script>
+                <script src="/echarts-5.6.0-4.min.js" defer></script>
                 <script src="/nav-1.min.js" defer></script>
                 <HydrationScripts options islands=true />
                 <MetaTags />

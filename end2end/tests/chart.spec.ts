@@ -22,6 +22,7 @@ async function chartState(page: Page) {
       yLabel: opt.yAxis[0].axisLabel?.formatter ?? null,
       logLabel: typeof opt.yAxis[0].axisLabel?.formatter === 'function' ? opt.yAxis[0].axisLabel.formatter(84.5745) : null,
       candle: opt.series[0].type === 'candlestick' ? opt.series[0].itemStyle : null,
+      volume: opt.series.filter((s: any) => s.type === 'bar').map((s: any) => s.itemStyle?.color),
       start: opt.dataZoom[0].startValue,
       compared: opt.series
         .filter((s: any) => String(s.id ?? '').startsWith('cmp:'))
@@ -46,7 +47,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
 
       await page.getByTestId('chart-kind').getByText('Candles').click();
       await expect(page).toHaveURL(/\/\?symbol=IBM&chart=candles$/);
-      await expect.poll(() => seriesNow(page)).toEqual(['candlestick:IBM', 'bar:Volume']);
+      await expect.poll(() => seriesNow(page)).toEqual(['candlestick:IBM', 'bar:Volume', 'bar:Volume']);
       await page.getByTestId('chart-ma').getByText('20', { exact: true }).click();
       await expect(page).toHaveURL(/\/\?symbol=IBM&chart=candles&ma=20$/);
       await page.getByTestId('chart-ma').getByText('200', { exact: true }).click();
@@ -55,7 +56,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(page).toHaveURL(/\/\?symbol=IBM&chart=candles&ma=20,200&scale=log$/);
       await expect
         .poll(() => seriesNow(page))
-        .toEqual(['candlestick:IBM', 'bar:Volume', 'line:MA 20', 'line:MA 200']);
+        .toEqual(['candlestick:IBM', 'bar:Volume', 'line:MA 20', 'line:MA 200', 'bar:Volume']);
       const state = (await chartState(page))!;
       expect(state.yAxis).toEqual(['log', 'value']);
       expect(state.logLabel, 'a log axis labels its extremes briefly').toMatch(/^\d+(\.\d)?$/);
@@ -65,6 +66,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const down = colorScheme === 'dark' ? '#ffa45c' : '#b34a00';
       expect(state.candle.color).toBe(up);
       expect(state.candle.color0).toBe(down);
+      // The volume: every day's bar in the rising colour, the falling days' over it.
+      expect(state.volume).toEqual([up, down]);
       expect(await page.evaluate(() => history.length), 'controls replace the entry').toBe(entries);
       expect(await page.evaluate(() => (window as any).__stayed)).toBe(true);
       await page.getByRole('button', { name: '6M' }).click();
@@ -82,7 +85,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await expect(page.getByRole('button', { name: '6M' })).toHaveAttribute('aria-pressed', 'true');
       await expect
         .poll(() => seriesNow(page))
-        .toEqual(['candlestick:IBM', 'bar:Volume', 'line:MA 20', 'line:MA 200']);
+        .toEqual(['candlestick:IBM', 'bar:Volume', 'line:MA 20', 'line:MA 200', 'bar:Volume']);
       // Back goes to the previous symbol, not through every control.
       await page.goBack();
       await expect(page).toHaveURL(/\/\?symbol=MSFT$/);
@@ -200,7 +203,7 @@ test('the headlines keep the chart: "more" and the search carry the range as pre
   // The address bar shows the page's canonical URL: the server's order, defaults left out.
   await expect(page).toHaveURL(/\/\?symbol=IBM&q=ETF&range=1Y&chart=candles$/);
   await expect(page.getByRole('button', { name: '1Y' })).toHaveAttribute('aria-pressed', 'true');
-  await expect.poll(() => seriesNow(page)).toEqual(['candlestick:IBM', 'bar:Volume']);
+  await expect.poll(() => seriesNow(page)).toEqual(['candlestick:IBM', 'bar:Volume', 'bar:Volume']);
 });
 
 test('copy link puts the page URL, with every control, on the clipboard', async ({ page, context, baseURL }) => {

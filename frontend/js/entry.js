@@ -11,7 +11,6 @@ import {
   DataZoomInsideComponent,
   DataZoomSliderComponent,
   DatasetComponent,
-  VisualMapPiecewiseComponent,
   AriaComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -27,7 +26,6 @@ use([
   DataZoomInsideComponent,
   DataZoomSliderComponent,
   DatasetComponent,
-  VisualMapPiecewiseComponent,
   AriaComponent,
   CanvasRenderer,
 ]);

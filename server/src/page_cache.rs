@@ -308,11 +308,20 @@ async fn compute(next: Next, request: Request) -> Result<Arc<Cached>, Uncacheabl
         br: std::sync::RwLock::new(br),
         gzip,
     });
+    // A place in the queue, given back however the wait ends (a runtime shutting down
+    // drops the task mid-wait).
+    struct Waiting;
+    impl Drop for Waiting {
+        fn drop(&mut self) {
+            WAITING_BEST.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let waiting = Waiting;
     if WAITING_BEST.fetch_add(1, Ordering::SeqCst) < MAX_WAITING_BEST {
         let entry = entry.clone();
         tokio::spawn(async move {
             let turn = BEST_TURN.acquire().await;
-            WAITING_BEST.fetch_sub(1, Ordering::SeqCst);
+            drop(waiting);
             let compressed = tokio::task::spawn_blocking(move || {
                 let best = brotli_at(&entry.identity, 11);
                 let mut br = entry.br.write().unwrap_or_else(|e| e.into_inner());
@@ -323,8 +332,6 @@ async fn compute(next: Next, request: Request) -> Result<Arc<Cached>, Uncacheabl
             let _ = compressed.await;
             drop(turn);
         });
-    } else {
-        WAITING_BEST.fetch_sub(1, Ordering::SeqCst);
     }
     Ok(entry)
 }

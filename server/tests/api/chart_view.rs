@@ -74,12 +74,13 @@ on_both_backends!(candles_averages_and_log_scale_come_from_the_url, |store| {
             ("bar".into(), "Volume".into()),
             ("line".into(), "MA 20".into()),
             ("line".into(), "MA 50".into()),
+            ("bar".into(), "Volume".into()),
         ]
     );
     assert_eq!(option["yAxis"][0]["type"], "log");
     assert_eq!(json["view"]["ma"], serde_json::json!([20, 50]));
     // Each average is a column of the dataset after the close; the candles' open,
-    // high, low, volume and direction follow.
+    // high, low, volume and falling days' volume follow.
     let rows = option["dataset"]["source"].as_array().unwrap();
     assert!(rows.iter().all(|r| r.as_array().unwrap().len() == 9));
     assert_eq!(json["chart"]["details_at"], 4);

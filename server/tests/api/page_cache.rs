@@ -40,7 +40,7 @@ on_both_backends!(
         // Then the background writes it again at brotli's best: later readers get fewer
         // bytes of the same page.
         let mut best = compressed.clone();
-        for _ in 0..100 {
+        for _ in 0..300 {
             let again = app
                 .response("/?symbol=IBM", &[("accept-encoding", "br")])
                 .await;
