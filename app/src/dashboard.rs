@@ -31,7 +31,7 @@ pub struct Dashboard {
     /// Last close, change, 52-week range, range returns; `None` without prices.
     pub stats: Option<KeyStats>,
     /// The server's drawing of the chart for the first paint (see [`crate::preview`]).
-    /// Never sent to the browser: hydration keeps what the server wrote.
+    /// Not in the server function's answer: only the page's HTML carries it.
     #[serde(skip)]
     pub preview: String,
     /// The news coin of the selected symbol, when it has one.

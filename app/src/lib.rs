@@ -2,16 +2,14 @@
 //!
 //! Reading order: [`shell`] and [`App`] (the document, the navigation and the routes),
 //! [`page`] (what `/` shows), [`dashboard`] (its server function and the data it
-//! returns), [`chart`] (the ECharts drawing, browser only), [`preview`] (charts as SVG
-//! for the first paint), [`weather`] (`/weather`), [`runs`] (`/runs`), [`sources`] (the
-//! freshness line on every page), [`codec`] (how each page's data reaches the
-//! WebAssembly).
+//! returns), [`chart`] (the chart card and its island, the only part of `/` that
+//! hydrates), [`preview`] (charts as SVG for the first paint), [`weather`] (`/weather`),
+//! [`runs`] (`/runs`), [`sources`] (the freshness line on every page).
 
 pub mod chart;
 #[cfg(feature = "ssr")]
 pub mod chart_option;
 pub mod chart_view;
-pub mod codec;
 pub mod dashboard;
 pub mod page;
 #[cfg(feature = "ssr")]

@@ -26,7 +26,7 @@ pub fn HomePage() -> impl IntoView {
             ChartParams::from_query(&q),
         )
     };
-    let dashboard = crate::codec::resource(requested, |(symbol, q, news, chart)| {
+    let dashboard = Resource::new(requested, |(symbol, q, news, chart)| {
         get_dashboard(
             symbol,
             q,
@@ -551,12 +551,9 @@ fn NewsRow(headline: HeadlineRow) -> impl IntoView {
     }
 }
 
-/// A page's frame for `/weather` and `/runs`: its body once `data` has loaded (from the
-/// first HTML on the server, in place on a later navigation), or the error panel.
-pub fn loaded_page<T, V>(
-    data: Resource<Result<T, AppError>, crate::codec::SliceJson>,
-    body: fn(T) -> V,
-) -> impl IntoView
+/// A page's frame for `/weather` and `/runs`: its body once `data` has loaded, or the
+/// error panel.
+pub fn loaded_page<T, V>(data: Resource<Result<T, AppError>>, body: fn(T) -> V) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,

@@ -224,7 +224,7 @@ pub fn RunsPage() -> impl IntoView {
         let q = query.read();
         (q.get("source"), q.get("status"), q.get("page"))
     };
-    let runs = crate::codec::resource(requested, |(source, status, page)| {
+    let runs = Resource::new(requested, |(source, status, page)| {
         get_runs(source, status, page)
     });
     crate::page::loaded_page(runs, |view| view! { <RunsBody view /> })

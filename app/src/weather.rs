@@ -240,7 +240,7 @@ pub fn WeatherPage() -> impl IntoView {
         let q = query.read();
         (q.get("city"), q.get("unit"))
     };
-    let weather = crate::codec::resource(requested, |(city, unit)| get_weather(city, unit));
+    let weather = Resource::new(requested, |(city, unit)| get_weather(city, unit));
     crate::page::loaded_page(weather, |view| view! { <WeatherBody view /> })
 }
 

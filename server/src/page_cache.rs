@@ -389,11 +389,17 @@ fn compress(identity: &[u8]) -> (Bytes, Bytes) {
     (br, Bytes::from(gzip))
 }
 
-/// Brotli at `quality` (0–11), window 2^22.
+/// Brotli at `quality` (0–11), its window just large enough for the answer (2^16 to
+/// 2^22 bytes: the encoder's memory grows with it, and a larger window gains nothing).
 fn brotli_at(identity: &[u8], quality: u32) -> Bytes {
+    let window = identity
+        .len()
+        .next_power_of_two()
+        .trailing_zeros()
+        .clamp(16, 22);
     let mut br = Vec::with_capacity(identity.len() / 4);
     {
-        let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, quality, 22);
+        let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, quality, window);
         writer.write_all(identity).expect("writing to memory");
     }
     Bytes::from(br)
