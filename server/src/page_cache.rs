@@ -192,7 +192,12 @@ pub async fn serve_cached(
         generation: inner.generation.load(Ordering::SeqCst),
         method: parts.method.clone(),
         uri: parts.uri.to_string(),
-        accept: parts.headers.get(header::ACCEPT).cloned(),
+        // A server function answers by what it accepts (JSON, or a redirect for a
+        // plain form); a page is the same HTML whatever the `Accept` (a browser's own
+        // load and nav.js's fetch share one entry).
+        accept: is_post
+            .then(|| parts.headers.get(header::ACCEPT).cloned())
+            .flatten(),
         content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
         referer: (is_post && !wants_json)
             .then(|| parts.headers.get(header::REFERER).cloned())

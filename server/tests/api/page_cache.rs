@@ -106,6 +106,15 @@ async fn a_cached_page_needs_no_database_and_an_ingest_replaces_it() {
             .expect("served from memory while the table is locked");
         assert_eq!(page, (200, before.clone()));
     }
+    // The in-place navigation's fetch asks with another `Accept`: the same entry.
+    let fetched = tokio::time::timeout(
+        Duration::from_secs(2),
+        app.response("/?symbol=IBM", &[("accept", "text/html")]),
+    )
+    .await
+    .expect("the same page from memory, whatever the Accept");
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.text().await.unwrap(), before);
     let uncached = tokio::time::timeout(Duration::from_millis(500), app.get("/?symbol=AAPL")).await;
     assert!(uncached.is_err(), "a page not in memory reads the database");
     sqlx::raw_sql("ROLLBACK")
