@@ -726,11 +726,14 @@ mod draw {
                     return;
                 };
                 if el.is_connected() {
+                    // A new range redraws through the effect above; the same range
+                    // may come with new data.
                     let r = page_range().unwrap_or_default();
                     if range.get_untracked() != r {
                         range.set(r);
+                    } else {
+                        show(r);
                     }
-                    show(r);
                 } else {
                     if let Some(instance) = instance_of(&el).filter(|i| !i.is_undefined()) {
                         instance.dispose();

@@ -43,21 +43,9 @@ pub fn HomePage() -> impl IntoView {
         q: q.get("q"),
         news: q.get("news"),
     });
-    view! {
-        <div class="page">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || {
-                    let page = page.clone();
-                    Suspend::new(async move {
-                        match dashboard.await {
-                            Ok(d) => view! { <Home dashboard=d page /> }.into_any(),
-                            Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        </div>
-    }
+    loaded_page(dashboard, move |dashboard| {
+        view! { <Home dashboard page=page.clone() /> }
+    })
 }
 
 /// The page of one dashboard answer. `page` is the URL's symbol, search and headline
@@ -551,23 +539,28 @@ fn NewsRow(headline: HeadlineRow) -> impl IntoView {
     }
 }
 
-/// A page's frame for `/weather` and `/runs`: its body once `data` has loaded, or the
-/// error panel.
-pub fn loaded_page<T, V>(data: Resource<Result<T, AppError>>, body: fn(T) -> V) -> impl IntoView
+/// Every page's frame: its body once `data` has loaded, or the error panel.
+pub fn loaded_page<T, V>(
+    data: Resource<Result<T, AppError>>,
+    body: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
     view! {
         <div class="page">
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => body(d).into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || {
+                    let body = body.clone();
+                    Suspend::new(async move {
+                        match data.await {
+                            Ok(d) => body(d).into_any(),
+                            Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
         </div>
     }
 }

@@ -32,11 +32,7 @@ on_both_backends!(
             compressed.len(),
             plain.len()
         );
-        let mut unpacked = Vec::new();
-        brotli::Decompressor::new(&compressed[..], 4096)
-            .read_to_end(&mut unpacked)
-            .unwrap();
-        assert_eq!(unpacked, plain, "the same page");
+        assert_eq!(unbrotli(&compressed), plain, "the same page");
         // Then the background writes it again at brotli's best: later readers get fewer
         // bytes of the same page.
         let mut best = compressed.clone();
@@ -57,11 +53,7 @@ on_both_backends!(
             compressed.len(),
             best.len()
         );
-        let mut unpacked = Vec::new();
-        brotli::Decompressor::new(&best[..], 4096)
-            .read_to_end(&mut unpacked)
-            .unwrap();
-        assert_eq!(unpacked, plain, "the same page, better compressed");
+        assert_eq!(unbrotli(&best), plain, "the same page, better compressed");
 
         let gzip = app
             .response("/?symbol=IBM", &[("accept-encoding", "gzip")])
@@ -157,4 +149,13 @@ async fn the_cache_stays_within_its_size() {
         entries > 0 && entries < 204,
         "{entries} entries: some were dropped"
     );
+}
+
+/// A brotli body, decompressed.
+fn unbrotli(body: &[u8]) -> Vec<u8> {
+    let mut unpacked = Vec::new();
+    brotli::Decompressor::new(body, 4096)
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    unpacked
 }
