@@ -5,7 +5,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    app::hydrate_islands();
+    app::hydrate::islands();
     // Says "the WebAssembly has taken over" for the end-to-end tests, which wait for it
     // before they click.
     if let Some(html) = leptos::prelude::document().document_element() {

@@ -10,7 +10,7 @@
 //!   (it reaches the server through the `LEPTOS_*` variables cargo-leptos sets, or the
 //!   defaults compiled in).
 
-use app::settings::DashboardSettings;
+use app::ssr::settings::DashboardSettings;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use store::{DatabaseSettings, SettingError};

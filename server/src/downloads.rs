@@ -7,7 +7,7 @@
 //! carriage return) gets a leading `'`; numbers are written as numbers, negative ones
 //! included. A bad parameter is a 400 that says which and why.
 
-use app::state::AppState;
+use app::ssr::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};

@@ -1,11 +1,15 @@
 //! The dashboard's HTTP server: settings, pool, router, static files, shutdown.
 //!
 //! Reading order: [`configuration`] (what can be set, and where), [`startup`] (how the
-//! pieces are put together and served), [`page_cache`] (answers from memory between
-//! ingests), [`downloads`] (the CSV files).
+//! pieces are put together: only wiring), [`serve`] (the accept loop and shutdown),
+//! [`limits`] (what a request may take), [`headers`] (security and cache headers),
+//! [`page_cache`] (answers from memory between ingests), [`downloads`] (the CSV files).
 
 pub mod configuration;
 pub mod downloads;
+pub mod headers;
+pub mod limits;
 pub mod page_cache;
+pub mod serve;
 pub mod startup;
 pub mod telemetry;

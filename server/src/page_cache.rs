@@ -176,34 +176,12 @@ pub async fn serve_cached(
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let body = match crate::startup::read_body(body).await {
+    let body = match crate::limits::read_body(body).await {
         Ok(body) => body,
         Err(refusal) => return refusal.into_response(),
     };
     let is_post = parts.method == Method::POST;
-    // A plain form (no JavaScript) posting to a server function is answered with a
-    // redirect back to the page it came from; the page's own calls ask for JSON, and
-    // their answer does not depend on where they came from.
-    let wants_json = parts
-        .headers
-        .get(header::ACCEPT)
-        .is_some_and(|v| v.as_bytes().windows(4).any(|w| w == b"json"));
-    let key = Key {
-        generation: inner.generation.load(Ordering::SeqCst),
-        method: parts.method.clone(),
-        uri: parts.uri.to_string(),
-        // A server function answers by what it accepts (JSON, or a redirect for a
-        // plain form); a page is the same HTML whatever the `Accept` (a browser's own
-        // load and nav.js's fetch share one entry).
-        accept: is_post
-            .then(|| parts.headers.get(header::ACCEPT).cloned())
-            .flatten(),
-        content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-        referer: (is_post && !wants_json)
-            .then(|| parts.headers.get(header::REFERER).cloned())
-            .flatten(),
-        body: body.clone(),
-    };
+    let key = Key::of(&parts, &body, inner.generation.load(Ordering::SeqCst));
     let accept_encoding = parts.headers.remove(header::ACCEPT_ENCODING);
     let if_none_match = parts.headers.remove(header::IF_NONE_MATCH);
     let request = Request::from_parts(parts, Body::from(body));
@@ -219,6 +197,36 @@ pub async fn serve_cached(
         ),
         Err(uncached) => {
             Response::from_parts(*uncached.parts.clone(), Body::from(uncached.body.clone()))
+        }
+    }
+}
+
+impl Key {
+    /// The key of a request: what its answer depends on.
+    fn of(parts: &axum::http::request::Parts, body: &Bytes, generation: u64) -> Key {
+        let is_post = parts.method == Method::POST;
+        // A plain form (no JavaScript) posting to a server function is answered with a
+        // redirect back to the page it came from; the page's own calls ask for JSON,
+        // and their answer does not depend on where they came from.
+        let wants_json = parts
+            .headers
+            .get(header::ACCEPT)
+            .is_some_and(|v| v.as_bytes().windows(4).any(|w| w == b"json"));
+        Key {
+            generation,
+            method: parts.method.clone(),
+            uri: parts.uri.to_string(),
+            // A server function answers by what it accepts (JSON, or a redirect for a
+            // plain form); a page is the same HTML whatever the `Accept` (a browser's
+            // own load and nav.js's fetch share one entry).
+            accept: is_post
+                .then(|| parts.headers.get(header::ACCEPT).cloned())
+                .flatten(),
+            content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
+            referer: (is_post && !wants_json)
+                .then(|| parts.headers.get(header::REFERER).cloned())
+                .flatten(),
+            body: body.clone(),
         }
     }
 }
@@ -242,40 +250,13 @@ fn is_cacheable_request(request: &Request) -> bool {
 /// Runs the request and turns a keepable answer into an entry.
 async fn compute(next: Next, request: Request) -> Result<Arc<Cached>, Uncacheable> {
     let (parts, body) = next.run(request).await.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_ENTRY_BYTES).await {
-        Ok(body) => body,
-        Err(e) => {
-            tracing::error!(error = %e, "reading an answer to cache failed");
-            let (parts, body) = (StatusCode::INTERNAL_SERVER_ERROR, "the answer failed")
-                .into_response()
-                .into_parts();
-            let body = axum::body::to_bytes(body, 1024).await.unwrap_or_default();
-            return Err(Uncacheable {
-                parts: Box::new(parts),
-                body,
-            });
-        }
-    };
-    let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
-    let is_html = content_type
-        .as_ref()
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    let is_json = content_type
-        .as_ref()
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    let keepable = matches!(
-        parts.status,
-        StatusCode::OK | StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND
-    ) && (is_html || is_json)
-        && !parts.headers.contains_key(header::SET_COOKIE)
-        && !parts.headers.contains_key(header::CONTENT_ENCODING);
-    let (Some(content_type), true) = (content_type, keepable) else {
+    let body = read_answer(body).await?;
+    let Some((content_type, is_html)) = keepable(&parts) else {
         return Err(Uncacheable {
             parts: Box::new(parts),
             body,
         });
     };
-
     let csp = parts.headers.get(header::CONTENT_SECURITY_POLICY).cloned();
     let (identity, csp) = match (is_html, csp) {
         (true, Some(csp)) => match with_script_hashes(&body, &csp) {
@@ -289,12 +270,7 @@ async fn compute(next: Next, request: Request) -> Result<Arc<Cached>, Uncacheabl
         },
         (_, csp) => (body, csp),
     };
-    let etag = {
-        let digest = Sha256::digest(&identity);
-        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-        HeaderValue::from_str(&format!("W/\"{hex}\"")).expect("hex is a valid header")
-    };
-    let cache_control = HeaderValue::from_static(if parts.status == StatusCode::OK && !is_json {
+    let cache_control = HeaderValue::from_static(if parts.status == StatusCode::OK && is_html {
         SHARED_CACHE_POLICY
     } else {
         "no-cache"
@@ -307,12 +283,60 @@ async fn compute(next: Next, request: Request) -> Result<Arc<Cached>, Uncacheabl
         status: parts.status,
         content_type,
         csp,
-        etag,
+        etag: etag_of(&identity),
         cache_control,
         identity,
         br: std::sync::RwLock::new(br),
         gzip,
     });
+    recompress_at_best(entry.clone());
+    Ok(entry)
+}
+
+/// The answer's body, read whole (at most [`MAX_ENTRY_BYTES`]); a 500 when it fails.
+async fn read_answer(body: Body) -> Result<Bytes, Uncacheable> {
+    match axum::body::to_bytes(body, MAX_ENTRY_BYTES).await {
+        Ok(body) => Ok(body),
+        Err(e) => {
+            tracing::error!(error = %e, "reading an answer to cache failed");
+            let (parts, body) = (StatusCode::INTERNAL_SERVER_ERROR, "the answer failed")
+                .into_response()
+                .into_parts();
+            let body = axum::body::to_bytes(body, 1024).await.unwrap_or_default();
+            Err(Uncacheable {
+                parts: Box::new(parts),
+                body,
+            })
+        }
+    }
+}
+
+/// The content type of an answer that may be kept, and whether it is HTML: a page or
+/// a server function's JSON, 200 or a reader's mistake (400, 404), no cookie, not
+/// compressed yet.
+fn keepable(parts: &axum::http::response::Parts) -> Option<(HeaderValue, bool)> {
+    let content_type = parts.headers.get(header::CONTENT_TYPE)?;
+    let is_html = content_type.as_bytes().starts_with(b"text/html");
+    let is_json = content_type.as_bytes().starts_with(b"application/json");
+    let keepable = matches!(
+        parts.status,
+        StatusCode::OK | StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND
+    ) && (is_html || is_json)
+        && !parts.headers.contains_key(header::SET_COOKIE)
+        && !parts.headers.contains_key(header::CONTENT_ENCODING);
+    keepable.then(|| (content_type.clone(), is_html))
+}
+
+/// A weak ETag from the identity body's digest.
+fn etag_of(identity: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(identity);
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("W/\"{hex}\"")).expect("hex is a valid header")
+}
+
+/// Compresses `entry` again at brotli's best in the background, one entry at a time,
+/// and keeps the result when it is smaller; skipped when too many wait already.
+fn recompress_at_best(entry: Arc<Cached>) {
     // A place in the queue, given back however the wait ends (a runtime shutting down
     // drops the task mid-wait).
     struct Waiting;
@@ -322,23 +346,22 @@ async fn compute(next: Next, request: Request) -> Result<Arc<Cached>, Uncacheabl
         }
     }
     let waiting = Waiting;
-    if WAITING_BEST.fetch_add(1, Ordering::SeqCst) < MAX_WAITING_BEST {
-        let entry = entry.clone();
-        tokio::spawn(async move {
-            let turn = BEST_TURN.acquire().await;
-            drop(waiting);
-            let compressed = tokio::task::spawn_blocking(move || {
-                let best = brotli_at(&entry.identity, 11);
-                let mut br = entry.br.write().unwrap_or_else(|e| e.into_inner());
-                if best.len() < br.len() {
-                    *br = best;
-                }
-            });
-            let _ = compressed.await;
-            drop(turn);
-        });
+    if WAITING_BEST.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING_BEST {
+        return;
     }
-    Ok(entry)
+    tokio::spawn(async move {
+        let turn = BEST_TURN.acquire().await;
+        drop(waiting);
+        let compressed = tokio::task::spawn_blocking(move || {
+            let best = brotli_at(&entry.identity, 11);
+            let mut br = entry.br.write().unwrap_or_else(|e| e.into_inner());
+            if best.len() < br.len() {
+                *br = best;
+            }
+        });
+        let _ = compressed.await;
+        drop(turn);
+    });
 }
 
 /// The page with its `nonce` attributes removed, and its policy with the hashes of its

@@ -1,18 +1,21 @@
-//! Putting the server together: open the store, build the router, serve until a signal.
+//! Putting the server together, and nothing else: open the store, build the router
+//! from the parts the other modules define, serve until a signal.
 
 use crate::configuration::{ConfigError, ServerSettings, Settings};
+use crate::headers::{cache_policy, security_headers};
+use crate::limits::{check_server_fn_body, limit_in_flight, MAX_BODY_BYTES};
 use crate::page_cache::PageCache;
-use app::state::AppState;
-use app::{shell, App};
-use axum::http::{header, HeaderValue, StatusCode};
+use crate::serve::{serve, shutdown_signal};
+use app::ssr::shell::shell;
+use app::ssr::state::AppState;
+use app::App;
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 use store::{Store, StoreError};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -95,61 +98,6 @@ pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
     Ok(opened.store)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then lets the requests under
-/// way finish (at most `request_timeout` more).
-///
-/// Not `axum::serve`: that one gives hyper no timer, so a client that opens a
-/// connection and sends its headers slowly (or never) holds it forever. Here every
-/// HTTP/1.1 connection must deliver each request's headers within
-/// `limits.header_read_timeout`, idle keep-alive connections included.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    limits: &ServerSettings,
-    shutdown: impl Future<Output = ()>,
-) {
-    use hyper_util::rt::{TokioIo, TokioTimer};
-    use hyper_util::service::TowerToHyperService;
-    use tower::ServiceExt;
-
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let service = TowerToHyperService::new(app.map_request(
-        |request: axum::http::Request<hyper::body::Incoming>| request.map(axum::body::Body::new),
-    ));
-    tokio::pin!(shutdown);
-    loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(e) => {
-                    // Out of file descriptors and the like: wait rather than spin.
-                    tracing::warn!(error = %e, "accepting a connection failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        let connection = http.serve_connection(TokioIo::new(stream), service.clone());
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
-            }
-        });
-    }
-    drop(listener);
-    if tokio::time::timeout(limits.request_timeout, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!("connections still open at shutdown were cut");
-    }
-}
-
 /// The router over `state` with its page cache, which follows the store's data
 /// version (see [`crate::page_cache`]); the cache is returned for a look inside.
 pub fn app(state: AppState, server: &ServerSettings) -> (Router, PageCache) {
@@ -207,227 +155,19 @@ fn router(state: AppState, limits: &ServerSettings, page_cache: PageCache) -> Ro
         .with_state(state)
 }
 
-/// The largest request body the server reads: a server-function call is a symbol in a
-/// form, tens of bytes. Anything larger is answered 413 unread.
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
-
-/// What every response carries. The page's own Content Security Policy (with its
-/// nonce) comes with the HTML (see `app::content_security_policy`); anything else that
-/// might be opened as a document gets one that allows nothing.
-async fn security_headers(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers
-        .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(
-            "default-src 'none'; frame-ancestors 'none'",
-        ));
-    response
-}
-
-/// At most `max_in_flight` requests at once: one more is answered 503 at once (with
-/// `Retry-After`) instead of waiting in a queue the client cannot see. A request holds
-/// its place until its response body has been sent, not only until the headers.
-async fn limit_in_flight(
-    axum::extract::State(in_flight): axum::extract::State<Arc<Semaphore>>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let Ok(permit) = in_flight.try_acquire_owned() else {
-        let mut busy = (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the server is busy: try again in a moment",
-        )
-            .into_response();
-        busy.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        return busy;
-    };
-    next.run(request).await.map(|body| {
-        axum::body::Body::new(Held {
-            body,
-            _place: permit,
-        })
-    })
-}
-
-/// A response body holding its request's in-flight place until it is dropped (sent in
-/// full or cut off); its size is the inner body's, so `Content-Length` stays.
-struct Held {
-    body: axum::body::Body,
-    _place: tokio::sync::OwnedSemaphorePermit,
-}
-
-impl http_body::Body for Held {
-    type Data = axum::body::Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        std::pin::Pin::new(&mut self.body).poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.body.size_hint()
-    }
-}
-
-/// A server-function call whose body is not a readable form (not UTF-8, not
-/// `key=value` pairs) gets a 400 that says so, instead of reaching the function.
-async fn check_server_fn_body(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    if request.method() != axum::http::Method::POST || !request.uri().path().starts_with("/api/") {
-        return next.run(request).await;
-    }
-    let (parts, body) = request.into_parts();
-    let bytes = match read_body(body).await {
-        Ok(bytes) => bytes,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let readable = body_is_readable(&bytes, parts.headers.get(header::CONTENT_TYPE));
-    if !readable {
-        return (
-            StatusCode::BAD_REQUEST,
-            "the request body is not a form this server reads (UTF-8 key=value pairs)",
-        )
-            .into_response();
-    }
-    next.run(axum::extract::Request::from_parts(
-        parts,
-        axum::body::Body::from(bytes),
-    ))
-    .await
-}
-
-/// Why a request body was not read.
-#[derive(Debug)]
-pub(crate) enum BodyRefusal {
-    /// It stalled longer than the header-read timeout: 408.
-    TimedOut,
-    /// It is larger than [`MAX_BODY_BYTES`]: 413.
-    TooLarge,
-}
-
-impl IntoResponse for BodyRefusal {
-    fn into_response(self) -> axum::response::Response {
-        match self {
-            BodyRefusal::TimedOut => (
-                StatusCode::REQUEST_TIMEOUT,
-                "the request body did not arrive in time".to_string(),
-            ),
-            BodyRefusal::TooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-            ),
-        }
-        .into_response()
-    }
-}
-
-/// A request body read whole (at most [`MAX_BODY_BYTES`]).
-pub(crate) async fn read_body(body: axum::body::Body) -> Result<axum::body::Bytes, BodyRefusal> {
-    axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|e| {
-            if is_timeout(&e) {
-                BodyRefusal::TimedOut
-            } else {
-                BodyRefusal::TooLarge
-            }
-        })
-}
-
-/// Whether reading a body failed because `RequestBodyTimeoutLayer` ran out of time.
-fn is_timeout(error: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = source {
-        if e.is::<tower_http::timeout::TimeoutError>() {
-            return true;
-        }
-        source = e.source();
-    }
-    false
-}
-
-/// A form body must be UTF-8 that decodes to UTF-8 pairs, a JSON body UTF-8; other
-/// content types pass through (the server function answers for them).
-fn body_is_readable(bytes: &[u8], content_type: Option<&HeaderValue>) -> bool {
-    let content_type = content_type.and_then(|v| v.to_str().ok()).unwrap_or("");
-    if content_type.starts_with("application/x-www-form-urlencoded") {
-        std::str::from_utf8(bytes).is_ok()
-            && url::form_urlencoded::parse(bytes)
-                .all(|(k, v)| !k.contains('\u{FFFD}') && !v.contains('\u{FFFD}'))
-    } else if content_type.starts_with("application/json") {
-        std::str::from_utf8(bytes).is_ok()
-    } else {
-        true
-    }
-}
-
-/// What browsers and CDNs may cache: hashed `/pkg` files for a year (their names
-/// change with their content), other static files for a day; pages served from the
-/// page cache say so themselves; everything else (errors, uncached answers) not at all.
-async fn cache_policy(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let path = request.uri().path();
-    let is_pkg = path.starts_with("/pkg/");
-    let is_file = !path.starts_with("/api/")
-        && path
-            .rsplit('/')
-            .next()
-            .is_some_and(|name| name.contains('.'));
-    let mut response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if response.headers().contains_key(header::CACHE_CONTROL) {
-        // The page cache decided (see `page_cache::SHARED_CACHE_POLICY`).
-        return response;
-    }
-    let policy = if !response.status().is_success() || is_html || !is_file {
-        "no-cache"
-    } else if is_pkg {
-        "public, max-age=31536000, immutable"
-    } else {
-        "public, max-age=86400"
-    };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-    response
-}
-
-/// Paths that are neither routes nor files render the app's not-found page.
+/// Paths that are neither routes nor files render the app's not-found page, as 404.
 fn leptos_fallback(state: AppState) -> axum::routing::MethodRouter {
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(
         move || provide_context(state.clone()),
         move || shell(options.clone()),
     );
-    axum::routing::get(handler)
+    axum::routing::get(handler).layer(axum::middleware::map_response(
+        |mut response: axum::response::Response| async move {
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response
+        },
+    ))
 }
 
 /// 200 when the database answers, 503 when it does not.
@@ -439,24 +179,4 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
     }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

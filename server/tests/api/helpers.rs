@@ -1,8 +1,8 @@
 //! One way to start the app for a test: [`spawn_app`] serves a store on a random
 //! loopback port with the real router, as the binary does.
 
-use app::settings::DashboardSettings;
-use app::state::AppState;
+use app::ssr::settings::DashboardSettings;
+use app::ssr::state::AppState;
 use leptos::prelude::LeptosOptions;
 use server::configuration::ServerSettings;
 use server::page_cache::PageCache;
@@ -162,7 +162,7 @@ pub async fn spawn_app_with(store: Store, limits: ServerSettings) -> TestApp {
     let (app, page_cache) = server::startup::app(state, &limits);
     tokio::spawn(async move {
         let _site = kept;
-        server::startup::serve(listener, app, &limits, std::future::pending()).await;
+        server::serve::serve(listener, app, &limits, std::future::pending()).await;
     });
     TestApp {
         base: format!("http://{addr}"),

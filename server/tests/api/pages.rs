@@ -371,3 +371,63 @@ on_both_backends!(headlines_are_searched_on_the_server_and_paged, |store| {
     assert_eq!(status, 200);
     assert!(html.contains(&format!(r#"value="{}""#, "x".repeat(store::MAX_SEARCH_LEN))));
 });
+
+// One status rule on every page (app/src/ssr/status.rs): a malformed parameter is 400,
+// one that names nothing there 404, and when a URL has both, 400 wins; each keeps its
+// notice, in the order the page reads its parameters.
+on_both_backends!(
+    a_malformed_parameter_wins_over_a_missing_one_on_every_page,
+    |store| {
+        let app = spawn_demo_app(store).await;
+        for (path, status, says) in [
+            ("/?symbol=NOPE", 404, vec!["There are no prices for NOPE"]),
+            (
+                "/?symbol=NOPE&range=3W",
+                400,
+                vec!["There are no prices for NOPE", "“3W” is not a range"],
+            ),
+            (
+                "/?range=3W&compare=NOPE",
+                400,
+                vec!["“3W” is not a range", "no prices for NOPE to compare"],
+            ),
+            (
+                "/weather?city=Atlantis",
+                404,
+                vec!["no weather for Atlantis"],
+            ),
+            (
+                "/weather?unit=k&city=Atlantis",
+                400,
+                vec!["“k” is not a unit", "no weather for Atlantis"],
+            ),
+            (
+                "/runs?source=nope&status=late&page=0",
+                400,
+                vec![
+                    "no runs from “nope”",
+                    "“late” is not a status",
+                    "“0” is not a page",
+                ],
+            ),
+        ] {
+            let (got, html) = app.get(path).await;
+            assert_eq!(got, status, "{path}");
+            let notice = html
+                .split(r#"data-testid="notice""#)
+                .nth(1)
+                .and_then(|n| n.split("</p>").next())
+                .unwrap_or_else(|| panic!("{path}: no notice"));
+            let mut from = 0;
+            for words in says {
+                let at = notice[from..]
+                    .find(words)
+                    .unwrap_or_else(|| panic!("{path}: “{words}” in order in {notice}"));
+                from += at + words.len();
+            }
+        }
+        let (got, html) = app.get("/no/such/page").await;
+        assert_eq!(got, 404);
+        assert!(html.contains("Page not found") && html.contains("<main"));
+    }
+);

@@ -3,7 +3,7 @@
 //! with one line naming `ingest migrate`.
 
 use crate::helpers::spawn_app;
-use app::settings::DashboardSettings;
+use app::ssr::settings::DashboardSettings;
 use server::configuration::{dashboard_database, ServerSettings, Settings};
 use server::startup::open_store;
 use store::testing::{create_postgres_database, fresh_postgres_with_url};

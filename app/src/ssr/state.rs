@@ -1,6 +1,6 @@
 //! What every request handler and server function shares (server only).
 
-use crate::settings::DashboardSettings;
+use crate::ssr::settings::DashboardSettings;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;

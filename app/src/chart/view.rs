@@ -5,8 +5,60 @@
 //! each bad value) and renders exactly that; the browser writes a control's change
 //! back into the URL with [`home_href`]. Default values are left out of the URL.
 
-use crate::chart::Range;
+use crate::text::{echo, given, href};
 use serde::{Deserialize, Serialize};
+
+/// The range buttons above the chart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Range {
+    OneMonth,
+    SixMonths,
+    OneYear,
+    FiveYears,
+    #[default]
+    All,
+}
+
+impl Range {
+    pub const ALL: [Range; 5] = [
+        Range::OneMonth,
+        Range::SixMonths,
+        Range::OneYear,
+        Range::FiveYears,
+        Range::All,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Range::OneMonth => "1M",
+            Range::SixMonths => "6M",
+            Range::OneYear => "1Y",
+            Range::FiveYears => "5Y",
+            Range::All => "All",
+        }
+    }
+
+    /// As the URL writes it (`?range=1Y`, `?range=all`).
+    pub fn param(self) -> &'static str {
+        match self {
+            Range::All => "all",
+            other => other.label(),
+        }
+    }
+
+    /// A range from the URL, in any case: `1M`, `6m`, `1Y`, `5Y`, `all`.
+    pub fn parse(raw: &str) -> Option<Range> {
+        let raw = raw.trim();
+        Range::ALL
+            .into_iter()
+            .find(|r| r.param().eq_ignore_ascii_case(raw))
+    }
+
+    /// Where this range sits in [`Range::ALL`] (and in `ChartData::range_starts`).
+    pub fn position(self) -> usize {
+        Range::ALL.iter().position(|r| *r == self).unwrap_or(0)
+    }
+}
 
 /// The moving averages a reader can overlay (`?ma=20,50,200`, any subset).
 pub const MA_PERIODS: [u16; 3] = [20, 50, 200];
@@ -59,7 +111,7 @@ pub struct ChartView {
 }
 
 /// The URL's raw chart parameters, as the query has them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartParams {
     pub range: Option<String>,
     pub chart: Option<String>,
@@ -97,80 +149,74 @@ impl ChartView {
         is_symbol: impl Fn(&str) -> Result<String, String>,
         main: Option<&str>,
     ) -> (ChartView, Vec<String>) {
-        let mut problems = Vec::new();
-        let given = |v: &Option<String>| {
-            v.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-        };
         let mut view = ChartView::default();
-        if let Some(raw) = given(&params.range) {
-            match Range::parse(&raw) {
-                Some(r) => view.range = r,
-                None => problems.push(format!(
-                    "“{}” is not a range: use 1M, 6M, 1Y, 5Y or all. Showing all.",
-                    echo(&raw)
-                )),
-            }
+        let mut problems = Vec::new();
+        if let Some(raw) = given(params.range.as_deref()) {
+            let why = "is not a range: use 1M, 6M, 1Y, 5Y or all. Showing all.";
+            problems.extend(parse_or(raw, Range::parse, &mut view.range, why));
         }
-        if let Some(raw) = given(&params.chart) {
-            match ChartKind::parse(&raw) {
-                Some(k) => view.kind = k,
-                None => problems.push(format!(
-                    "“{}” is not a chart: use line or candles. Showing a line.",
-                    echo(&raw)
-                )),
-            }
+        if let Some(raw) = given(params.chart.as_deref()) {
+            let why = "is not a chart: use line or candles. Showing a line.";
+            problems.extend(parse_or(raw, ChartKind::parse, &mut view.kind, why));
         }
-        if let Some(raw) = given(&params.ma) {
-            let mut bad = Vec::new();
-            for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                match part.parse::<u16>().ok().filter(|p| MA_PERIODS.contains(p)) {
-                    Some(p) if !view.ma.contains(&p) => view.ma.push(p),
-                    Some(_) => {}
-                    None => bad.push(echo(part)),
-                }
-            }
-            view.ma
-                .sort_by_key(|p| MA_PERIODS.iter().position(|m| m == p));
-            if !bad.is_empty() {
-                problems.push(format!(
-                    "“{}” is not a moving average: use 20, 50 or 200.",
-                    bad.join(", ")
-                ));
-            }
+        if let Some(raw) = given(params.ma.as_deref()) {
+            problems.extend(view.read_averages(raw));
         }
-        if let Some(raw) = given(&params.compare) {
-            for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                match is_symbol(part) {
-                    Ok(symbol)
-                        if view.compare.contains(&symbol) || Some(symbol.as_str()) == main => {}
-                    Ok(_) if view.compare.len() == MAX_COMPARE => {
-                        problems.push(format!(
-                            "Compare takes at most {MAX_COMPARE} symbols: “{}” left out.",
-                            echo(part)
-                        ));
-                    }
-                    Ok(symbol) => view.compare.push(symbol),
-                    Err(why) => problems.push(format!(
-                        "“{}” is not a symbol to compare: {why}.",
-                        echo(part)
-                    )),
-                }
-            }
+        if let Some(raw) = given(params.compare.as_deref()) {
+            problems.extend(view.read_compared(raw, &is_symbol, main));
         }
-        if let Some(raw) = given(&params.scale) {
-            match raw.to_ascii_lowercase().as_str() {
-                "log" => view.log = true,
-                "linear" => view.log = false,
-                _ => problems.push(format!(
-                    "“{}” is not a scale: use log or linear. Showing linear.",
-                    echo(&raw)
-                )),
-            }
+        if let Some(raw) = given(params.scale.as_deref()) {
+            let why = "is not a scale: use log or linear. Showing linear.";
+            problems.extend(parse_or(raw, parse_log, &mut view.log, why));
         }
         (view, problems)
+    }
+
+    /// `?ma=20,50`: the periods offered, in their order; one message for the others.
+    fn read_averages(&mut self, raw: &str) -> Vec<String> {
+        let mut bad = Vec::new();
+        for part in list(raw) {
+            match part.parse::<u16>().ok().filter(|p| MA_PERIODS.contains(p)) {
+                Some(p) if !self.ma.contains(&p) => self.ma.push(p),
+                Some(_) => {}
+                None => bad.push(echo(part)),
+            }
+        }
+        self.ma
+            .sort_by_key(|p| MA_PERIODS.iter().position(|m| m == p));
+        if bad.is_empty() {
+            return Vec::new();
+        }
+        vec![format!(
+            "“{}” is not a moving average: use 20, 50 or 200.",
+            bad.join(", ")
+        )]
+    }
+
+    /// `?compare=MSFT,BTC`: well-formed symbols other than `main`, no repeats, at most
+    /// [`MAX_COMPARE`]; a message for each one left out.
+    fn read_compared(
+        &mut self,
+        raw: &str,
+        is_symbol: &impl Fn(&str) -> Result<String, String>,
+        main: Option<&str>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        for part in list(raw) {
+            match is_symbol(part) {
+                Ok(symbol) if self.compare.contains(&symbol) || Some(symbol.as_str()) == main => {}
+                Ok(_) if self.compare.len() == MAX_COMPARE => problems.push(format!(
+                    "Compare takes at most {MAX_COMPARE} symbols: “{}” left out.",
+                    echo(part)
+                )),
+                Ok(symbol) => self.compare.push(symbol),
+                Err(why) => problems.push(format!(
+                    "“{}” is not a symbol to compare: {why}.",
+                    echo(part)
+                )),
+            }
+        }
+        problems
     }
 
     /// Comparing draws % change lines: candles, averages and the log axis wait.
@@ -203,12 +249,55 @@ impl ChartView {
     }
 }
 
+/// `raw` read by `parse` into `into`; otherwise a message: “raw” `why`.
+fn parse_or<T>(raw: &str, parse: fn(&str) -> Option<T>, into: &mut T, why: &str) -> Vec<String> {
+    match parse(raw) {
+        Some(value) => {
+            *into = value;
+            Vec::new()
+        }
+        None => vec![format!("“{}” {why}", echo(raw))],
+    }
+}
+
+/// `?scale=log|linear`, in any case: whether the axis is logarithmic.
+fn parse_log(raw: &str) -> Option<bool> {
+    match raw.to_ascii_lowercase().as_str() {
+        "log" => Some(true),
+        "linear" => Some(false),
+        _ => None,
+    }
+}
+
+/// The non-empty parts of a comma-separated list, trimmed.
+fn list(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(',').map(str::trim).filter(|p| !p.is_empty())
+}
+
 /// What else a `/` URL carries besides the chart.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PageParams<'a> {
     pub symbol: Option<&'a str>,
     pub q: Option<&'a str>,
     pub news: Option<&'a str>,
+}
+
+/// [`PageParams`], owned.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageQuery {
+    pub symbol: Option<String>,
+    pub q: Option<String>,
+    pub news: Option<String>,
+}
+
+impl PageQuery {
+    pub fn params(&self) -> PageParams<'_> {
+        PageParams {
+            symbol: self.symbol.as_deref(),
+            q: self.q.as_deref(),
+            news: self.news.as_deref(),
+        }
+    }
 }
 
 /// `/` with these parameters, defaults left out, in a fixed order (so two URLs of the
@@ -245,53 +334,6 @@ impl ChartView {
             pairs.push(("scale", "log".to_string()));
         }
         pairs
-    }
-}
-
-/// `path?key=value&…` with the values encoded, leaving out the absent and empty ones.
-pub fn href(path: &str, pairs: &[(&str, Option<&str>)]) -> String {
-    let query: Vec<String> = pairs
-        .iter()
-        .filter_map(|(k, v)| {
-            v.filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", encode(v)))
-        })
-        .collect();
-    if query.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}?{}", query.join("&"))
-    }
-}
-
-/// A query value for a URL: what `encodeURIComponent` leaves alone stays (and the
-/// comma of a list), the rest is percent-encoded as UTF-8 (no URL crate in the
-/// browser's bundle for this).
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'(),".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Longest piece of rejected input echoed back to the reader.
-const ECHO_LIMIT: usize = 24;
-
-/// A short, single-line copy of user input, safe to show back.
-pub fn echo(raw: &str) -> String {
-    let flat: String = raw
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if flat.chars().count() > ECHO_LIMIT {
-        format!("{}…", flat.chars().take(ECHO_LIMIT).collect::<String>())
-    } else {
-        flat
     }
 }
 

@@ -1,0 +1,52 @@
+//! ECharts as the page loads it (`/echarts-5.6.0-4.min.js`, deferred): the calls we
+//! make, and the element it draws into.
+
+use crate::chart::wire::CHART_ID;
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An ECharts instance (`echarts.init`'s result).
+    pub type Instance;
+
+    #[wasm_bindgen(js_namespace = echarts, js_name = init)]
+    pub fn init(el: &web_sys::Element, theme: &JsValue) -> Instance;
+
+    #[wasm_bindgen(js_namespace = echarts, js_name = getInstanceByDom)]
+    fn instance_by_dom(el: &web_sys::Element) -> Option<Instance>;
+
+    #[wasm_bindgen(method, js_name = setOption)]
+    pub fn set_option(this: &Instance, option: &JsValue, settings: &JsValue);
+
+    #[wasm_bindgen(method)]
+    pub fn resize(this: &Instance);
+
+    #[wasm_bindgen(method)]
+    pub fn dispose(this: &Instance);
+
+    #[wasm_bindgen(method, js_name = dispatchAction)]
+    pub fn dispatch_action(this: &Instance, action: &JsValue);
+}
+
+/// Whether the deferred script has run.
+pub fn loaded() -> bool {
+    web_sys::window()
+        .map(|w| Reflect::has(&w, &JsValue::from_str("echarts")).unwrap_or(false))
+        .unwrap_or(false)
+}
+
+/// The element ECharts draws into.
+pub fn element() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id(CHART_ID)
+}
+
+/// The instance drawing into `el`, if there is one.
+pub fn instance_of(el: &web_sys::Element) -> Option<Instance> {
+    instance_by_dom(el).filter(|i| !i.is_undefined())
+}
+
+/// The instance drawing into the chart's element, if there is one.
+pub fn current() -> Option<Instance> {
+    element().and_then(|el| instance_of(&el))
+}

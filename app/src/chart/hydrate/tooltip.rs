@@ -1,0 +1,276 @@
+//! The tooltip of the hovered (or tapped) day: the date, open, high, low and close,
+//! the change from the previous close, the volume, then each average or compared
+//! symbol. A line chart's rows carry only the close: the day's other columns are asked
+//! for once per symbol and ingest ([`crate::chart::api::get_bar_details`]), and the
+//! tooltip shows its day again when they come.
+
+use super::echarts;
+use super::js::{fixed, get, number_at, set};
+use crate::chart::api::GetBarDetails;
+use crate::chart::change::{percent_change, Direction};
+use crate::chart::wire::{column, detail, key, CHART_ID, COMPARE_ID};
+use crate::text::{encode, escape};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// A tooltip formatter as ECharts calls it: the hovered day's params in, HTML out.
+pub type Formatter = Closure<dyn Fn(JsValue) -> JsValue>;
+
+/// A drawn symbol's details: by symbol and last date (a new ingest or another symbol
+/// asks again).
+type DetailsKey = (String, String);
+
+/// The open, high, low and volume of a line chart's days, asked for the first time
+/// its tooltip shows.
+enum Details {
+    Asked,
+    /// `[[open, high, low, volume], …]`, one per dataset row.
+    Ready(Array),
+    /// The server had none that fit the drawn days: the tooltip shows the close.
+    Unavailable,
+}
+
+thread_local! {
+    static DETAILS: std::cell::RefCell<Option<(DetailsKey, Details)>> =
+        const { std::cell::RefCell::new(None) };
+    /// The day the tooltip showed last (where it shows again when the details come).
+    static LAST_TIP: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// The formatter of a drawing of `symbol`: its dataset's `rows`, where they carry the
+/// days' own columns (`details_at`), if they do.
+pub fn formatter(symbol: &str, rows: Array, details_at: Option<usize>) -> Formatter {
+    let last_date = rows
+        .get(rows.length().saturating_sub(1))
+        .dyn_into::<Array>()
+        .ok()
+        .and_then(|r| r.get(column::DATE as u32).as_string())
+        .unwrap_or_default();
+    let key = (symbol.to_string(), last_date);
+    Formatter::new(move |params: JsValue| {
+        JsValue::from_str(&tooltip_html(&params, &rows, details_at, &key))
+    })
+}
+
+/// The tooltip of the day ECharts names in `params` (one entry per series).
+fn tooltip_html(
+    params: &JsValue,
+    rows: &Array,
+    details_at: Option<usize>,
+    key: &DetailsKey,
+) -> String {
+    let params: Array = if Array::is_array(params) {
+        params.clone().unchecked_into()
+    } else {
+        Array::of1(params)
+    };
+    let Some(index) = get(&params.get(0), "dataIndex").as_f64() else {
+        return String::new();
+    };
+    let index = index as u32;
+    LAST_TIP.with(|t| t.set(index));
+    let row = rows.get(index);
+    let details = day_details(&row, index, details_at, key);
+    let mut html = day_html(&row, rows, index, details);
+    for p in params.iter() {
+        html.push_str(&series_html(&p).unwrap_or_default());
+    }
+    html.push_str("</div>");
+    html
+}
+
+/// The day's own lines: date, prices, change from the previous close, volume.
+fn day_html(row: &JsValue, rows: &Array, index: u32, details: Option<[f64; 4]>) -> String {
+    let date = Reflect::get_u32(row, column::DATE as u32)
+        .ok()
+        .and_then(|d| d.as_string())
+        .unwrap_or_default();
+    let mut html = format!(r#"<div class="tip"><b>{}</b>"#, escape(&date));
+    if let Some(c) = number_at(row, column::CLOSE) {
+        html.push_str(&match details {
+            Some([o, h, l, _]) => format!(
+                r#"<div class="ohlc">O {} · H {} · L {} · C {}</div>"#,
+                fixed(o, 2),
+                fixed(h, 2),
+                fixed(l, 2),
+                fixed(c, 2)
+            ),
+            None => format!(r#"<div class="ohlc">C {}</div>"#, fixed(c, 2)),
+        });
+        let previous = index
+            .checked_sub(1)
+            .and_then(|i| number_at(&rows.get(i), column::CLOSE));
+        if let Some(pct) = previous.and_then(|p| percent_change(p, c)) {
+            let direction = Direction::of(pct);
+            html.push_str(&format!(
+                r#"<div class="{}">{} {}{} % from the previous close</div>"#,
+                direction.class(),
+                direction.arrow(),
+                if pct > 0.0 { "+" } else { "" },
+                fixed(pct, 2)
+            ));
+        }
+    }
+    if let Some([_, _, _, v]) = details {
+        let volume = js_sys::Number::from(v)
+            .to_locale_string("en-US")
+            .as_string()
+            .unwrap_or_default();
+        html.push_str(&format!("<div>Volume {volume}</div>"));
+    }
+    html
+}
+
+/// An average's or a compared symbol's line, for one of ECharts' params.
+fn series_html(p: &JsValue) -> Option<String> {
+    let name = get(p, "seriesName").as_string().unwrap_or_default();
+    let compared = get(p, "seriesId")
+        .as_string()
+        .is_some_and(|id| id.starts_with(COMPARE_ID));
+    if !(compared || name.starts_with("MA ")) {
+        return None;
+    }
+    // A line of its own data has a number; one drawn from the dataset, the row (its
+    // value is at the dimension `encode.y` names).
+    let raw = get(p, "value");
+    let value = raw.as_f64().or_else(|| {
+        let y = Reflect::get_u32(&get(&get(p, "encode"), "y"), 0)
+            .ok()?
+            .as_f64()?;
+        number_at(&raw, y as usize)
+    })?;
+    let marker = get(p, "marker").as_string().unwrap_or_default();
+    let shown = if compared {
+        format!(
+            "{}{} %",
+            if value > 0.0 { "+" } else { "" },
+            fixed(value, 2)
+        )
+    } else {
+        fixed(value, 2)
+    };
+    Some(format!("<div>{marker}{} {shown}</div>", escape(&name)))
+}
+
+/// `[open, high, low, volume]` read from `row` starting at `from`.
+fn read_details(row: &JsValue, from: usize) -> Option<[f64; 4]> {
+    Some([
+        number_at(row, from + detail::OPEN)?,
+        number_at(row, from + detail::HIGH)?,
+        number_at(row, from + detail::LOW)?,
+        number_at(row, from + detail::VOLUME)?,
+    ])
+}
+
+/// The day's `[open, high, low, volume]` at `index`: from the row when it carries
+/// them (`details_at`), else from the details asked for the symbol, asking for
+/// them the first time (the tooltip shows the close meanwhile).
+fn day_details(
+    row: &JsValue,
+    index: u32,
+    details_at: Option<usize>,
+    key: &DetailsKey,
+) -> Option<[f64; 4]> {
+    if let Some(at) = details_at {
+        return read_details(row, at);
+    }
+    let known = DETAILS.with(|d| {
+        d.borrow()
+            .as_ref()
+            .filter(|(k, _)| k == key)
+            .map(|(_, details)| match details {
+                Details::Ready(rows) => read_details(&rows.get(index), 0),
+                Details::Asked | Details::Unavailable => None,
+            })
+    });
+    match known {
+        Some(found) => found,
+        None => {
+            ask_details(key.clone());
+            None
+        }
+    }
+}
+
+/// Asks the server for the days' details once; when they come and the tooltip is
+/// still showing, shows its day (the last one hovered) again with them.
+fn ask_details(key: DetailsKey) {
+    DETAILS.with(|d| *d.borrow_mut() = Some((key.clone(), Details::Asked)));
+    leptos::task::spawn_local(async move {
+        let parsed = fetch_details(&key.0).await;
+        let details = parsed
+            .filter(|p| get(p, key::LAST).as_string().as_deref() == Some(key.1.as_str()))
+            .and_then(|p| get(&p, key::ROWS).dyn_into::<Array>().ok())
+            .map_or(Details::Unavailable, Details::Ready);
+        let ready = matches!(details, Details::Ready(_));
+        let current = DETAILS.with(|d| {
+            let mut d = d.borrow_mut();
+            let current = d.as_ref().is_some_and(|(k, _)| *k == key);
+            if current {
+                *d = Some((key, details));
+            }
+            current
+        });
+        if current && ready && tip_showing() {
+            show_last_tip_again();
+        }
+    });
+}
+
+/// Writes the last day's tooltip again. ECharts keeps a tooltip whose day has not
+/// changed as it is: hide it first, so the same day is written again.
+fn show_last_tip_again() {
+    let Some(instance) = echarts::current() else {
+        return;
+    };
+    let hide = Object::new();
+    set(&hide, "type", &"hideTip".into());
+    instance.dispatch_action(&hide);
+    let action = Object::new();
+    set(&action, "type", &"showTip".into());
+    set(&action, "seriesIndex", &0.into());
+    set(&action, "dataIndex", &LAST_TIP.with(|t| t.get()).into());
+    instance.dispatch_action(&action);
+}
+
+/// `POST /api/bar_details` for `symbol`, its answer parsed by the browser: the bundle
+/// needs no JSON reader of its own. `None` when it failed.
+async fn fetch_details(symbol: &str) -> Option<JsValue> {
+    use leptos::server_fn::ServerFn;
+    use wasm_bindgen_futures::JsFuture;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = Object::new();
+    set(
+        &headers,
+        "content-type",
+        &"application/x-www-form-urlencoded".into(),
+    );
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&format!("symbol={}", encode(symbol))));
+    let request = web_sys::window()?.fetch_with_str_and_init(GetBarDetails::PATH, &init);
+    let response = JsFuture::from(request)
+        .await
+        .ok()?
+        .dyn_into::<web_sys::Response>()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    JsFuture::from(response.json().ok()?).await.ok()
+}
+
+/// Whether the tooltip is on the screen now (ECharts hides it with `visibility`).
+fn tip_showing() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(&format!("#{CHART_ID} .tip"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|tip| tip.parent_element())
+        .and_then(|box_| box_.get_attribute("style"))
+        .is_some_and(|style| !style.contains("visibility: hidden"))
+}

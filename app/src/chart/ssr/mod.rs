@@ -1,0 +1,6 @@
+//! The chart's server half: the days as series ([`series`]), the ECharts option built
+//! with charming ([`option`]) and the drawing of the first paint ([`preview`]).
+
+pub mod option;
+pub mod preview;
+pub mod series;

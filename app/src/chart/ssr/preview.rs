@@ -1,0 +1,222 @@
+//! The price chart as it appears in the first paint, drawn by the server as SVG (see
+//! [`crate::ssr::svg`]) so the prices show before any script has run, and with
+//! JavaScript off. ECharts then draws over it in the same box and the preview is
+//! cleared; the box has a fixed size, so nothing on the page moves.
+//!
+//! It draws what [`super::option::chart_option`] draws first: the range's window, the
+//! line or the candles with their volume, the averages, the compared symbols in %, the
+//! log scale, in the same colours (light and dark, by CSS).
+
+use crate::chart::change::rebased;
+use crate::chart::ssr::option::ChartInput;
+use crate::chart::ssr::series::{moving_average, start_index};
+use crate::chart::view::{ChartKind, MA_PERIODS};
+use crate::ssr::svg::{chart_html, Line, Scale};
+use store::DailyBar;
+
+const MA_CLASSES: [&str; 3] = ["ma0", "ma1", "ma2"];
+const COMPARE_CLASSES: [&str; 5] = ["cmp0", "cmp1", "cmp2", "cmp3", "cmp4"];
+
+/// The preview of what the chart shows first for `input` (its range's window, its
+/// kind, averages and compared symbols, its scale); empty when there is nothing to draw.
+pub fn chart_preview_html(input: &ChartInput) -> String {
+    let (bars, view) = (input.bars, input.view);
+    let start = start_index(view.range, bars);
+    let window = &bars[start..];
+    if window.is_empty() {
+        return String::new();
+    }
+    let x_label = |i: usize| window[i].date.to_string();
+    if view.comparing() {
+        return chart_html(&compared_lines(input, start), None, Scale::Percent, x_label);
+    }
+    let scale = if view.log { Scale::Log } else { Scale::Linear };
+    let averages = view.ma.iter().map(|period| Line {
+        label: format!("MA {period}"),
+        class: MA_CLASSES[MA_PERIODS.iter().position(|p| p == period).unwrap_or(0)],
+        values: moving_average(bars, usize::from(*period))[start..].to_vec(),
+    });
+    if view.kind == ChartKind::Candles {
+        let lines: Vec<Line> = averages.collect();
+        return chart_html(&lines, Some(window), scale, x_label);
+    }
+    let mut lines = price_lines(input, window);
+    lines.extend(averages);
+    chart_html(&lines, None, scale, x_label)
+}
+
+/// Each symbol's closes in % from the window's first day.
+fn compared_lines(input: &ChartInput, start: usize) -> Vec<Line> {
+    input
+        .compared_closes()
+        .into_iter()
+        .enumerate()
+        .map(|(k, (label, closes))| Line {
+            label,
+            class: COMPARE_CLASSES[k % COMPARE_CLASSES.len()],
+            values: rebased(&closes, start)[start..].to_vec(),
+        })
+        .collect()
+}
+
+/// The close of the window's days, and the open before it when the owner asks.
+fn price_lines(input: &ChartInput, window: &[DailyBar]) -> Vec<Line> {
+    let symbol = input.symbol;
+    let column = |label: String, class, f: fn(&DailyBar) -> f64| Line {
+        label,
+        class,
+        values: window.iter().map(|b| Some(f(b))).collect(),
+    };
+    let mut lines = Vec::new();
+    if input.line_open {
+        lines.push(column(format!("{symbol} open"), "open", |b| b.open));
+    }
+    lines.push(column(format!("{symbol} close"), "close", |b| b.close));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::ssr::option::Compared;
+    use crate::chart::view::ChartView;
+    use crate::chart::view::Range;
+    use crate::ssr::svg::{PREVIEW_CANDLES, PREVIEW_POINTS};
+    use chrono::NaiveDate;
+    use store::Symbol;
+
+    fn series(days: usize) -> Vec<DailyBar> {
+        let first = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        (0..days)
+            .map(|i| {
+                let v = 100.0 + (i as f64 / 50.0).sin() * 20.0;
+                store::DailyBar {
+                    symbol: Symbol::parse("X").unwrap(),
+                    date: first + chrono::Duration::days(i as i64),
+                    open: v,
+                    high: v + 1.0,
+                    low: v - 1.0,
+                    close: v + 0.5,
+                    volume: 0.0,
+                }
+            })
+            .collect()
+    }
+
+    fn preview(
+        bars: &[DailyBar],
+        view: &ChartView,
+        compared: &[Compared],
+        line_open: bool,
+    ) -> String {
+        chart_preview_html(&ChartInput {
+            symbol: &Symbol::parse("IBM").unwrap(),
+            bars,
+            view,
+            compared,
+            line_open,
+        })
+    }
+
+    #[test]
+    fn a_long_series_is_reduced_to_the_plot_width_keeping_its_ends() {
+        let s = series(5000);
+        let html = preview(&s, &ChartView::default(), &[], true);
+        let lines: Vec<&str> = html.split("points=\"").skip(1).collect();
+        assert_eq!(lines.len(), 2, "open and close");
+        for line in lines {
+            let points = line.split('"').next().unwrap().split(' ').count();
+            assert_eq!(points, PREVIEW_POINTS);
+            assert!(line.starts_with("0.0,"), "the first day stays");
+            assert!(
+                line.split('"').next().unwrap().contains(" 1000.0,"),
+                "the last day stays"
+            );
+        }
+        assert!(html.contains("IBM open") && html.contains("IBM close"));
+        assert!(html.contains(">2020-01-01<"), "the first date is labelled");
+        assert!(html.len() < 40_000, "{} bytes", html.len());
+        let close_only = preview(&s, &ChartView::default(), &[], false);
+        assert!(!close_only.contains("IBM open") && close_only.contains("IBM close"));
+    }
+
+    #[test]
+    fn candles_are_grouped_with_a_volume_pane_and_averages_over_them() {
+        let s = series(5000);
+        let view = ChartView {
+            kind: ChartKind::Candles,
+            ma: vec![50],
+            ..ChartView::default()
+        };
+        let html = preview(&s, &view, &[], false);
+        let candles = html.matches("<g class=").count();
+        assert!(
+            (150..=PREVIEW_CANDLES).contains(&candles),
+            "{candles} candles"
+        );
+        assert!(html.contains("volume-pane") && html.contains("price-pane"));
+        assert_eq!(
+            html.matches("<polyline class=\"ma1\"").count(),
+            1,
+            "MA 50 keeps its colour"
+        );
+        let month = preview(
+            &s,
+            &ChartView {
+                range: Range::OneMonth,
+                ..view
+            },
+            &[],
+            false,
+        );
+        let days = month.matches("<g class=").count();
+        assert!((28..=32).contains(&days), "one candle a day: {days}");
+    }
+
+    #[test]
+    fn compare_is_in_percent_from_the_window_start_and_log_ticks_are_round() {
+        let s = series(400);
+        let other: Vec<DailyBar> = series(400)
+            .into_iter()
+            .map(|mut b| {
+                b.close *= 2.0;
+                b.symbol = Symbol::parse("MSFT").unwrap();
+                b
+            })
+            .collect();
+        let msft = Symbol::parse("MSFT").unwrap();
+        let view = ChartView {
+            compare: vec!["MSFT".into()],
+            range: Range::OneYear,
+            ..ChartView::default()
+        };
+        let html = preview(
+            &s,
+            &view,
+            &[Compared {
+                symbol: &msft,
+                bars: &other,
+            }],
+            false,
+        );
+        assert!(html.contains(">IBM<") && html.contains(">MSFT<"), "{html}");
+        assert!(html.contains(" %</span>"), "labels in %");
+        let log = preview(
+            &s,
+            &ChartView {
+                log: true,
+                ..ChartView::default()
+            },
+            &[],
+            false,
+        );
+        assert!(log.contains(">100</span>"), "a round tick on a log axis");
+    }
+
+    #[test]
+    fn nothing_to_draw_is_no_preview() {
+        assert_eq!(preview(&[], &ChartView::default(), &[], false), "");
+        let one = preview(&series(1), &ChartView::default(), &[], false);
+        assert!(one.contains("points=\"500.0,"), "{one}");
+    }
+}

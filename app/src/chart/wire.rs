@@ -1,0 +1,226 @@
+//! What the server writes for the browser and the browser reads: the element ids, the
+//! JSON keys of the page's two chart scripts and of the tooltip's details, the
+//! dataset's column positions, and the palette. Named once here and compiled by both
+//! sides; the tests below fail when the server stops writing one of them.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The element ECharts draws into.
+pub const CHART_ID: &str = "price-chart";
+
+/// The ids of the page's two JSON scripts beside the chart island: what the page shows
+/// ([`ChartPage`]) and the chart's data ([`ChartData`]). They sit outside the island, so
+/// an in-place navigation (`public/nav.js`) brings the next page's; the island reads
+/// them when it hydrates and on each `tickerboard:page` event.
+pub const PAGE_ID: &str = "chart-page";
+pub const DATA_ID: &str = "chart-data";
+
+/// The JSON keys the browser reads, as the server's types write them.
+pub mod key {
+    /// [`super::ChartPage`]'s.
+    pub const SYMBOL: &str = "symbol";
+    pub const RANGE: &str = "range";
+    pub const RANGE_HREFS: &str = "range_hrefs";
+    /// [`super::ChartData`]'s.
+    pub const OPTION: &str = "option";
+    pub const RANGE_STARTS: &str = "range_starts";
+    pub const END: &str = "end";
+    pub const DETAILS_AT: &str = "details_at";
+    /// [`super::BarDetails`]'.
+    pub const LAST: &str = "last";
+    pub const ROWS: &str = "rows";
+}
+
+/// The columns of a dataset row: the date, the close, then the moving averages the
+/// view asks for, in its order (`null` before a period's first full window).
+pub mod column {
+    pub const DATE: usize = 0;
+    pub const CLOSE: usize = 1;
+    pub const AVERAGES: usize = 2;
+}
+
+/// The day's own columns, from where a row carries them (`ChartData::details_at`), and
+/// in each row of [`BarDetails`] from 0: open, high, low, volume; a dataset row then
+/// has the volume again on a day that closed below its open (else null).
+pub mod detail {
+    pub const OPEN: usize = 0;
+    pub const HIGH: usize = 1;
+    pub const LOW: usize = 2;
+    pub const VOLUME: usize = 3;
+    pub const VOLUME_DOWN: usize = 4;
+}
+
+/// The id prefix of the series the browser rebases to % change.
+pub const COMPARE_ID: &str = "cmp:";
+
+/// The chart's colours. The server writes the light ones into the option and the
+/// preview's classes; a dark page swaps each for its twin. Okabe–Ito-like hues, told
+/// apart with any colour vision; up and down are blue and orange (and candles differ
+/// by shape too: the tooltip and the key stats say the direction in words).
+pub mod palette {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Hue {
+        pub light: &'static str,
+        pub dark: &'static str,
+    }
+
+    const fn hue(light: &'static str, dark: &'static str) -> Hue {
+        Hue { light, dark }
+    }
+
+    pub const OPEN: Hue = hue("#2456c9", "#7aa2ff");
+    pub const CLOSE: Hue = hue("#b3541e", "#ffb454");
+    pub const UP: Hue = hue("#1f5fbf", "#8fb2ff");
+    pub const DOWN: Hue = hue("#b34a00", "#ffa45c");
+    /// The moving averages, in `MA_PERIODS` order.
+    pub const MA: [Hue; 3] = [
+        hue("#8a3ffc", "#be95ff"),
+        hue("#007d79", "#3ddbd9"),
+        hue("#6f6f6f", "#c6c6c6"),
+    ];
+    /// The main symbol, then each compared one.
+    pub const COMPARE: [Hue; 5] = [CLOSE, OPEN, MA[1], MA[0], MA[2]];
+    /// Every colour the option may hold.
+    pub const ALL: [Hue; 7] = [OPEN, CLOSE, UP, DOWN, MA[0], MA[1], MA[2]];
+}
+
+/// What the page shows around the chart, for the chart island: the symbol, the range
+/// (its URL form) and, per range button in `Range::ALL` order, the page's URL with it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChartPage {
+    pub symbol: Option<String>,
+    pub range: &'static str,
+    pub range_hrefs: Vec<String>,
+}
+
+/// The chart, ready for ECharts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChartData {
+    /// The ECharts option, built by charming on the server (see
+    /// [`crate::chart::ssr::option`]); the browser adds its scheme's colours, the
+    /// range's window, the tooltip and, when comparing, the % change from the window's
+    /// first day (see `chart/hydrate/option.rs`).
+    pub option: OptionJson,
+    /// The index of the first day of each range button's window, in `Range::ALL` order.
+    pub range_starts: Vec<usize>,
+    /// The index of the last day, where every window ends.
+    pub end: usize,
+    /// Where each row's open, high, low and volume start, when the rows carry them
+    /// (candles, the open line); otherwise the tooltip asks
+    /// [`crate::chart::api::get_bar_details`] for them the first time it shows.
+    pub details_at: Option<usize>,
+}
+
+/// The open, high, low and volume of every day of a symbol, oldest first (the
+/// dataset's days): what a line chart's page leaves out until its tooltip shows. The
+/// browser checks `last` against its own last row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BarDetails {
+    pub last: Option<String>,
+    /// `[open, high, low, volume]` per day.
+    pub rows: Vec<(f64, f64, f64, i64)>,
+}
+
+/// JSON as the server wrote it, sent as JSON (not as a string holding JSON, whose every
+/// quote would be escaped again inside the page) and read back as text, which the
+/// browser hands to `JSON.parse`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OptionJson(pub Box<serde_json::value::RawValue>);
+
+impl OptionJson {
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+
+    /// `value` written out once, to be sent as it is.
+    pub fn from_value(value: &impl Serialize) -> Self {
+        OptionJson(serde_json::value::to_raw_value(value).expect("a JSON value is JSON"))
+    }
+}
+
+impl PartialEq for OptionJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+
+/// `value` as JSON to put inside a `<script type="application/json">`: every `<` is
+/// written `\u003c` (JSON allows it only inside strings, where the escape means the
+/// same), so no `</script>` or `<!--` in the data can end or bend the script element.
+pub fn script_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value)
+        .expect("the chart's data is JSON")
+        .replace('<', "\\u003c")
+}
+
+/// A JSON script the island reads, beside it in the page.
+#[component]
+pub fn DataScript(id: &'static str, json: String) -> impl IntoView {
+    view! { <script type="application/json" id=id inner_html=json></script> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn keys(value: &impl Serialize) -> Vec<String> {
+        match serde_json::to_value(value).unwrap() {
+            Value::Object(map) => map.keys().cloned().collect(),
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[test]
+    fn the_server_writes_every_key_the_browser_reads() {
+        let page = ChartPage {
+            symbol: Some("IBM".into()),
+            range: "all",
+            range_hrefs: vec![],
+        };
+        let data = ChartData {
+            option: OptionJson::from_value(&serde_json::json!({})),
+            range_starts: vec![0],
+            end: 0,
+            details_at: None,
+        };
+        let details = BarDetails {
+            last: None,
+            rows: vec![],
+        };
+        let written: Vec<String> = [keys(&page), keys(&data), keys(&details)].concat();
+        let read = [
+            key::SYMBOL,
+            key::RANGE,
+            key::RANGE_HREFS,
+            key::OPTION,
+            key::RANGE_STARTS,
+            key::END,
+            key::DETAILS_AT,
+            key::LAST,
+            key::ROWS,
+        ];
+        for key in read {
+            assert!(
+                written.iter().any(|k| k == key),
+                "{key} not written: {written:?}"
+            );
+        }
+        assert_eq!(
+            written.len(),
+            read.len(),
+            "a key the browser does not read: {written:?}"
+        );
+    }
+
+    #[test]
+    fn script_json_cannot_end_its_script_element() {
+        let hostile = "</script><script>alert(1)</script><!--";
+        let text = script_json(&serde_json::json!({ "title": hostile }));
+        assert!(!text.contains('<'), "{text}");
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["title"], hostile);
+    }
+}

@@ -1,0 +1,25 @@
+//! What can go wrong loading a page, as every page's server function answers it. The
+//! HTTP status of a page with bad parameters is decided in one place on the server:
+//! [`crate::ssr::status`].
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// What can go wrong loading a page; the message is shown to the user as it is.
+/// Internal details (SQL errors, hosts) are logged on the server, never sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("The database is not reachable right now. This page recovers by itself as soon as it is back.")]
+    DatabaseUnavailable,
+    #[error("Something went wrong talking to the server: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}

@@ -1,0 +1,182 @@
+//! The chart's controls as a plain GET form: without JavaScript, "Show" sends them all
+//! (the search and the range ride along hidden); with it, each control sends the form at
+//! once (`data-live`, see `public/nav.js`). Another symbol is a new history entry; the
+//! chart's controls replace the current one, so Back goes to the previous symbol.
+
+use crate::chart::view::{
+    home_href, ChartKind, ChartView, PageParams, Range, MAX_COMPARE, MA_PERIODS,
+};
+use crate::home::island::CopyLink;
+use leptos::prelude::*;
+use store::Symbol;
+
+/// The form: symbol, chart kind, averages, log scale, compare, and "Copy link".
+#[component]
+pub fn ChartForm(
+    symbols: Vec<Symbol>,
+    selected: Option<Symbol>,
+    search: Option<String>,
+    view: ChartView,
+) -> impl IntoView {
+    let comparing = view.comparing();
+    view! {
+        <form class="controls" method="get" action="/" data-testid="chart-form" data-live="replace">
+            <SymbolField symbols=symbols.clone() selected=selected.clone() />
+            <KindField kind=view.kind />
+            <AverageFields ma=view.ma.clone() />
+            <label class="field check">
+                <input type="checkbox" name="scale" value="log" checked=view.log data-testid="chart-log" />
+                "Log"
+            </label>
+            <CompareField symbols selected search=search.clone() view=view.clone() />
+            {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
+            <RangeField range=view.range />
+            <button type="submit" class="no-js-only">"Show"</button>
+            <CopyLink />
+        </form>
+        {comparing.then(|| view! {
+            <p class="hint" data-testid="compare-hint">
+                "Comparing draws each symbol as % change from the first day shown; candles, averages and the log scale come back when nothing is compared."
+            </p>
+        })}
+    }
+    .into_any()
+}
+
+/// The symbol select ("Choose…" while none is shown).
+#[component]
+fn SymbolField(symbols: Vec<Symbol>, selected: Option<Symbol>) -> impl IntoView {
+    let none_selected = selected.is_none();
+    view! {
+        <div class="field">
+            <label for="symbol">"Symbol"</label>
+            <select id="symbol" name="symbol" data-testid="symbol-select" data-push="">
+                {none_selected.then(|| view! { <option value="" selected=true disabled=true>"Choose…"</option> })}
+                {symbols
+                    .into_iter()
+                    .map(|s| {
+                        let is_selected = Some(&s) == selected.as_ref();
+                        let value = s.to_string();
+                        view! { <option value=value.clone() selected=is_selected>{value.clone()}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Line or candles.
+#[component]
+fn KindField(kind: ChartKind) -> impl IntoView {
+    view! {
+        <fieldset class="field segmented" data-testid="chart-kind">
+            <legend>"Chart"</legend>
+            {[ChartKind::Line, ChartKind::Candles]
+                .into_iter()
+                .map(|k| {
+                    view! {
+                        <label>
+                            <input type="radio" name="chart" value=k.param() checked=kind == k />
+                            {k.label()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+/// A box per moving average offered.
+#[component]
+fn AverageFields(ma: Vec<u16>) -> impl IntoView {
+    view! {
+        <fieldset class="field segmented" data-testid="chart-ma">
+            <legend><abbr title="Moving averages of the close, in days">"MA"</abbr></legend>
+            {MA_PERIODS
+                .into_iter()
+                .map(|period| {
+                    view! {
+                        <label>
+                            <input
+                                type="checkbox"
+                                name="ma"
+                                value=period.to_string()
+                                checked=ma.contains(&period)
+                            />
+                            {period.to_string()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+/// The compared symbols as chips (each a link that drops it), a text field without
+/// JavaScript, and with it a select of the symbols that can still be added.
+#[component]
+fn CompareField(
+    symbols: Vec<Symbol>,
+    selected: Option<Symbol>,
+    search: Option<String>,
+    view: ChartView,
+) -> impl IntoView {
+    let main = selected.as_ref().map(Symbol::to_string);
+    let addable: Vec<String> = symbols
+        .iter()
+        .map(Symbol::to_string)
+        .filter(|s| Some(s) != main.as_ref() && !view.compare.contains(s))
+        .collect();
+    let can_add = view.compare.len() < MAX_COMPARE && !addable.is_empty() && main.is_some();
+    let page = PageParams {
+        symbol: main.as_deref(),
+        q: search.as_deref(),
+        news: None,
+    };
+    let chips = view
+        .compare
+        .iter()
+        .map(|s| {
+            let href = home_href(page, &view.toggled_compare(s));
+            let label = format!("Stop comparing {s}");
+            view! {
+                <li class="chip" data-testid="compare-chip">
+                    {s.clone()}
+                    <a href=href aria-label=label title="Remove" data-replace="">"✕"</a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field compare" data-testid="compare">
+            <span class="legend-like" id="compare-label">"Compare"</span>
+            <ul class="chips" aria-labelledby="compare-label">{chips}</ul>
+            <input
+                class="no-js-only"
+                type="text"
+                name="compare"
+                value=view.compare.join(",")
+                placeholder="MSFT,BTC"
+                aria-labelledby="compare-label"
+                data-testid="compare-input"
+            />
+            {can_add.then(|| view! {
+                // Named like the text field: the server joins every `compare` it gets.
+                // Disabled until `nav.js` enables it, so a form sent without
+                // JavaScript does not carry it.
+                <select class="js-only" name="compare" disabled=true data-scripted="" data-testid="compare-add" aria-label="Add a symbol to compare">
+                    <option value="" selected=true>"Add…"</option>
+                    {addable.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
+                </select>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// The page's range as a hidden field of a GET form (none for the default, all).
+#[component]
+pub fn RangeField(range: Range) -> impl IntoView {
+    (range != Range::All)
+        .then(|| view! { <input type="hidden" name="range" value=range.param() /> })
+}

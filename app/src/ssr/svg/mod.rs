@@ -1,0 +1,302 @@
+//! Charts drawn by the server as SVG and a few labels, written into the page so the
+//! data shows before any script has run (and with JavaScript off): the price chart's
+//! first paint (see [`crate::chart::ssr::preview`]) and the weather history.
+//!
+//! Each line is reduced to [`PREVIEW_POINTS`] points by Largest-Triangle-Three-Buckets
+//! (the `lttb` crate), about the plot's width in pixels, which keeps its shape: peaks
+//! and troughs stay. Candles are grouped to at most [`PREVIEW_CANDLES`]. The plot is a
+//! 1000 × 1000 box stretched by CSS; labels are HTML placed in % over it.
+
+pub mod axis;
+
+use crate::text::escape;
+use axis::{date_label_indices, ValueAxis};
+use store::DailyBar;
+
+/// Points per line after downsampling.
+pub const PREVIEW_POINTS: usize = 800;
+
+/// Candles drawn at most: more days are grouped (first open, highest high, lowest low,
+/// last close, summed volume), as a wider time frame would show them.
+pub const PREVIEW_CANDLES: usize = 160;
+
+/// One line of a chart: its legend, its CSS class (the colour), its values, one per x
+/// position (`None` where it has none, as a moving average before its first window).
+pub struct Line {
+    pub label: String,
+    pub class: &'static str,
+    pub values: Vec<Option<f64>>,
+}
+
+/// How values map to heights.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scale {
+    Linear,
+    Log,
+    /// Linear, labelled in %.
+    Percent,
+}
+
+const SVG_OPEN: &str =
+    r#"<svg viewBox="0 0 1000 1000" preserveAspectRatio="none" focusable="false">"#;
+
+/// Lines over a common x axis as SVG with a legend, a "nice" value axis and a handful
+/// of x labels (`x_label(i)` for position `i`); each line reduced to
+/// [`PREVIEW_POINTS`] points. Empty when there is nothing to draw.
+pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> String {
+    chart_html(lines, None, Scale::Linear, x_label)
+}
+
+/// [`line_chart_html`] with candles and a volume pane under them when `candles` is
+/// given (the x positions are then its days), on `scale`.
+pub fn chart_html(
+    lines: &[Line],
+    candles: Option<&[DailyBar]>,
+    scale: Scale,
+    x_label: impl Fn(usize) -> String,
+) -> String {
+    let Some(plot) = Plot::new(lines, candles, scale) else {
+        return String::new();
+    };
+    let mut html = String::with_capacity(24 * 1024);
+    legend(&mut html, lines, candles);
+    let pane = if candles.is_some() { " price-pane" } else { "" };
+    html.push_str(&format!(r#"<div class="plot{pane}">"#));
+    plot.price_svg(&mut html, lines);
+    plot.value_labels(&mut html);
+    if plot.groups.is_some() {
+        html.push_str(r#"</div><div class="plot volume-pane">"#);
+        plot.volume_svg(&mut html);
+    }
+    plot.date_labels(&mut html, x_label);
+    html.push_str("</div>");
+    html
+}
+
+/// The legend: the candles' and the volume's keys first, then each line's.
+fn legend(html: &mut String, lines: &[Line], candles: Option<&[DailyBar]>) {
+    html.push_str(r#"<div class="legend">"#);
+    if let Some(first) = candles.and_then(|c| c.first()) {
+        html.push_str(&format!(
+            r#"<span class="key up">{}</span><span class="key down">Volume</span>"#,
+            escape(first.symbol.as_str())
+        ));
+    }
+    for line in lines {
+        html.push_str(&format!(
+            r#"<span class="key {}">{}</span>"#,
+            line.class,
+            escape(&line.label)
+        ));
+    }
+    html.push_str("</div>");
+}
+
+/// Where things go in the 1000 × 1000 box: `n` x positions, the value axis, and the
+/// candles' groups when there are candles.
+struct Plot {
+    n: usize,
+    scale: Scale,
+    axis: ValueAxis,
+    /// The groups and how many days each stands for.
+    groups: Option<(Vec<Group>, f64)>,
+}
+
+impl Plot {
+    /// `None` when there is nothing to draw.
+    fn new(lines: &[Line], candles: Option<&[DailyBar]>, scale: Scale) -> Option<Plot> {
+        let n = lines
+            .iter()
+            .map(|l| l.values.len())
+            .chain(candles.map(<[DailyBar]>::len))
+            .max()
+            .filter(|n| *n > 0)?;
+        let groups = candles.map(|days| {
+            let groups = group(days, PREVIEW_CANDLES);
+            let per = days.len() as f64 / groups.len() as f64;
+            (groups, per)
+        });
+        let values = lines
+            .iter()
+            .flat_map(|l| l.values.iter().flatten().copied())
+            .chain(
+                groups
+                    .iter()
+                    .flat_map(|(g, _)| g.iter().flat_map(|g| [g.low, g.high])),
+            )
+            .filter(|v| scale != Scale::Log || *v > 0.0);
+        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        lo.is_finite().then(|| Plot {
+            n,
+            scale,
+            axis: ValueAxis::new(lo, hi, scale),
+            groups,
+        })
+    }
+
+    fn x_of(&self, i: f64) -> f64 {
+        if self.n == 1 {
+            500.0
+        } else {
+            i * 1000.0 / (self.n - 1) as f64
+        }
+    }
+
+    fn y_of(&self, v: f64) -> f64 {
+        1000.0 - self.axis.fraction(v) * 1000.0
+    }
+
+    /// A line's points, `x,y x,y …`, reduced to [`PREVIEW_POINTS`].
+    fn points(&self, values: &[Option<f64>]) -> String {
+        let points: Vec<lttb::DataPoint> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                v.filter(|v| self.scale != Scale::Log || *v > 0.0)
+                    .map(|v| lttb::DataPoint::new(self.x_of(i as f64), self.y_of(v)))
+            })
+            .collect();
+        let kept = if points.len() > PREVIEW_POINTS {
+            lttb::lttb(points, PREVIEW_POINTS)
+        } else {
+            points
+        };
+        let mut out = String::with_capacity(kept.len() * 11);
+        for p in kept {
+            out.push_str(&format!("{:.1},{:.1} ", p.x, p.y));
+        }
+        out.pop();
+        out
+    }
+
+    /// Each group's centre and the width of its candle or bar.
+    fn slots(&self) -> Vec<(f64, f64, &Group)> {
+        let Some((groups, per)) = &self.groups else {
+            return Vec::new();
+        };
+        let width = (1000.0 / groups.len() as f64 * 0.6).max(0.5);
+        groups
+            .iter()
+            .enumerate()
+            .map(|(k, g)| (self.x_of((k as f64 + 0.5) * per - 0.5), width, g))
+            .collect()
+    }
+
+    /// The price pane: grid lines, candles, then the lines over them.
+    fn price_svg(&self, html: &mut String, lines: &[Line]) {
+        html.push_str(SVG_OPEN);
+        for tick in self.axis.ticks() {
+            html.push_str(&format!(
+                r#"<line class="grid" x1="0" x2="1000" y1="{y:.1}" y2="{y:.1}"/>"#,
+                y = self.y_of(tick)
+            ));
+        }
+        for (x, width, g) in self.slots() {
+            let (top, bottom) = (
+                self.y_of(g.open.max(g.close)),
+                self.y_of(g.open.min(g.close)),
+            );
+            html.push_str(&format!(
+                r#"<g class="{}"><line x1="{x:.1}" x2="{x:.1}" y1="{:.1}" y2="{:.1}"/><rect x="{:.1}" y="{top:.1}" width="{width:.1}" height="{:.1}"/></g>"#,
+                g.class(),
+                self.y_of(g.high),
+                self.y_of(g.low),
+                x - width / 2.0,
+                (bottom - top).max(1.0),
+            ));
+        }
+        for line in lines {
+            html.push_str(&format!(
+                r#"<polyline class="{}" points="{}"/>"#,
+                line.class,
+                self.points(&line.values)
+            ));
+        }
+        html.push_str("</svg>");
+    }
+
+    /// The value axis' labels, beside its grid lines.
+    fn value_labels(&self, html: &mut String) {
+        for tick in self.axis.ticks() {
+            html.push_str(&format!(
+                r#"<span class="y" style="top:{:.2}%">{}</span>"#,
+                self.y_of(tick) / 10.0,
+                self.axis.label(tick)
+            ));
+        }
+    }
+
+    /// The volume pane under candles: one bar per group, the highest full height.
+    fn volume_svg(&self, html: &mut String) {
+        html.push_str(SVG_OPEN);
+        let slots = self.slots();
+        let most = slots.iter().map(|(_, _, g)| g.volume).fold(0.0, f64::max);
+        for (x, width, g) in slots {
+            let h = if most > 0.0 {
+                g.volume / most * 1000.0
+            } else {
+                0.0
+            };
+            html.push_str(&format!(
+                r#"<rect class="{}" x="{:.1}" y="{:.1}" width="{width:.1}" height="{h:.1}"/>"#,
+                g.class(),
+                x - width / 2.0,
+                1000.0 - h,
+            ));
+        }
+        html.push_str("</svg>");
+    }
+
+    /// A handful of x labels. Every other one is minor: a phone shows only the first,
+    /// middle and last.
+    fn date_labels(&self, html: &mut String, x_label: impl Fn(usize) -> String) {
+        for (k, i) in date_label_indices(self.n).into_iter().enumerate() {
+            html.push_str(&format!(
+                r#"<span class="x{}" style="left:{:.2}%">{}</span>"#,
+                if k % 2 == 1 { " minor" } else { "" },
+                self.x_of(i as f64) / 10.0,
+                escape(&x_label(i))
+            ));
+        }
+    }
+}
+
+/// Days grouped into one candle.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Group {
+    open: f64,
+    high: f64,
+    low: f64,
+    close: f64,
+    volume: f64,
+}
+
+impl Group {
+    /// Its colour: `up` when it closed at or above its open.
+    fn class(&self) -> &'static str {
+        if self.close >= self.open {
+            "up"
+        } else {
+            "down"
+        }
+    }
+}
+
+/// `days` grouped into at most `most` candles.
+fn group(days: &[DailyBar], most: usize) -> Vec<Group> {
+    let per = days.len().div_ceil(most.max(1)).max(1);
+    days.chunks(per)
+        .map(|chunk| Group {
+            open: chunk[0].open,
+            close: chunk[chunk.len() - 1].close,
+            high: chunk
+                .iter()
+                .map(|b| b.high)
+                .fold(f64::NEG_INFINITY, f64::max),
+            low: chunk.iter().map(|b| b.low).fold(f64::INFINITY, f64::min),
+            volume: chunk.iter().map(|b| b.volume).sum(),
+        })
+        .collect()
+}

@@ -1,0 +1,65 @@
+//! The headers every response carries: security headers and the cache policy.
+
+use axum::http::{header, HeaderValue};
+
+/// What every response carries. The page's own Content Security Policy (with its
+/// nonce) comes with the HTML (see `app::content_security_policy`); anything else that
+/// might be opened as a document gets one that allows nothing.
+pub async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'",
+        ));
+    response
+}
+
+/// What browsers and CDNs may cache: hashed `/pkg` files for a year (their names
+/// change with their content), other static files for a day; pages served from the
+/// page cache say so themselves; everything else (errors, uncached answers) not at all.
+pub async fn cache_policy(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = request.uri().path();
+    let is_pkg = path.starts_with("/pkg/");
+    let is_file = !path.starts_with("/api/")
+        && path
+            .rsplit('/')
+            .next()
+            .is_some_and(|name| name.contains('.'));
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if response.headers().contains_key(header::CACHE_CONTROL) {
+        // The page cache decided (see `page_cache::SHARED_CACHE_POLICY`).
+        return response;
+    }
+    let policy = if !response.status().is_success() || is_html || !is_file {
+        "no-cache"
+    } else if is_pkg {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=86400"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
+}
