@@ -37,6 +37,7 @@ export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 
 echo "==> lints"
 cargo fmt --all --check
+python3 scripts/check-layout.py
 cargo clippy --locked -p store -p app -p server -p ingest -p ingest-lambda --all-targets -- -D warnings
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 

@@ -525,29 +525,6 @@ mod tests {
             json!(palette::UP.light)
         );
         assert_eq!(down["barGap"], json!("-100%"));
-        // The second volume column has a falling day's volume, nothing on a rising day.
-        let ibm = Symbol::parse("IBM").unwrap();
-        let day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-        let two = [
-            DailyBar::from_ohlcv(ibm.clone(), day, [10.0, 12.0, 9.0, 11.0, 500.0]),
-            DailyBar::from_ohlcv(
-                ibm.clone(),
-                day.succ_opt().unwrap(),
-                [11.0, 11.5, 9.5, 10.0, 700.0],
-            ),
-        ];
-        let o2 = chart_option(&ChartInput {
-            symbol: &ibm,
-            bars: &two,
-            view: &view,
-            compared: &[],
-            line_open: false,
-        });
-        let rows2 = o2["dataset"]["source"].as_array().unwrap();
-        assert_eq!(rows2[0][at + detail::VOLUME], json!(500));
-        assert!(rows2[0][at + detail::VOLUME_DOWN].is_null(), "rose");
-        assert_eq!(rows2[1][at + detail::VOLUME], json!(700));
-        assert_eq!(rows2[1][at + detail::VOLUME_DOWN], json!(700), "fell");
         assert_eq!(
             o["series"][0]["encode"]["y"],
             json!([
@@ -571,6 +548,40 @@ mod tests {
             Value::Null,
             "no average before 20 days"
         );
+    }
+
+    #[test]
+    fn a_falling_days_volume_is_drawn_again_in_its_colour() {
+        let view = ChartView {
+            kind: ChartKind::Candles,
+            ma: vec![20, 50],
+            log: true,
+            ..ChartView::default()
+        };
+        let at = details_at(&view, false).unwrap();
+        // The second volume column has a falling day's volume, nothing on a rising day.
+        let ibm = Symbol::parse("IBM").unwrap();
+        let day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let two = [
+            DailyBar::from_ohlcv(ibm.clone(), day, [10.0, 12.0, 9.0, 11.0, 500.0]),
+            DailyBar::from_ohlcv(
+                ibm.clone(),
+                day.succ_opt().unwrap(),
+                [11.0, 11.5, 9.5, 10.0, 700.0],
+            ),
+        ];
+        let o2 = chart_option(&ChartInput {
+            symbol: &ibm,
+            bars: &two,
+            view: &view,
+            compared: &[],
+            line_open: false,
+        });
+        let rows2 = o2["dataset"]["source"].as_array().unwrap();
+        assert_eq!(rows2[0][at + detail::VOLUME], json!(500));
+        assert!(rows2[0][at + detail::VOLUME_DOWN].is_null(), "rose");
+        assert_eq!(rows2[1][at + detail::VOLUME], json!(700));
+        assert_eq!(rows2[1][at + detail::VOLUME_DOWN], json!(700), "fell");
     }
 
     #[test]
