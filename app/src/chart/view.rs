@@ -234,19 +234,6 @@ impl ChartView {
         }
         view
     }
-
-    /// This view with the moving average `period` on or off.
-    pub fn toggled_ma(&self, period: u16) -> ChartView {
-        let mut view = self.clone();
-        if let Some(at) = view.ma.iter().position(|p| *p == period) {
-            view.ma.remove(at);
-        } else {
-            view.ma.push(period);
-            view.ma
-                .sort_by_key(|p| MA_PERIODS.iter().position(|m| m == p));
-        }
-        view
-    }
 }
 
 /// `raw` read by `parse` into `into`; otherwise a message: “raw” `why`.
@@ -423,9 +410,6 @@ mod tests {
 
     #[test]
     fn toggles_add_and_remove() {
-        let view = ChartView::default().toggled_ma(200).toggled_ma(20);
-        assert_eq!(view.ma, [20, 200]);
-        assert_eq!(view.toggled_ma(20).ma, [200]);
         let view = ChartView::default()
             .toggled_compare("MSFT")
             .toggled_compare("BTC");
