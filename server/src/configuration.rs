@@ -44,7 +44,8 @@ pub struct Settings {
 pub struct ServerSettings {
     /// A connection must deliver a request's headers within this time after it opens
     /// or after its previous response (idle keep-alive connections included), or it is
-    /// closed; a request body that stalls this long gets 408.
+    /// closed; a request body must then arrive in full within this time too (however
+    /// it trickles in), or it gets 408.
     pub header_read_timeout: Duration,
     /// A request (its body read and the answer computed) must be answered within this
     /// time, or it gets 503.
@@ -58,6 +59,14 @@ pub struct ServerSettings {
     /// How often the server asks the database whether the data changed (a finished
     /// ingest shows within this time).
     pub data_check_interval: Duration,
+    /// A client that takes none of a response for this long is cut off: its
+    /// connection, its in-flight place and what its answer held (a download's
+    /// database query) are released.
+    pub send_timeout: Duration,
+    /// Connections open at once. Beyond it the server accepts no more until one
+    /// closes: new ones wait in the kernel's backlog, and file descriptors never run
+    /// out.
+    pub max_connections: usize,
 }
 
 impl Default for ServerSettings {
@@ -68,6 +77,8 @@ impl Default for ServerSettings {
             max_in_flight: 512,
             page_cache_bytes: 64 * 1024 * 1024,
             data_check_interval: Duration::from_secs(10),
+            send_timeout: Duration::from_secs(10),
+            max_connections: 768,
         }
     }
 }
@@ -81,6 +92,8 @@ struct ServerTable {
     max_in_flight: usize,
     page_cache_mib: u64,
     data_check_secs: u64,
+    send_timeout_secs: u64,
+    max_connections: usize,
 }
 
 impl Default for ServerTable {
@@ -92,6 +105,8 @@ impl Default for ServerTable {
             max_in_flight: d.max_in_flight,
             page_cache_mib: d.page_cache_bytes / (1024 * 1024),
             data_check_secs: d.data_check_interval.as_secs(),
+            send_timeout_secs: d.send_timeout.as_secs(),
+            max_connections: d.max_connections,
         }
     }
 }
@@ -113,6 +128,12 @@ impl ServerTable {
                 self.max_in_flight
             ));
         }
+        if !(1..=100_000).contains(&self.max_connections) {
+            return Err(format!(
+                "[server] max_connections = {}: must be 1 to 100000",
+                self.max_connections
+            ));
+        }
         if self.page_cache_mib > 16 * 1024 {
             return Err(format!(
                 "[server] page_cache_mib = {}: must be 0 (off) to 16384",
@@ -125,6 +146,8 @@ impl ServerTable {
             max_in_flight: self.max_in_flight,
             page_cache_bytes: self.page_cache_mib * 1024 * 1024,
             data_check_interval: secs("data_check_secs", self.data_check_secs)?,
+            send_timeout: secs("send_timeout_secs", self.send_timeout_secs)?,
+            max_connections: self.max_connections,
         })
     }
 }

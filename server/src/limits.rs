@@ -3,8 +3,13 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
 use tokio::sync::Semaphore;
+use tokio::time::Sleep;
 
 /// The largest request body the server reads: a server-function call is a symbol in a
 /// form, tens of bytes. Anything larger is answered 413 unread.
@@ -95,7 +100,7 @@ pub async fn check_server_fn_body(
 /// Why a request body was not read.
 #[derive(Debug)]
 pub(crate) enum BodyRefusal {
-    /// It stalled longer than the header-read timeout: 408.
+    /// It did not arrive in full by its deadline ([`body_deadline`]): 408.
     TimedOut,
     /// It is larger than [`MAX_BODY_BYTES`]: 413.
     TooLarge,
@@ -130,16 +135,65 @@ pub(crate) async fn read_body(body: axum::body::Body) -> Result<axum::body::Byte
         })
 }
 
-/// Whether reading a body failed because `RequestBodyTimeoutLayer` ran out of time.
+/// Whether reading a body failed because its deadline passed.
 fn is_timeout(error: &axum::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = source {
-        if e.is::<tower_http::timeout::TimeoutError>() {
+        if e.is::<PastDeadline>() {
             return true;
         }
         source = e.source();
     }
     false
+}
+
+/// Every request's body must arrive in full within `limit` of its headers, however it
+/// trickles in (a deadline that a byte now and then does not push back).
+pub async fn body_deadline(
+    axum::extract::State(limit): axum::extract::State<Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let deadline = Box::pin(tokio::time::sleep(limit));
+    next.run(request.map(|body| axum::body::Body::new(DeadlineBody { body, deadline })))
+        .await
+}
+
+/// Reading a request body past its deadline.
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+struct PastDeadline;
+
+/// A request body that fails with [`PastDeadline`] once its deadline has passed.
+struct DeadlineBody {
+    body: axum::body::Body,
+    deadline: Pin<Box<Sleep>>,
+}
+
+impl http_body::Body for DeadlineBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if let Poll::Ready(frame) = Pin::new(&mut self.body).poll_frame(cx) {
+            return Poll::Ready(frame);
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(axum::Error::new(PastDeadline)))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// A form body must be UTF-8 that decodes to UTF-8 pairs, a JSON body UTF-8; other

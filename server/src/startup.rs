@@ -3,7 +3,7 @@
 
 use crate::configuration::{ConfigError, ServerSettings, Settings};
 use crate::headers::{cache_policy, security_headers};
-use crate::limits::{check_server_fn_body, limit_in_flight, MAX_BODY_BYTES};
+use crate::limits::{body_deadline, check_server_fn_body, limit_in_flight, MAX_BODY_BYTES};
 use crate::page_cache::PageCache;
 use crate::serve::{serve, shutdown_signal};
 use app::ssr::shell::shell;
@@ -22,7 +22,7 @@ use tokio::sync::Semaphore;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
-use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
+use tower_http::timeout::TimeoutLayer;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -65,7 +65,13 @@ pub async fn run_from_env() -> Result<(), StartError> {
     tracing::info!("serving the dashboard on http://{addr}");
     let (app, _page_cache) = app(state, &server);
     serve(listener, app, &server, shutdown_signal()).await;
-    store.close().await;
+    // A connection a download still holds is let go of, at the latest, after this.
+    if tokio::time::timeout(server.request_timeout, store.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still in use at shutdown were dropped");
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -145,7 +151,10 @@ fn router(state: AppState, limits: &ServerSettings, page_cache: PageCache) -> Ro
             crate::page_cache::serve_cached,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(RequestBodyTimeoutLayer::new(limits.header_read_timeout));
+        .layer(axum::middleware::from_fn_with_state(
+            limits.header_read_timeout,
+            body_deadline,
+        ));
     Router::new()
         .route("/healthz", get(healthz))
         .merge(limited)

@@ -107,6 +107,13 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The folder the app serves its static files from.
+    pub fn site(&self) -> &std::path::Path {
+        &self._site.path
+    }
+}
+
 /// A response header's value, or "" when it is absent.
 pub fn header(res: &reqwest::Response, name: &str) -> String {
     res.headers()

@@ -154,3 +154,125 @@ async fn beyond_the_in_flight_limit_answers_503_at_once_and_healthz_still_answer
     let (status, body) = app.get("/?symbol=IBM").await;
     assert_eq!(status, 200, "{body}");
 }
+
+// #21: every connection's life is bounded, whatever the client does.
+
+#[tokio::test]
+async fn a_body_dripped_past_its_deadline_gets_408_with_the_page_cache_on() {
+    let (store, _dir) = fresh_sqlite().await;
+    let settings = ServerSettings {
+        header_read_timeout: Duration::from_millis(600),
+        ..ServerSettings::default()
+    };
+    assert!(settings.page_cache_bytes > 0, "the path the binary serves");
+    let app = spawn_demo_app_with(store, settings).await;
+    let mut stream = send_raw(
+        &app.base,
+        "POST /api/dashboard HTTP/1.1\r\nHost: tickerboard\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n",
+    )
+    .await;
+    // A byte every 150 ms: each comes well within 600 ms of the one before, but the
+    // body as a whole does not.
+    let started = Instant::now();
+    let answer = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut buf = [0u8; 4096];
+        let mut seen = Vec::new();
+        loop {
+            let _ = stream.write_all(b"x").await;
+            tokio::select! {
+                read = stream.read(&mut buf) => match read {
+                    Ok(0) | Err(_) => return seen,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                },
+                () = tokio::time::sleep(Duration::from_millis(150)) => {}
+            }
+        }
+    })
+    .await
+    .expect("a dripped body is cut off, not read for ever");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_client_that_reads_nothing_is_cut_and_its_place_freed() {
+    let (store, _dir) = fresh_sqlite().await;
+    let settings = ServerSettings {
+        send_timeout: Duration::from_millis(500),
+        ..limits(5_000, 60_000, 1)
+    };
+    let app = spawn_demo_app_with(store, settings).await;
+    // More than the kernel buffers on both sides of a loopback connection.
+    std::fs::write(app.site().join("big.bin"), vec![7u8; 48 * 1024 * 1024]).unwrap();
+    let addr = app.base.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stalled = socket.connect(addr).await.unwrap();
+    stalled
+        .write_all(b"GET /big.bin HTTP/1.1\r\nHost: tickerboard\r\n\r\n")
+        .await
+        .unwrap();
+    // It holds the one in-flight place while its answer waits to be sent.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(app.get("/?symbol=IBM").await.0, 503, "the place is taken");
+    // Cut after the send deadline: the place is free again.
+    let started = Instant::now();
+    loop {
+        let (status, _) = app.get("/?symbol=IBM").await;
+        if status == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "a client that reads nothing still holds its place"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Its connection is closed: what it reads now ends.
+    let mut buf = vec![0u8; 1 << 20];
+    let drained = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match stalled.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(drained.is_ok(), "the stalled connection was closed");
+}
+
+#[tokio::test]
+async fn beyond_the_connection_cap_a_client_waits_until_one_closes() {
+    let (store, _dir) = fresh_sqlite().await;
+    let settings = ServerSettings {
+        max_connections: 2,
+        ..limits(10_000, 10_000, 64)
+    };
+    let app = spawn_app_with(store, settings).await;
+    let idle_a = send_raw(&app.base, "").await;
+    let _idle_b = send_raw(&app.base, "").await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut third = send_raw(
+        &app.base,
+        "GET /healthz HTTP/1.1\r\nHost: tickerboard\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(
+        read_until_closed(&mut third, Duration::from_millis(500))
+            .await
+            .is_none(),
+        "a third connection is not served while two are open"
+    );
+    drop(idle_a);
+    let answer = read_until_closed(&mut third, Duration::from_secs(3))
+        .await
+        .expect("served once a place is free");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
