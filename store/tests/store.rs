@@ -714,3 +714,70 @@ on_both_backends!(demo_weather_is_alive, |store| {
         .iter()
         .any(|h| h.latest.source == "weather"));
 });
+
+// Downloads never pin the database (#21): a stream reads a page at a time, and gives
+// its connection back before it hands the page on.
+on_both_backends!(
+    streams_page_through_ties_and_hold_no_connection_while_unread,
+    |store| {
+        // 2,500 headlines, five at each instant: pages end inside a tie.
+        let at = Utc.with_ymd_and_hms(2024, 5, 1, 0, 0, 0).unwrap();
+        let headlines: Vec<Headline> = (0..2500)
+            .map(|i| Headline {
+                url: format!("https://u.today/n-{i:05}"),
+                coin: "bitcoin".into(),
+                published_at: at + Duration::minutes(i64::from(i / 5)),
+                title: format!("headline {i}"),
+            })
+            .collect();
+        store.upsert_headlines(&headlines, "test").await.unwrap();
+        let streamed = collect(store.stream_headlines(&HeadlineFilter::default())).await;
+        assert_eq!(streamed.len(), 2500);
+        let mut expected = headlines.clone();
+        expected.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(a.url.cmp(&b.url)));
+        assert_eq!(streamed, expected, "newest first, each once");
+
+        // Two cities of 1,200 observations: a page ends inside a city.
+        let rows: Vec<WeatherObservation> = ["Oslo", "Bergen"]
+            .iter()
+            .flat_map(|city| {
+                (0..1200).map(move |h| WeatherObservation {
+                    city: city.to_string(),
+                    city_id: 1,
+                    observed_at: at + Duration::hours(h),
+                    temp_c: 1.0,
+                    temp_f: celsius_to_fahrenheit(1.0),
+                    humidity: 50,
+                    description: "mist".into(),
+                })
+            })
+            .collect();
+        store.upsert_weather(&rows, "test").await.unwrap();
+        let streamed = collect(store.stream_weather(None)).await;
+        assert_eq!(streamed.len(), 2400);
+        assert_eq!(streamed[..1200], rows[1200..], "Bergen first, by time");
+        assert_eq!(streamed[1200..], rows[..1200]);
+
+        // Twenty streams that nobody reads: the pool is still free for everyone else.
+        let bars: Vec<DailyBar> = (0..3000)
+            .map(|i| bar("IBM", day(2000, 1, 1) + Duration::days(i), 10.0))
+            .collect();
+        store.upsert_bars(&bars, "test").await.unwrap();
+        let unread: Vec<_> = (0..20)
+            .map(|_| store.stream_bars(&sym("IBM"), None, None))
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let answered = tokio::time::timeout(std::time::Duration::from_secs(1), async {
+            store.ping().await.unwrap();
+            store
+                .daily_bars(&sym("IBM"), None, None)
+                .await
+                .unwrap()
+                .len()
+        })
+        .await
+        .expect("a query answers within 1 s while 20 downloads wait on their readers");
+        assert_eq!(answered, 3000);
+        drop(unread);
+    }
+);

@@ -144,28 +144,39 @@ impl Store {
         Ok(rows.into_iter().map(headline).collect())
     }
 
-    /// Every headline `filter` lets through, newest first, as the database yields them.
+    /// Every headline `filter` lets through, newest first, read a page at a time (see
+    /// [`spawn_pages`]).
     pub fn stream_headlines(&self, filter: &HeadlineFilter) -> RowStream<Headline> {
-        let (sql, binds) = headline_query(filter, false);
+        let (sql, binds) = headline_page_query(filter);
         let store = self.clone();
-        spawn_rows(move |to| async move {
-            with_conn!(store, |conn| {
-                let mut query = sqlx::query_as(&sql);
-                for value in &binds {
-                    query = query.bind(value);
-                }
-                send_all(
-                    query.persistent(store.persistent()).fetch(&mut *conn),
-                    &to,
-                    headline,
-                )
-                .await?
-            });
-            Ok(())
+        spawn_pages(move |after: Option<Headline>| {
+            let (store, sql, binds) = (store.clone(), sql.clone(), binds.clone());
+            async move {
+                // The first page starts after the newest possible headline.
+                let (at, url) = after
+                    .map(|h| (h.published_at, h.url))
+                    .unwrap_or((far_future(), String::new()));
+                let rows: Vec<HeadlineRow> = with_conn!(store, |conn| {
+                    let mut query = sqlx::query_as(&sql);
+                    for value in &binds {
+                        query = query.bind(value);
+                    }
+                    query
+                        .bind(at)
+                        .bind(at)
+                        .bind(url)
+                        .bind(PAGE_ROWS)
+                        .persistent(store.persistent())
+                        .fetch_all(&mut *conn)
+                        .await?
+                });
+                Ok(rows.into_iter().map(headline).collect())
+            }
         })
     }
 
-    /// Every bar of `symbol` within `from..=to`, oldest first, as the database yields them.
+    /// Every bar of `symbol` within `from..=to`, oldest first, read a page at a time
+    /// (see [`spawn_pages`]).
     pub fn stream_bars(
         &self,
         symbol: &Symbol,
@@ -174,17 +185,23 @@ impl Store {
     ) -> RowStream<DailyBar> {
         let (store, symbol) = (self.clone(), symbol.clone());
         let (from, to) = date_bounds(from, to);
-        spawn_rows(move |sink| async move {
-            with_conn!(store, |conn| {
-                let rows = sqlx::query_as::<_, BarRow>(BARS_SQL)
-                    .bind(symbol.as_str())
-                    .bind(from)
-                    .bind(to)
-                    .persistent(store.persistent())
-                    .fetch(&mut *conn);
-                send_all(rows, &sink, |row| bar(&symbol, row)).await?
-            });
-            Ok(())
+        spawn_pages(move |after: Option<DailyBar>| {
+            let (store, symbol) = (store.clone(), symbol.clone());
+            // Dates are unique per symbol: the next page starts the day after.
+            let from = after.and_then(|b| b.date.succ_opt()).unwrap_or(from);
+            async move {
+                let rows: Vec<BarRow> = with_conn!(store, |conn| {
+                    sqlx::query_as(BARS_PAGE_SQL)
+                        .bind(symbol.as_str())
+                        .bind(from)
+                        .bind(to)
+                        .bind(PAGE_ROWS)
+                        .persistent(store.persistent())
+                        .fetch_all(&mut *conn)
+                        .await?
+                });
+                Ok(rows.into_iter().map(|row| bar(&symbol, row)).collect())
+            }
         })
     }
 
@@ -203,33 +220,40 @@ impl Store {
         Ok(rows.into_iter().map(weather).collect())
     }
 
-    /// Every observation, of one city or of all (by city, then time), as the database
-    /// yields them.
+    /// Every observation, of one city or of all (by city, then time), read a page at a
+    /// time (see [`spawn_pages`]).
     pub fn stream_weather(&self, city: Option<&City>) -> RowStream<WeatherObservation> {
         let (store, city) = (self.clone(), city.map(|c| c.as_str().to_string()));
-        spawn_rows(move |to| async move {
-            let sql = format!(
-                "SELECT city, city_id, observed_at, temp_c, temp_f, humidity, description \
-                 FROM weather_observations {} ORDER BY city, observed_at",
-                if city.is_some() {
-                    "WHERE city = $1"
-                } else {
-                    ""
-                }
-            );
-            with_conn!(store, |conn| {
-                let mut query = sqlx::query_as(&sql);
-                if let Some(city) = &city {
-                    query = query.bind(city);
-                }
-                send_all(
-                    query.persistent(store.persistent()).fetch(&mut *conn),
-                    &to,
-                    weather,
-                )
-                .await?
-            });
-            Ok(())
+        let sql = format!(
+            "SELECT city, city_id, observed_at, temp_c, temp_f, humidity, description \
+             FROM weather_observations WHERE {} (city > $2 OR (city = $3 AND observed_at > $4)) \
+             ORDER BY city, observed_at LIMIT $5",
+            if city.is_some() {
+                "city = $1 AND"
+            } else {
+                "$1 = $1 AND"
+            }
+        );
+        spawn_pages(move |after: Option<WeatherObservation>| {
+            let (store, sql, city) = (store.clone(), sql.clone(), city.clone());
+            async move {
+                // The first page starts before every city and time.
+                let (last_city, last_at) = after
+                    .map(|w| (w.city, w.observed_at))
+                    .unwrap_or((String::new(), far_past()));
+                let rows: Vec<WeatherRow> = with_conn!(store, |conn| {
+                    sqlx::query_as(&sql)
+                        .bind(city.clone().unwrap_or_default())
+                        .bind(last_city.clone())
+                        .bind(last_city.clone())
+                        .bind(last_at)
+                        .bind(PAGE_ROWS)
+                        .persistent(store.persistent())
+                        .fetch_all(&mut *conn)
+                        .await?
+                });
+                Ok(rows.into_iter().map(weather).collect())
+            }
         })
     }
 
@@ -247,56 +271,90 @@ impl Store {
     }
 }
 
-/// Rows read one at a time as the database yields them. The query runs on a task of its
-/// own and waits while the reader is slower (a bounded channel), so a large table is
-/// never held in memory; a failure part-way arrives as the last item.
+/// Rows read a page at a time. The query runs on a task of its own and waits while
+/// the reader is slower (a bounded channel), so a large table is never held in memory;
+/// a failure part-way arrives as the last item.
 pub type RowStream<T> = tokio_stream::wrappers::ReceiverStream<Result<T>>;
 
 /// Rows in flight between the query and its reader.
 const STREAM_BUFFER: usize = 256;
 
-/// Runs `produce` on its own task with the sending end of a [`RowStream`].
-fn spawn_rows<T, F, Fut>(produce: F) -> RowStream<T>
+/// Rows read with one connection from the pool.
+const PAGE_ROWS: i64 = 1000;
+
+/// Streams the pages `next_page` reads, each after the last row of the one before
+/// (`None` for the first), until a page comes back short. Each page is read on a
+/// connection that goes back to the pool before its rows are sent, so a reader that
+/// takes its time, or none at all, holds no connection: downloads never pin the
+/// database. Stops when the reader has gone away.
+fn spawn_pages<T, F, Fut>(mut next_page: F) -> RowStream<T>
 where
-    T: Send + 'static,
-    F: FnOnce(mpsc::Sender<Result<T>>) -> Fut,
-    Fut: std::future::Future<Output = Result<()>> + Send + 'static,
+    T: Clone + Send + 'static,
+    F: FnMut(Option<T>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<Vec<T>>> + Send + 'static,
 {
     let (to, from) = mpsc::channel(STREAM_BUFFER);
-    let work = produce(to.clone());
     tokio::spawn(async move {
-        if let Err(e) = work.await {
-            let _ = to.send(Err(e)).await;
+        let mut after = None;
+        loop {
+            let page = match next_page(after.take()).await {
+                Ok(page) => page,
+                Err(e) => {
+                    let _ = to.send(Err(e)).await;
+                    return;
+                }
+            };
+            let full = page.len() as i64 == PAGE_ROWS;
+            after = page.last().cloned();
+            for row in page {
+                if to.send(Ok(row)).await.is_err() {
+                    return;
+                }
+            }
+            if !full {
+                return;
+            }
         }
     });
     tokio_stream::wrappers::ReceiverStream::new(from)
-}
-
-/// Sends each row of `rows`, made into a `T` by `make`, until the rows end or the reader
-/// has gone away.
-async fn send_all<R, T>(
-    mut rows: impl futures_util::Stream<Item = std::result::Result<R, sqlx::Error>> + Unpin,
-    to: &mpsc::Sender<Result<T>>,
-    make: impl Fn(R) -> T,
-) -> Result<()> {
-    use futures_util::TryStreamExt;
-    while let Some(row) = rows.try_next().await? {
-        if to.send(Ok(make(row))).await.is_err() {
-            break;
-        }
-    }
-    Ok(())
 }
 
 /// A symbol's bars within two dates, both included.
 const BARS_SQL: &str = "SELECT date, open, high, low, close, volume FROM daily_prices \
                         WHERE symbol = $1 AND date >= $2 AND date <= $3 ORDER BY date";
 
+/// [`BARS_SQL`], at most `$4` of them.
+const BARS_PAGE_SQL: &str = "SELECT date, open, high, low, close, volume FROM daily_prices \
+                             WHERE symbol = $1 AND date >= $2 AND date <= $3 ORDER BY date \
+                             LIMIT $4";
+
 /// `daily_prices` columns as [`BARS_SQL`] reads them.
 type BarRow = (NaiveDate, f64, f64, f64, f64, f64);
 
 fn bar(symbol: &Symbol, (date, open, high, low, close, volume): BarRow) -> DailyBar {
     DailyBar::from_ohlcv(symbol.clone(), date, [open, high, low, close, volume])
+}
+
+/// Later than any stored time, and written like one in both backends.
+fn far_future() -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(
+        date_bounds(None, None)
+            .1
+            .and_hms_opt(23, 59, 59)
+            .expect("valid time"),
+        Utc,
+    )
+}
+
+/// Earlier than any stored time, and written like one in both backends.
+fn far_past() -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(
+        date_bounds(None, None)
+            .0
+            .and_hms_opt(0, 0, 0)
+            .expect("valid time"),
+        Utc,
+    )
 }
 
 /// Open bounds made into the widest dates both backends store.
@@ -336,6 +394,26 @@ fn headline_query(filter: &HeadlineFilter, limited: bool) -> (String, Vec<String
     if limited {
         sql += &format!(" LIMIT ${}", binds.len() + 1);
     }
+    (sql, binds)
+}
+
+/// The SQL of a page of headlines for `filter` after a given one (newest first: an
+/// older one, or one as old with a later URL), and the text values to bind first; then
+/// come the last page's `published_at` twice, its URL, and the page's size.
+fn headline_page_query(filter: &HeadlineFilter) -> (String, Vec<String>) {
+    let (sql, binds) = headline_query(filter, false);
+    let n = binds.len();
+    let (select, order) = sql
+        .split_once(" ORDER BY ")
+        .expect("the headline query is ordered");
+    let sql = format!(
+        "{select} AND (published_at < ${} OR (published_at = ${} AND url > ${})) \
+         ORDER BY {order} LIMIT ${}",
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    );
     (sql, binds)
 }
 
