@@ -276,3 +276,67 @@ async fn beyond_the_connection_cap_a_client_waits_until_one_closes() {
         .expect("served once a place is free");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+#[tokio::test]
+async fn readers_that_read_nothing_of_a_large_csv_pin_neither_the_pool_nor_the_server() {
+    let (store, _dir) = fresh_sqlite().await;
+    // 40,000 days of one symbol: a CSV of about 2.5 MB.
+    let first = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+    let bars: Vec<store::DailyBar> = (0..40_000)
+        .map(|i| {
+            store::DailyBar::from_ohlcv(
+                store::Symbol::parse("BIG").unwrap(),
+                first + chrono::Duration::days(i),
+                [10.0, 12.0, 9.0, 11.0, 123_456.0],
+            )
+        })
+        .collect();
+    store.upsert_bars(&bars, "test").await.unwrap();
+    let small: Vec<store::DailyBar> = bars[..30]
+        .iter()
+        .map(|b| store::DailyBar {
+            symbol: store::Symbol::parse("IBM").unwrap(),
+            ..b.clone()
+        })
+        .collect();
+    store.upsert_bars(&small, "test").await.unwrap();
+    let settings = ServerSettings {
+        send_timeout: Duration::from_secs(2),
+        page_cache_bytes: 0,
+        ..ServerSettings::default()
+    };
+    let app = spawn_app_with(store, settings).await;
+    let addr = app.base.trim_start_matches("http://").parse().unwrap();
+    let mut readers = Vec::new();
+    for _ in 0..20 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let mut stream = socket.connect(addr).await.unwrap();
+        stream
+            .write_all(b"GET /prices.csv?symbol=BIG HTTP/1.1\r\nHost: tickerboard\r\n\r\n")
+            .await
+            .unwrap();
+        readers.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for path in ["/healthz", "/?symbol=IBM"] {
+        let started = Instant::now();
+        let (status, _) = app.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{path} took {:?} beside 20 stalled downloads",
+            started.elapsed()
+        );
+    }
+    // The whole pool is free: as many database pings at once as it has connections.
+    let started = Instant::now();
+    let pings = futures_util::future::join_all((0..8).map(|_| app.get("/healthz"))).await;
+    assert!(pings.iter().all(|(status, _)| *status == 200), "{pings:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(readers);
+}
