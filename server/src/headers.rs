@@ -31,6 +31,7 @@ pub async fn security_headers(
 /// What browsers and CDNs may cache: hashed `/pkg` files for a year (their names
 /// change with their content), other static files for a day; pages served from the
 /// page cache say so themselves; everything else (errors, uncached answers) not at all.
+/// A static file's answer varies by `Accept-Encoding`.
 pub async fn cache_policy(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -58,8 +59,16 @@ pub async fn cache_policy(
     } else {
         "public, max-age=86400"
     };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    // A static file may be sent precompressed (`.br`, `.gz`): a cache between us and
+    // the reader must keep one copy per encoding.
+    let varies = headers
+        .get_all(header::VARY)
+        .iter()
+        .any(|v| v.as_bytes().eq_ignore_ascii_case(b"accept-encoding"));
+    if is_file && !varies {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }

@@ -599,3 +599,28 @@ on_both_backends!(the_range_in_the_url_draws_its_window_first, |store| {
         "{html}"
     );
 });
+
+// #21: a cache between us and the reader keeps one copy of a static file per encoding.
+on_both_backends!(
+    precompressed_static_files_vary_by_accept_encoding,
+    |store| {
+        let app = spawn_app(store).await;
+        for (path, encoding) in [
+            ("/pkg/tickerboard.abc123.js", "br"),
+            ("/pkg/tickerboard.abc123.js", "identity"),
+            ("/favicon.svg", "gzip"),
+        ] {
+            let res = app.response(path, &[("accept-encoding", encoding)]).await;
+            assert_eq!(res.status(), 200, "{path}");
+            let vary: Vec<String> = res
+                .headers()
+                .get_all("vary")
+                .iter()
+                .flat_map(|v| v.to_str().unwrap().split(','))
+                .map(|v| v.trim().to_ascii_lowercase())
+                .filter(|v| v == "accept-encoding")
+                .collect();
+            assert_eq!(vary.len(), 1, "{path} ({encoding}): {:?}", res.headers());
+        }
+    }
+);
