@@ -181,6 +181,10 @@ pub async fn serve_cached(
         Err(refusal) => return refusal.into_response(),
     };
     let is_post = parts.method == Method::POST;
+    // A HEAD is answered from (or makes) the GET's entry; hyper sends no body for it.
+    if parts.method == Method::HEAD {
+        parts.method = Method::GET;
+    }
     let key = Key::of(&parts, &body, inner.generation.load(Ordering::SeqCst));
     let accept_encoding = parts.headers.remove(header::ACCEPT_ENCODING);
     let if_none_match = parts.headers.remove(header::IF_NONE_MATCH);
@@ -231,11 +235,11 @@ impl Key {
     }
 }
 
-/// GET pages (paths that do not name a file) and server-function calls.
+/// GET (and HEAD) pages (paths that do not name a file) and server-function calls.
 fn is_cacheable_request(request: &Request) -> bool {
     let path = request.uri().path();
     match *request.method() {
-        Method::GET => {
+        Method::GET | Method::HEAD => {
             !path.starts_with("/pkg/")
                 && !path
                     .rsplit('/')

@@ -159,3 +159,40 @@ fn unbrotli(body: &[u8]) -> Vec<u8> {
         .unwrap();
     unpacked
 }
+
+// #21: a HEAD is answered from the GET's entry (it made no entry of its own before:
+// every HEAD was computed again).
+#[tokio::test]
+async fn a_head_is_answered_from_the_gets_entry() {
+    let (store, _dir) = fresh_sqlite().await;
+    let app = spawn_demo_app(store).await;
+    let get = app.response("/?symbol=IBM", &[]).await;
+    let (etag, length) = (header(&get, "etag"), get.bytes().await.unwrap().len());
+    let (entries, _) = app.page_cache.usage().await;
+    let head = app
+        .client
+        .head(format!("{}/?symbol=IBM", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(header(&head, "etag"), etag, "the GET's entry");
+    assert_eq!(header(&head, "content-length"), length.to_string());
+    assert!(head.bytes().await.unwrap().is_empty(), "no body");
+    assert_eq!(
+        app.page_cache.usage().await.0,
+        entries,
+        "no entry of its own"
+    );
+    // A HEAD first makes the entry the GET then finds.
+    let head = app
+        .client
+        .head(format!("{}/?symbol=MSFT", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(app.page_cache.usage().await.0, entries + 1);
+    let get = app.response("/?symbol=MSFT", &[]).await;
+    assert_eq!(header(&get, "etag"), header(&head, "etag"));
+    assert_eq!(app.page_cache.usage().await.0, entries + 1);
+}
