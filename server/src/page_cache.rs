@@ -47,7 +47,8 @@ pub const MAX_AGE: Duration = Duration::from_secs(60);
 /// which costs a 304 when nothing changed.
 pub const SHARED_CACHE_POLICY: &str = "public, max-age=0, s-maxage=30, stale-while-revalidate=30";
 
-/// The largest answer kept; a larger one is sent but not cached.
+/// The largest answer kept (and at most an eighth of the cache); a larger one is sent,
+/// computed for each request, but not cached.
 const MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
 
 /// The pages in memory and the data generation they belong to.
@@ -59,6 +60,8 @@ pub struct PageCache {
 struct Inner {
     entries: moka::future::Cache<Key, Arc<Cached>>,
     generation: AtomicU64,
+    /// The largest answer kept.
+    max_entry: usize,
 }
 
 /// Everything an answer depends on besides the data.
@@ -95,10 +98,21 @@ static WAITING_BEST: AtomicU64 = AtomicU64::new(0);
 const MAX_WAITING_BEST: u64 = 32;
 
 /// An answer that is not kept (an error, a redirect): sent as it came to every request
-/// that waited for it.
+/// that waited for it; or one too big to keep, which each request computes again.
 struct Uncacheable {
     parts: Box<axum::http::response::Parts>,
     body: Bytes,
+    too_big: bool,
+}
+
+impl Uncacheable {
+    fn new(parts: axum::http::response::Parts, body: Bytes) -> Self {
+        Uncacheable {
+            parts: Box::new(parts),
+            body,
+            too_big: false,
+        }
+    }
 }
 
 impl PageCache {
@@ -118,6 +132,8 @@ impl PageCache {
             inner: Some(Arc::new(Inner {
                 entries,
                 generation: AtomicU64::new(0),
+                max_entry: MAX_ENTRY_BYTES
+                    .min(usize::try_from(max_bytes / 8).unwrap_or(usize::MAX)),
             })),
         }
     }
@@ -188,17 +204,22 @@ pub async fn serve_cached(
     let key = Key::of(&parts, &body, inner.generation.load(Ordering::SeqCst));
     let accept_encoding = parts.headers.remove(header::ACCEPT_ENCODING);
     let if_none_match = parts.headers.remove(header::IF_NONE_MATCH);
+    let again = (parts.clone(), body.clone(), next.clone());
     let request = Request::from_parts(parts, Body::from(body));
 
     match inner
         .entries
-        .try_get_with(key, compute(next, request))
+        .try_get_with(key, compute(next, request, inner.max_entry))
         .await
     {
         Ok(entry) => entry.respond(
             accept_encoding.as_ref(),
             (!is_post).then_some(if_none_match).flatten().as_ref(),
         ),
+        Err(uncached) if uncached.too_big => {
+            let (parts, body, next) = again;
+            next.run(Request::from_parts(parts, Body::from(body))).await
+        }
         Err(uncached) => {
             Response::from_parts(*uncached.parts.clone(), Body::from(uncached.body.clone()))
         }
@@ -252,25 +273,30 @@ fn is_cacheable_request(request: &Request) -> bool {
 }
 
 /// Runs the request and turns a keepable answer into an entry.
-async fn compute(next: Next, request: Request) -> Result<Arc<Cached>, Uncacheable> {
+async fn compute(
+    next: Next,
+    request: Request,
+    max_entry: usize,
+) -> Result<Arc<Cached>, Uncacheable> {
     let (parts, body) = next.run(request).await.into_parts();
-    let body = read_answer(body).await?;
+    let body = match read_answer(body, max_entry).await {
+        Ok(body) => body,
+        Err(Some(failed)) => return Err(failed),
+        Err(None) => {
+            return Err(Uncacheable {
+                too_big: true,
+                ..Uncacheable::new(parts, Bytes::new())
+            })
+        }
+    };
     let Some((content_type, is_html)) = keepable(&parts) else {
-        return Err(Uncacheable {
-            parts: Box::new(parts),
-            body,
-        });
+        return Err(Uncacheable::new(parts, body));
     };
     let csp = parts.headers.get(header::CONTENT_SECURITY_POLICY).cloned();
     let (identity, csp) = match (is_html, csp) {
         (true, Some(csp)) => match with_script_hashes(&body, &csp) {
             Some((html, csp)) => (Bytes::from(html), Some(csp)),
-            None => {
-                return Err(Uncacheable {
-                    parts: Box::new(parts),
-                    body,
-                })
-            }
+            None => return Err(Uncacheable::new(parts, body)),
         },
         (_, csp) => (body, csp),
     };
@@ -297,22 +323,33 @@ async fn compute(next: Next, request: Request) -> Result<Arc<Cached>, Uncacheabl
     Ok(entry)
 }
 
-/// The answer's body, read whole (at most [`MAX_ENTRY_BYTES`]); a 500 when it fails.
-async fn read_answer(body: Body) -> Result<Bytes, Uncacheable> {
-    match axum::body::to_bytes(body, MAX_ENTRY_BYTES).await {
+/// The answer's body, read whole (at most `max` bytes): `Err(None)` when it is
+/// larger, a 500 to send when reading it failed.
+async fn read_answer(body: Body, max: usize) -> Result<Bytes, Option<Uncacheable>> {
+    match axum::body::to_bytes(body, max).await {
         Ok(body) => Ok(body),
+        Err(e) if is_too_long(&e) => Err(None),
         Err(e) => {
             tracing::error!(error = %e, "reading an answer to cache failed");
             let (parts, body) = (StatusCode::INTERNAL_SERVER_ERROR, "the answer failed")
                 .into_response()
                 .into_parts();
             let body = axum::body::to_bytes(body, 1024).await.unwrap_or_default();
-            Err(Uncacheable {
-                parts: Box::new(parts),
-                body,
-            })
+            Err(Some(Uncacheable::new(parts, body)))
         }
     }
+}
+
+/// Whether reading a body stopped at its length limit.
+fn is_too_long(error: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = source {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// The content type of an answer that may be kept, and whether it is HTML: a page or

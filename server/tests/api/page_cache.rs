@@ -196,3 +196,34 @@ async fn a_head_is_answered_from_the_gets_entry() {
     assert_eq!(header(&get, "etag"), header(&head, "etag"));
     assert_eq!(app.page_cache.usage().await.0, entries + 1);
 }
+
+// #21: an answer too big to keep (over 4 MiB, or over an eighth of the cache) is sent,
+// computed for each request, never turned into an error.
+#[tokio::test]
+async fn an_answer_too_big_to_keep_is_sent_uncached() {
+    let (store, _dir) = fresh_sqlite().await;
+    let settings = ServerSettings {
+        page_cache_bytes: 256 * 1024,
+        ..test_settings()
+    };
+    let app = spawn_demo_app_with(store, settings).await;
+    let (entries, _) = app.page_cache.usage().await;
+    for _ in 0..2 {
+        let (status, html) = app.get("/?symbol=IBM").await;
+        assert_eq!(status, 200);
+        assert!(
+            html.len() > 32 * 1024,
+            "{} bytes: over an eighth",
+            html.len()
+        );
+        assert!(html.contains(r#"data-testid="price-chart""#) && html.contains("</html>"));
+    }
+    assert_eq!(app.page_cache.usage().await.0, entries, "not kept");
+    let (status, _) = app.get("/runs").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        app.page_cache.usage().await.0,
+        entries + 1,
+        "a small page is kept"
+    );
+}
