@@ -123,8 +123,8 @@ impl PageCache {
         }
         let entries = moka::future::Cache::builder()
             .max_capacity(max_bytes)
-            .weigher(|_key: &Key, entry: &Arc<Cached>| {
-                u32::try_from(entry.weight()).unwrap_or(u32::MAX)
+            .weigher(|key: &Key, entry: &Arc<Cached>| {
+                u32::try_from(key.weight() + entry.weight()).unwrap_or(u32::MAX)
             })
             .time_to_live(MAX_AGE)
             .build();
@@ -227,6 +227,17 @@ pub async fn serve_cached(
 }
 
 impl Key {
+    /// The bytes the key holds (a URL can be 64 KB long): counted in the cache's size.
+    fn weight(&self) -> usize {
+        let header = |v: &Option<HeaderValue>| v.as_ref().map_or(0, HeaderValue::len);
+        self.uri.len()
+            + self.body.len()
+            + header(&self.accept)
+            + header(&self.content_type)
+            + header(&self.referer)
+            + std::mem::size_of::<Key>()
+    }
+
     /// The key of a request: what its answer depends on.
     fn of(parts: &axum::http::request::Parts, body: &Bytes, generation: u64) -> Key {
         let is_post = parts.method == Method::POST;

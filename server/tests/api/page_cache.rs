@@ -227,3 +227,26 @@ async fn an_answer_too_big_to_keep_is_sent_uncached() {
         "a small page is kept"
     );
 }
+
+// #21: what a client sends counts in the cache's size: a long URL is a heavy key.
+#[tokio::test]
+async fn long_urls_weigh_what_they_hold_in_the_cache() {
+    let (store, _dir) = fresh_sqlite().await;
+    let cap = 256 * 1024;
+    let settings = ServerSettings {
+        page_cache_bytes: cap,
+        ..test_settings()
+    };
+    let app = spawn_demo_app_with(store, settings).await;
+    let long = "Q".repeat(60 * 1024);
+    for i in 0..40 {
+        let (status, _) = app.get(&format!("/runs?page={}&x={long}", i + 1)).await;
+        assert_eq!(status, 200);
+    }
+    let (entries, bytes) = app.page_cache.usage().await;
+    assert!(bytes <= cap, "{bytes} bytes counted, cap {cap}");
+    assert!(
+        entries <= 4,
+        "{entries} entries of 60 KB keys fit in {cap} bytes: the keys were not counted"
+    );
+}
