@@ -63,6 +63,9 @@ impl Range {
 /// The moving averages a reader can overlay (`?ma=20,50,200`, any subset).
 pub const MA_PERIODS: [u16; 3] = [20, 50, 200];
 
+/// The most bad values of one parameter a notice names; the rest are counted.
+const LISTED: usize = 3;
+
 /// The most symbols `?compare=` adds to the main one.
 pub const MAX_COMPARE: usize = 4;
 
@@ -184,39 +187,60 @@ impl ChartView {
         }
         self.ma
             .sort_by_key(|p| MA_PERIODS.iter().position(|m| m == p));
-        if bad.is_empty() {
-            return Vec::new();
+        match bad.len() {
+            0 => Vec::new(),
+            1..=LISTED => vec![format!(
+                "“{}” is not a moving average: use 20, 50 or 200.",
+                bad.join(", ")
+            )],
+            n => vec![format!(
+                "“{}” and {} more are not moving averages: use 20, 50 or 200.",
+                bad[..LISTED].join(", "),
+                n - LISTED
+            )],
         }
-        vec![format!(
-            "“{}” is not a moving average: use 20, 50 or 200.",
-            bad.join(", ")
-        )]
     }
 
     /// `?compare=MSFT,BTC`: well-formed symbols other than `main`, no repeats, at most
-    /// [`MAX_COMPARE`]; a message for each one left out.
+    /// [`MAX_COMPARE`]; a message for each of the first few left out, and a count of
+    /// the rest (however long the URL, the notice stays short).
     fn read_compared(
         &mut self,
         raw: &str,
         is_symbol: &impl Fn(&str) -> Result<String, String>,
         main: Option<&str>,
     ) -> Vec<String> {
-        let mut problems = Vec::new();
+        let (mut malformed, mut left_out) = (Vec::new(), Vec::new());
         for part in list(raw) {
             match is_symbol(part) {
                 Ok(symbol) if self.compare.contains(&symbol) || Some(symbol.as_str()) == main => {}
-                Ok(_) if self.compare.len() == MAX_COMPARE => problems.push(format!(
-                    "Compare takes at most {MAX_COMPARE} symbols: “{}” left out.",
-                    echo(part)
-                )),
+                Ok(_) if self.compare.len() == MAX_COMPARE => left_out.push(echo(part)),
                 Ok(symbol) => self.compare.push(symbol),
-                Err(why) => problems.push(format!(
+                Err(why) => malformed.push(format!(
                     "“{}” is not a symbol to compare: {why}.",
                     echo(part)
                 )),
             }
         }
-        problems
+        let more = malformed.len().saturating_sub(LISTED);
+        malformed.truncate(LISTED);
+        if more > 0 {
+            malformed.push(format!("{more} more are not symbols to compare."));
+        }
+        if !left_out.is_empty() {
+            let more = left_out.len().saturating_sub(LISTED);
+            left_out.truncate(LISTED);
+            let and_more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            malformed.push(format!(
+                "Compare takes at most {MAX_COMPARE} symbols: “{}”{and_more} left out.",
+                left_out.join("”, “")
+            ));
+        }
+        malformed
     }
 
     /// Comparing draws % change lines: candles, averages and the log axis wait.
@@ -416,5 +440,31 @@ mod tests {
         assert_eq!(view.compare, ["MSFT", "BTC"]);
         assert_eq!(view.toggled_compare("MSFT").compare, ["BTC"]);
         assert!(view.comparing());
+    }
+
+    #[test]
+    fn a_long_list_of_bad_values_makes_a_short_notice() {
+        let many = |item: &str| vec![item; 20_000].join(",");
+        let (view, problems) = ChartView::parse(
+            &ChartParams {
+                ma: Some(many("7")),
+                compare: Some(format!("A,B,C,D,E,F,G,{}", many("<b>"))),
+                ..ChartParams::default()
+            },
+            symbol,
+            None,
+        );
+        assert_eq!(view.compare, ["A", "B", "C", "D"]);
+        let all = problems.join(" ");
+        assert!(all.len() < 1_000, "{} bytes: {all}", all.len());
+        assert!(
+            all.contains("“7, 7, 7” and 19997 more are not moving averages"),
+            "{all}"
+        );
+        assert!(
+            all.contains("19997 more are not symbols to compare."),
+            "{all}"
+        );
+        assert!(all.contains("“E”, “F”, “G” left out"), "{all}");
     }
 }

@@ -247,3 +247,23 @@ on_both_backends!(links_and_forms_keep_the_chart_view, |store| {
         assert!(search.contains(field), "{field} in the search form");
     }
 });
+
+// #21: however long the URL, the notice (and so the page) stays short.
+on_both_backends!(a_url_full_of_bad_values_makes_one_short_notice, |store| {
+    let app = spawn_demo_app(store).await;
+    let junk = vec!["_"; 10_000].join(",");
+    let (status, html) = app
+        .get(&format!("/?symbol=IBM&compare={junk}&ma={junk}"))
+        .await;
+    assert_eq!(status, 400);
+    let notice = html
+        .split(r#"data-testid="notice""#)
+        .nth(1)
+        .and_then(|n| n.split("</p>").next())
+        .expect("a notice");
+    assert!(notice.len() < 1_000, "{} bytes: {notice}", notice.len());
+    assert!(
+        notice.contains("9997 more are not symbols to compare"),
+        "{notice}"
+    );
+});
