@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use ingest::report::printable;
 use ingest::{Fetcher, Ingest, Job, RunReport, Settings};
 use std::io::IsTerminal;
 use store::{City, Coin, Store, Symbol};
@@ -130,7 +131,7 @@ async fn main() {
         } else {
             println!("{}", report.summary());
             for r in report.rejections.iter().take(20) {
-                println!("  rejected {}: {}", r.key, r.reason);
+                println!("  rejected {}: {}", printable(&r.key), printable(&r.reason));
             }
             if report.rejections.len() > 20 {
                 println!(
@@ -145,7 +146,7 @@ async fn main() {
                 "ingest: {} {} failed: {}",
                 report.source,
                 report.parameters,
-                report.error.as_deref().unwrap_or("unknown error")
+                printable(report.error.as_deref().unwrap_or("unknown error"))
             );
         }
     }
@@ -216,7 +217,9 @@ async fn list_runs(ingest: &Ingest, limit: u32, json: bool) {
                         run.counts.updated,
                         run.counts.unchanged,
                         run.counts.rejected,
-                        run.error.map(|e| format!(": {e}")).unwrap_or_default()
+                        run.error
+                            .map(|e| format!(": {}", printable(&e)))
+                            .unwrap_or_default()
                     );
                 }
             }
@@ -226,6 +229,6 @@ async fn list_runs(ingest: &Ingest, limit: u32, json: bool) {
 }
 
 fn fail(code: i32, message: &str) -> ! {
-    eprintln!("ingest: {message}");
+    eprintln!("ingest: {}", printable(message));
     std::process::exit(code);
 }

@@ -84,14 +84,37 @@ impl RunReport {
             line.push_str(": ");
             line.push_str(e);
         }
-        line
+        printable(&line)
     }
+}
+
+/// `text` safe to print on a terminal: upstream services write what they like into
+/// errors and rejected rows, and an escape sequence in them would drive the reader's
+/// terminal. Line breaks and tabs become spaces; every other control character
+/// (escape included) is shown as its `\u{…}` code.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => " ".to_string(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let hostile = "bad\u{1b}[2J\u{1b}]0;owned\u{7}\nnext\u{9b}31m";
+        let shown = printable(hostile);
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        assert_eq!(shown, "bad\\u{1b}[2J\\u{1b}]0;owned\\u{7} next\\u{9b}31m");
+        assert_eq!(printable("Tromsø 12 °C"), "Tromsø 12 °C");
+    }
 
     /// The CLI's `--json` line, byte for byte: the counters are flattened into the
     /// report, in the order they always had.

@@ -223,3 +223,29 @@ async fn a_refusal_quoting_the_key_leaks_it_nowhere() {
         assert!(!found, "the key is in {file}");
     }
 }
+
+// #21: an upstream's error text reaches the terminal without its control characters.
+#[tokio::test]
+async fn upstream_escape_sequences_never_reach_the_terminal() {
+    let upstream = Upstream::start().await;
+    upstream
+        .alphavantage(
+            "EVIL",
+            ingest::testing::json(
+                r#"{"Information": "limit \u001b[2J\u001b]0;owned\u0007 reached"}"#,
+            ),
+        )
+        .await;
+    let dir = TempDir::new();
+    let out = ingest(&dir, &upstream, &["prices", "EVIL"]);
+    assert_eq!(out.status.code(), Some(1));
+    for (name, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        assert!(
+            !text.contains(&0x1b) && !text.contains(&0x07),
+            "{name} holds control bytes: {:?}",
+            String::from_utf8_lossy(text)
+        );
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(r"\u{1b}[2J"), "shown, not obeyed: {stderr}");
+}
