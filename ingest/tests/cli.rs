@@ -6,6 +6,11 @@ use std::process::{Command, Output};
 use store::testing::TempDir;
 
 fn ingest(dir: &TempDir, upstream: &Upstream, args: &[&str]) -> Output {
+    ingest_logging(dir, upstream, args, "off")
+}
+
+/// [`ingest`] with `RUST_LOG` set to `log`.
+fn ingest_logging(dir: &TempDir, upstream: &Upstream, args: &[&str], log: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ingest"))
         .args(args)
         .current_dir(&dir.path)
@@ -17,7 +22,7 @@ fn ingest(dir: &TempDir, upstream: &Upstream, args: &[&str]) -> Output {
         .env("ALPHAVANTAGE_URL", upstream.uri())
         .env("UTODAY_URL", upstream.uri())
         .env("OPENWEATHER_URL", upstream.uri())
-        .env("RUST_LOG", "off")
+        .env("RUST_LOG", log)
         .output()
         .expect("run ingest")
 }
@@ -248,4 +253,17 @@ async fn upstream_escape_sequences_never_reach_the_terminal() {
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(r"\u{1b}[2J"), "shown, not obeyed: {stderr}");
+}
+
+// #21: the API key travels in Alpha Vantage's query string; at RUST_LOG=debug the HTTP
+// stack logs whole URLs. The key never shows.
+#[tokio::test]
+async fn the_api_key_is_in_no_log_line_even_at_debug() {
+    let upstream = Upstream::with_recorded_answers().await;
+    let dir = TempDir::new();
+    let out = ingest_logging(&dir, &upstream, &["prices", "IBM", "TSLA"], "trace");
+    let logged = String::from_utf8_lossy(&out.stderr);
+    assert!(logged.lines().count() > 5, "it logged: {logged}");
+    assert!(!logged.contains("cli-secret-key"), "{logged}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("cli-secret-key"));
 }
