@@ -340,3 +340,67 @@ async fn readers_that_read_nothing_of_a_large_csv_pin_neither_the_pool_nor_the_s
     );
     drop(readers);
 }
+
+// #21: shutdown ends within its time even while clients hold connections: one stalls
+// its body, one reads nothing of a large answer, one never sends its headers.
+#[tokio::test]
+async fn shutdown_ends_in_time_whatever_the_clients_do() {
+    use app::ssr::settings::DashboardSettings;
+    use app::ssr::state::AppState;
+    use leptos::prelude::LeptosOptions;
+    let (store, _dir) = fresh_sqlite().await;
+    store::demo::seed(&store).await.unwrap();
+    let site = store::testing::TempDir::new();
+    std::fs::write(site.path.join("big.bin"), vec![7u8; 48 * 1024 * 1024]).unwrap();
+    let state = AppState {
+        leptos_options: LeptosOptions::builder()
+            .output_name("tickerboard")
+            .site_root(site.path.display().to_string())
+            .build(),
+        store,
+        settings: std::sync::Arc::new(DashboardSettings::default()),
+    };
+    let settings = ServerSettings {
+        send_timeout: Duration::from_secs(60),
+        ..limits(60_000, 1_000, 64)
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (app, _cache) = server::startup::app(state, &settings);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(async move {
+        server::serve::serve(listener, app, &settings, async {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    let _silent = send_raw(&base, "").await;
+    let _dripping = send_raw(
+        &base,
+        "POST /api/dashboard HTTP/1.1\r\nHost: tickerboard\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nsym",
+    )
+    .await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut reader = socket
+        .connect(base.trim_start_matches("http://").parse().unwrap())
+        .await
+        .unwrap();
+    reader
+        .write_all(b"GET /big.bin HTTP/1.1\r\nHost: tickerboard\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), served)
+        .await
+        .expect("serve returns within its shutdown time")
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
