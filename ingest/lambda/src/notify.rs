@@ -5,6 +5,26 @@ use ingest::RunReport;
 /// How many rejected rows a message lists before it says "and N more".
 const LISTED_REJECTIONS: usize = 25;
 
+/// SNS refuses a message over 256 KiB: the body stays under this, whatever upstream
+/// services wrote into errors and rejected rows.
+pub const MAX_BODY_BYTES: usize = 200 * 1024;
+
+/// The longest error a message quotes, and the longest key or reason of a rejected row.
+const MAX_ERROR_BYTES: usize = 4 * 1024;
+const MAX_FIELD_BYTES: usize = 300;
+
+/// `text` cut to at most `max` bytes (at a character boundary), saying how much was cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
+}
+
 /// The subject (ASCII, under 100 characters, as SNS requires) and the body of the
 /// message for one store invocation's reports.
 pub fn message(function: &str, reports: &[RunReport]) -> (String, String) {
@@ -35,38 +55,59 @@ pub fn message(function: &str, reports: &[RunReport]) -> (String, String) {
         .collect();
 
     let mut body = format!("tickerboard run report from {function}\n\n");
-    for r in reports {
-        body.push_str(&format!(
-            "{} {}: {}\n  table: {}\n  duration: {} ms\n  fetched {}, inserted {}, updated {}, unchanged {}, rejected {}\n",
-            r.source,
-            r.parameters,
-            r.status.as_str().to_uppercase(),
-            r.table.as_deref().unwrap_or("-"),
-            r.duration_ms,
-            r.counts.fetched,
-            r.counts.inserted,
-            r.counts.updated,
-            r.counts.unchanged,
-            r.counts.rejected
-        ));
-        if let Some(e) = &r.error {
-            body.push_str(&format!("  error: {e}\n"));
-        }
-        for rej in r.rejections.iter().take(LISTED_REJECTIONS) {
-            body.push_str(&format!("  rejected {}: {}\n", rej.key, rej.reason));
-        }
-        if r.rejections.len() > LISTED_REJECTIONS {
+    for (k, r) in reports.iter().enumerate() {
+        let section = report_section(r);
+        if body.len() + section.len() > MAX_BODY_BYTES {
             body.push_str(&format!(
-                "  … and {} more rejected rows\n",
-                r.rejections.len() - LISTED_REJECTIONS
+                "… and {} more runs: see the runs table\n",
+                reports.len() - k
             ));
+            break;
         }
-        body.push('\n');
+        body.push_str(&section);
     }
     (subject, body)
 }
 
-/// Publishes the reports: to `report_topic` always, to `alert_topic` when one failed.
+/// One run's part of the message: its counts, its error and its first rejected rows,
+/// each cut to a bounded length.
+fn report_section(r: &RunReport) -> String {
+    let mut section = format!(
+        "{} {}: {}\n  table: {}\n  duration: {} ms\n  fetched {}, inserted {}, updated {}, unchanged {}, rejected {}\n",
+        r.source,
+        cut(&r.parameters.to_string(), MAX_FIELD_BYTES),
+        r.status.as_str().to_uppercase(),
+        r.table.as_deref().unwrap_or("-"),
+        r.duration_ms,
+        r.counts.fetched,
+        r.counts.inserted,
+        r.counts.updated,
+        r.counts.unchanged,
+        r.counts.rejected
+    );
+    if let Some(e) = &r.error {
+        section.push_str(&format!("  error: {}\n", cut(e, MAX_ERROR_BYTES)));
+    }
+    for rej in r.rejections.iter().take(LISTED_REJECTIONS) {
+        section.push_str(&format!(
+            "  rejected {}: {}\n",
+            cut(&rej.key, MAX_FIELD_BYTES),
+            cut(&rej.reason, MAX_FIELD_BYTES)
+        ));
+    }
+    if r.rejections.len() > LISTED_REJECTIONS {
+        section.push_str(&format!(
+            "  … and {} more rejected rows\n",
+            r.rejections.len() - LISTED_REJECTIONS
+        ));
+    }
+    section.push('\n');
+    section
+}
+
+/// Publishes the reports: to `alert_topic` when one failed, then to `report_topic`
+/// always. Each topic is tried whatever became of the other: an alert goes out even
+/// when the report could not.
 pub async fn publish(
     sns: &aws_sdk_sns::Client,
     report_topic: Option<&str>,
@@ -79,25 +120,28 @@ pub async fn publish(
     }
     let (subject, body) = message(function, reports);
     let any_failed = reports.iter().any(|r| !r.succeeded());
-    let mut topics: Vec<&str> = report_topic.into_iter().collect();
-    if any_failed {
-        topics.extend(alert_topic);
-    }
-    for topic in topics {
-        sns.publish()
+    let alert = alert_topic.filter(|_| any_failed);
+    let mut failures = Vec::new();
+    for topic in alert.into_iter().chain(report_topic) {
+        if let Err(e) = sns
+            .publish()
             .topic_arn(topic)
             .subject(&subject)
             .message(&body)
             .send()
             .await
-            .map_err(|e| {
-                format!(
-                    "publishing the run report to {topic}: {}",
-                    aws_sdk_sns::error::DisplayErrorContext(e)
-                )
-            })?;
+        {
+            failures.push(format!(
+                "publishing the run report to {topic}: {}",
+                aws_sdk_sns::error::DisplayErrorContext(e)
+            ));
+        }
     }
-    Ok(())
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("; "))
+    }
 }
 
 #[cfg(test)]
@@ -130,5 +174,31 @@ mod tests {
         let (subject, _) = message("f", &[ok]);
         assert_eq!(subject, "tickerboard: prices succeeded (1 runs)");
         assert!(subject.len() < 100 && subject.is_ascii());
+    }
+
+    #[test]
+    fn a_message_stays_under_what_sns_takes_whatever_upstream_wrote() {
+        let mut huge = RunReport::new("news", serde_json::json!({"coin": "bitcoin"}));
+        huge.error = Some("é".repeat(1_000_000));
+        huge.rejections = (0..2_000)
+            .map(|i| {
+                Rejection::new(
+                    &format!("row {i} {}", "k".repeat(5_000)),
+                    &"r".repeat(5_000),
+                )
+            })
+            .collect();
+        let mut wordy = RunReport::new("prices", serde_json::json!({"symbol": "IBM"}));
+        wordy.error = Some("x".repeat(50_000));
+        let mut reports = vec![huge];
+        reports.extend(std::iter::repeat_n(wordy, 300));
+        let (_, body) = message("tickerboard-store-news", &reports);
+        assert!(body.len() <= MAX_BODY_BYTES, "{} bytes", body.len());
+        assert!(body.contains("more bytes)"), "the error is cut, saying so");
+        assert!(body.contains("… and 1975 more rejected rows"));
+        assert!(
+            body.contains("more runs: see the runs table"),
+            "whole runs left out are counted"
+        );
     }
 }

@@ -954,3 +954,29 @@ async fn a_backfill_goes_through_the_pipeline_not_a_record() {
         .unwrap()
         .contains("pipeline"));
 }
+
+// #21: the alert goes out even when the report cannot (it used to be sent after the
+// report, and skipped when the report failed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_alert_goes_out_even_when_the_report_cannot() {
+    let aws = Aws::new().await;
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let (alert_topic, alert_queue) = aws.topic_with_queue(&format!("alone-{run}")).await;
+    let missing = format!("arn:aws:sns:us-east-1:123456789012:no-such-topic-{run}");
+    let mut failed = ingest::RunReport::new("prices", json!({ "symbol": "TSLA" }));
+    failed.error = Some("Alpha Vantage refused".into());
+    let sns = aws_sdk_sns::Client::new(&aws.config);
+    let outcome = ingest_lambda::notify::publish(
+        &sns,
+        Some(&missing),
+        Some(&alert_topic),
+        "tickerboard-store-prices",
+        &[failed],
+    )
+    .await;
+    let error = outcome.expect_err("the report topic does not exist");
+    assert!(error.contains("no-such-topic"), "{error}");
+    let alerts = aws.notifications(&alert_queue).await;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert!(alerts[0].0.contains("FAILED") && alerts[0].1.contains("Alpha Vantage refused"));
+}
