@@ -181,12 +181,7 @@ mod tests {
         let mut huge = RunReport::new("news", serde_json::json!({"coin": "bitcoin"}));
         huge.error = Some("é".repeat(1_000_000));
         huge.rejections = (0..2_000)
-            .map(|i| {
-                Rejection::new(
-                    &format!("row {i} {}", "k".repeat(5_000)),
-                    &"r".repeat(5_000),
-                )
-            })
+            .map(|i| Rejection::new(format!("row {i} {}", "k".repeat(5_000)), "r".repeat(5_000)))
             .collect();
         let mut wordy = RunReport::new("prices", serde_json::json!({"symbol": "IBM"}));
         wordy.error = Some("x".repeat(50_000));
