@@ -3,7 +3,7 @@
 //! **Where code runs is in the file's name.** `ssr.rs` or `ssr/`: the server alone
 //! compiles it (`#[cfg(feature = "ssr")]` on its `mod` line). `hydrate.rs` or
 //! `hydrate/`: the browser alone (`#[cfg(feature = "hydrate")]`), so
-//! `find app/src -name 'hydrate*'` lists all the WebAssembly runs of ours. `island.rs`:
+//! `find app/src -name 'hydrate*'` lists all that only the WebAssembly runs. `island.rs`:
 //! a Leptos island, rendered by the server and hydrated in the browser; its calls into
 //! its browser half are the only `cfg`s outside `mod` lines. Any other name: both
 //! builds compile it, and the server renders it (pages are not hydrated).
