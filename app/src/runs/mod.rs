@@ -121,6 +121,30 @@ fn FilterSelect(
     }
 }
 
+/// A run's rejected rows with their reasons: the `total` the run counted, the first
+/// ones it kept (see `store::MAX_STORED_REJECTIONS`), and how many more it did not keep.
+#[component]
+fn RejectedRows(rejections: Vec<store::Rejection>, total: u64) -> impl IntoView {
+    let not_kept = usize::try_from(total)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(rejections.len());
+    let total = total.max(rejections.len() as u64);
+    view! {
+        <details data-testid="rejections">
+            <summary>{format!("{total} rejected row{}", if total == 1 { "" } else { "s" })}</summary>
+            <ul>
+                {rejections
+                    .into_iter()
+                    .map(|r| view! { <li><code>{r.key}</code>": "{r.reason}</li> })
+                    .collect_view()}
+                {(not_kept > 0).then(|| view! {
+                    <li class="not-kept" data-testid="rejections-not-kept">{format!("… and {not_kept} more, not kept")}</li>
+                })}
+            </ul>
+        </details>
+    }
+}
+
 #[component]
 fn RunRow(run: RunView) -> impl IntoView {
     let RunView {
@@ -137,7 +161,6 @@ fn RunRow(run: RunView) -> impl IntoView {
     } = run;
     let [fetched, inserted, updated, unchanged, rejected] = counts;
     let failed = status == "failed";
-    let rejection_count = rejections.len();
     view! {
         <tr data-run=id data-status=status.clone() class:failed=failed>
             <td class="date"><time datetime=started_iso>{started_shown}</time></td>
@@ -148,17 +171,7 @@ fn RunRow(run: RunView) -> impl IntoView {
             <td>
                 <span class=format!("status {status}")>{if failed { "✗ failed".to_string() } else { status.clone() }}</span>
                 {error.map(|e| view! { <p class="run-error" data-testid="run-error">{e}</p> })}
-                {(rejection_count > 0).then(|| view! {
-                    <details data-testid="rejections">
-                        <summary>{format!("{rejection_count} rejected row{}", if rejection_count == 1 { "" } else { "s" })}</summary>
-                        <ul>
-                            {rejections
-                                .into_iter()
-                                .map(|r| view! { <li><code>{r.key}</code>": "{r.reason}</li> })
-                                .collect_view()}
-                        </ul>
-                    </details>
-                })}
+                {(!rejections.is_empty()).then(|| view! { <RejectedRows rejections total=rejected /> })}
             </td>
             <td class="num">{duration}</td>
             <td class="counts">

@@ -431,3 +431,40 @@ on_both_backends!(
         assert!(html.contains("Page not found") && html.contains("<main"));
     }
 );
+
+// #21: what an upstream wrote is kept only so far: a run's error at most 4 KiB, its first
+// 200 rejected rows (each key and reason cut), the count whole; `/runs` says how many
+// more were not kept, and its page stays small.
+on_both_backends!(a_run_keeps_upstream_text_only_so_far, |store| {
+    let started = Utc::now() - Duration::minutes(5);
+    let rejections: Vec<Rejection> = (0..5_000)
+        .map(|i| Rejection::new(format!("IBM day {i}"), "é".repeat(3_000)))
+        .collect();
+    record_run(
+        &store,
+        "prices",
+        started,
+        RunStatus::Failed,
+        Some(&"x".repeat(1_000_000)),
+        rejections,
+    )
+    .await;
+    let run = store.recent_runs(1).await.unwrap().remove(0);
+    let error = run.error.unwrap();
+    assert!(
+        error.len() <= store::MAX_STORED_ERROR_BYTES + 40,
+        "{} bytes",
+        error.len()
+    );
+    assert!(error.ends_with("more bytes)"), "it says it was cut");
+    assert_eq!(run.counts.rejected, 5_000, "the count is whole");
+    assert_eq!(run.rejections.len(), store::MAX_STORED_REJECTIONS);
+    assert!(run.rejections.iter().all(|r| r.reason.len() < 400));
+
+    let app = spawn_app(store).await;
+    let (status, html) = app.get("/runs").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("5000 rejected rows"), "the whole count");
+    assert!(html.contains("… and 4800 more, not kept"));
+    assert!(html.len() < 200_000, "{} bytes", html.len());
+});

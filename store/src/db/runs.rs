@@ -19,6 +19,25 @@ pub struct RunOutcome {
     pub rejections: Vec<Rejection>,
 }
 
+/// The longest error a run keeps, and the longest key or reason of a rejected row.
+pub const MAX_STORED_ERROR_BYTES: usize = 4 * 1024;
+const MAX_STORED_FIELD_BYTES: usize = 300;
+
+/// The rejected rows a run keeps with their reasons; its count says how many there were.
+pub const MAX_STORED_REJECTIONS: usize = 200;
+
+/// `text` cut to at most `max` bytes (at a character boundary), saying how much was cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
+}
+
 /// A runs-table row as it is stored; counters are BIGINT there.
 #[derive(sqlx::FromRow)]
 struct RunRow {
@@ -118,6 +137,21 @@ impl Store {
     /// Completes a run row with its outcome.
     pub async fn finish_run(&self, id: i64, outcome: &RunOutcome) -> Result<()> {
         let c = &outcome.counts;
+        // What upstream services wrote is kept only so far: every page that shows a
+        // run reads it again (the rejected count keeps the whole number).
+        let error = outcome
+            .error
+            .as_deref()
+            .map(|e| cut(e, MAX_STORED_ERROR_BYTES));
+        let rejections: Vec<Rejection> = outcome
+            .rejections
+            .iter()
+            .take(MAX_STORED_REJECTIONS)
+            .map(|r| Rejection {
+                key: cut(&r.key, MAX_STORED_FIELD_BYTES),
+                reason: cut(&r.reason, MAX_STORED_FIELD_BYTES),
+            })
+            .collect();
         with_conn!(self, |conn| {
             sqlx::query(
             "UPDATE ingest_runs SET finished_at = $2, fetched = $3, inserted = $4, updated = $5, \
@@ -131,8 +165,8 @@ impl Store {
         .bind(column(c.unchanged))
         .bind(column(c.rejected))
         .bind(outcome.status.as_str())
-        .bind(&outcome.error)
-        .bind(serde_json::to_string(&outcome.rejections).unwrap_or_else(|_| "[]".into()))
+        .bind(&error)
+        .bind(serde_json::to_string(&rejections).unwrap_or_else(|_| "[]".into()))
         .persistent(self.persistent())
         .execute(&mut *conn)
         .await?
