@@ -205,6 +205,19 @@ pub struct WriteCounts {
 }
 
 /// "3 h ago", "5 min ago", "2 d ago": the freshness line's wording.
+/// `text` cut to at most `max` bytes (at a character boundary), saying how much was
+/// cut: what upstream services write is kept and sent only so far.
+pub fn shortened(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
+}
+
 pub fn age_in_words(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (now - then).num_seconds().max(0);
     match secs {

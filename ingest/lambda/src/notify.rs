@@ -1,6 +1,7 @@
 //! Run reports to SNS: every report to the report topic, failures also to the alert topic.
 
 use ingest::RunReport;
+use store::shortened;
 
 /// How many rejected rows a message lists before it says "and N more".
 const LISTED_REJECTIONS: usize = 25;
@@ -12,18 +13,6 @@ pub const MAX_BODY_BYTES: usize = 200 * 1024;
 /// The longest error a message quotes, and the longest key or reason of a rejected row.
 const MAX_ERROR_BYTES: usize = 4 * 1024;
 const MAX_FIELD_BYTES: usize = 300;
-
-/// `text` cut to at most `max` bytes (at a character boundary), saying how much was cut.
-fn cut(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
-}
 
 /// The subject (ASCII, under 100 characters, as SNS requires) and the body of the
 /// message for one store invocation's reports.
@@ -75,7 +64,7 @@ fn report_section(r: &RunReport) -> String {
     let mut section = format!(
         "{} {}: {}\n  table: {}\n  duration: {} ms\n  fetched {}, inserted {}, updated {}, unchanged {}, rejected {}\n",
         r.source,
-        cut(&r.parameters.to_string(), MAX_FIELD_BYTES),
+        shortened(&r.parameters.to_string(), MAX_FIELD_BYTES),
         r.status.as_str().to_uppercase(),
         r.table.as_deref().unwrap_or("-"),
         r.duration_ms,
@@ -86,13 +75,13 @@ fn report_section(r: &RunReport) -> String {
         r.counts.rejected
     );
     if let Some(e) = &r.error {
-        section.push_str(&format!("  error: {}\n", cut(e, MAX_ERROR_BYTES)));
+        section.push_str(&format!("  error: {}\n", shortened(e, MAX_ERROR_BYTES)));
     }
     for rej in r.rejections.iter().take(LISTED_REJECTIONS) {
         section.push_str(&format!(
             "  rejected {}: {}\n",
-            cut(&rej.key, MAX_FIELD_BYTES),
-            cut(&rej.reason, MAX_FIELD_BYTES)
+            shortened(&rej.key, MAX_FIELD_BYTES),
+            shortened(&rej.reason, MAX_FIELD_BYTES)
         ));
     }
     if r.rejections.len() > LISTED_REJECTIONS {

@@ -26,18 +26,6 @@ const MAX_STORED_FIELD_BYTES: usize = 300;
 /// The rejected rows a run keeps with their reasons; its count says how many there were.
 pub const MAX_STORED_REJECTIONS: usize = 200;
 
-/// `text` cut to at most `max` bytes (at a character boundary), saying how much was cut.
-fn cut(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_string();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}… ({} more bytes)", &text[..end], text.len() - end)
-}
-
 /// A runs-table row as it is stored; counters are BIGINT there.
 #[derive(sqlx::FromRow)]
 struct RunRow {
@@ -142,14 +130,14 @@ impl Store {
         let error = outcome
             .error
             .as_deref()
-            .map(|e| cut(e, MAX_STORED_ERROR_BYTES));
+            .map(|e| shortened(e, MAX_STORED_ERROR_BYTES));
         let rejections: Vec<Rejection> = outcome
             .rejections
             .iter()
             .take(MAX_STORED_REJECTIONS)
             .map(|r| Rejection {
-                key: cut(&r.key, MAX_STORED_FIELD_BYTES),
-                reason: cut(&r.reason, MAX_STORED_FIELD_BYTES),
+                key: shortened(&r.key, MAX_STORED_FIELD_BYTES),
+                reason: shortened(&r.reason, MAX_STORED_FIELD_BYTES),
             })
             .collect();
         with_conn!(self, |conn| {
