@@ -127,7 +127,7 @@ pub(crate) async fn read_body(body: axum::body::Body) -> Result<axum::body::Byte
     axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|e| {
-            if is_timeout(&e) {
+            if caused_by::<PastDeadline>(&e) {
                 BodyRefusal::TimedOut
             } else {
                 BodyRefusal::TooLarge
@@ -135,11 +135,12 @@ pub(crate) async fn read_body(body: axum::body::Body) -> Result<axum::body::Byte
         })
 }
 
-/// Whether reading a body failed because its deadline passed.
-fn is_timeout(error: &axum::Error) -> bool {
+/// Whether `error`, or an error it wraps, is an `E`: why reading a body stopped (its
+/// deadline, a length limit).
+pub(crate) fn caused_by<E: std::error::Error + 'static>(error: &axum::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = source {
-        if e.is::<PastDeadline>() {
+        if e.is::<E>() {
             return true;
         }
         source = e.source();

@@ -26,6 +26,7 @@
 //!   redirects are never kept; while the database is away, a page already in memory is
 //!   still served until it ages out.
 
+use crate::limits::caused_by;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -339,7 +340,7 @@ async fn compute(
 async fn read_answer(body: Body, max: usize) -> Result<Bytes, Option<Uncacheable>> {
     match axum::body::to_bytes(body, max).await {
         Ok(body) => Ok(body),
-        Err(e) if is_too_long(&e) => Err(None),
+        Err(e) if caused_by::<http_body_util::LengthLimitError>(&e) => Err(None),
         Err(e) => {
             tracing::error!(error = %e, "reading an answer to cache failed");
             let (parts, body) = (StatusCode::INTERNAL_SERVER_ERROR, "the answer failed")
@@ -349,18 +350,6 @@ async fn read_answer(body: Body, max: usize) -> Result<Bytes, Option<Uncacheable
             Err(Some(Uncacheable::new(parts, body)))
         }
     }
-}
-
-/// Whether reading a body stopped at its length limit.
-fn is_too_long(error: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = source {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        source = e.source();
-    }
-    false
 }
 
 /// The content type of an answer that may be kept, and whether it is HTML: a page or

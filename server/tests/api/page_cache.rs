@@ -129,13 +129,8 @@ async fn a_cached_page_needs_no_database_and_an_ingest_replaces_it() {
 
 #[tokio::test]
 async fn the_cache_stays_within_its_size() {
-    let (store, _dir) = fresh_sqlite().await;
     let cap = 256 * 1024;
-    let settings = ServerSettings {
-        page_cache_bytes: cap,
-        ..test_settings()
-    };
-    let app = spawn_demo_app_with(store, settings).await;
+    let (app, _dir) = demo_app_with_cache(cap).await;
     for i in 0..200 {
         let (status, _) = app.get(&format!("/?symbol=NONE{i}")).await;
         assert_eq!(status, 404);
@@ -149,6 +144,17 @@ async fn the_cache_stays_within_its_size() {
         entries > 0 && entries < 204,
         "{entries} entries: some were dropped"
     );
+}
+
+/// A demo app on SQLite whose page cache holds at most `bytes`.
+/// Keep the folder while the app runs: it holds the SQLite file.
+async fn demo_app_with_cache(bytes: u64) -> (crate::helpers::TestApp, store::testing::TempDir) {
+    let (store, dir) = fresh_sqlite().await;
+    let settings = ServerSettings {
+        page_cache_bytes: bytes,
+        ..test_settings()
+    };
+    (spawn_demo_app_with(store, settings).await, dir)
 }
 
 /// A brotli body, decompressed.
@@ -201,12 +207,7 @@ async fn a_head_is_answered_from_the_gets_entry() {
 // computed for each request, never turned into an error.
 #[tokio::test]
 async fn an_answer_too_big_to_keep_is_sent_uncached() {
-    let (store, _dir) = fresh_sqlite().await;
-    let settings = ServerSettings {
-        page_cache_bytes: 256 * 1024,
-        ..test_settings()
-    };
-    let app = spawn_demo_app_with(store, settings).await;
+    let (app, _dir) = demo_app_with_cache(256 * 1024).await;
     let (entries, _) = app.page_cache.usage().await;
     for _ in 0..2 {
         let (status, html) = app.get("/?symbol=IBM").await;
@@ -231,13 +232,8 @@ async fn an_answer_too_big_to_keep_is_sent_uncached() {
 // #21: what a client sends counts in the cache's size: a long URL is a heavy key.
 #[tokio::test]
 async fn long_urls_weigh_what_they_hold_in_the_cache() {
-    let (store, _dir) = fresh_sqlite().await;
     let cap = 256 * 1024;
-    let settings = ServerSettings {
-        page_cache_bytes: cap,
-        ..test_settings()
-    };
-    let app = spawn_demo_app_with(store, settings).await;
+    let (app, _dir) = demo_app_with_cache(cap).await;
     let long = "Q".repeat(60 * 1024);
     for i in 0..40 {
         let (status, _) = app.get(&format!("/runs?page={}&x={long}", i + 1)).await;
