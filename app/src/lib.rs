@@ -14,6 +14,9 @@
 //! (every page's chrome), the pages [`home`] (`/`), [`weather`], [`runs`], then [`App`]
 //! (the routes) below.
 
+// The home page's view types nest deeply (one island around the whole page body).
+#![recursion_limit = "256"]
+
 pub mod chart;
 pub mod error;
 pub mod frame;

@@ -15,7 +15,15 @@
 // - controls marked `data-scripted` (disabled as the server sends them): enabled.
 // The URL shown is the page's `<link rel=canonical>` when it has one (the server's
 // short form: defaults left out, values it dropped gone). After each page it fires
-// `tickerboard:page` on window: the chart island reads its new data then.
+// `tickerboard:page` on window.
+//
+// An island that keeps the state of its path (`data-owner="/"`, and `data-ready` once
+// hydrated: the home page's) gets the navigations to that path instead: a
+// `tickerboard:go` event on window with `{ href, replace, record }`, and it shows them
+// itself (through its server function; no HTML is fetched). Changes inside its own
+// forms are its own. Before it is ready, its forms' changes load their page the
+// ordinary way, and its links and forms go through here, the island morphed with the
+// rest.
 import { Idiomorph } from 'idiomorph/dist/idiomorph.esm.js';
 
 let current = null;
@@ -68,6 +76,9 @@ document.addEventListener('change', (ev) => {
   const control = ev.target;
   const form = control && control.form;
   if (!form || !form.hasAttribute('data-live') || !isGetForm(form)) return;
+  const owner = form.closest('[data-owner]');
+  if (owner && owner.hasAttribute('data-ready')) return;
+  if (owner) return form.submit();
   const push = form.dataset.live === 'push' || control.hasAttribute('data-push');
   go(formUrl(form), { replace: !push });
 });
@@ -94,6 +105,16 @@ function hydrateNewIslands() {
   }
 }
 
+/** The hydrated island that keeps the state of `url`'s path, if there is one. */
+function ownerOf(url) {
+  const owner = document.querySelector('[data-owner][data-ready]');
+  return owner && url.origin === location.origin && owner.dataset.owner === url.pathname ? owner : null;
+}
+
+function handOver(url, replace, record) {
+  dispatchEvent(new CustomEvent('tickerboard:go', { detail: { href: url.href, replace, record } }));
+}
+
 function setCanonical(href) {
   let link = document.head.querySelector('link[rel=canonical]');
   if (!href) return link && link.remove();
@@ -111,6 +132,7 @@ function setCanonical(href) {
  */
 async function go(url, { replace = false, record = true } = {}) {
   if (current) current.abort();
+  if (ownerOf(url)) return handOver(url, replace, record);
   const mine = (current = new AbortController());
   let response, html;
   try {
@@ -123,6 +145,8 @@ async function go(url, { replace = false, record = true } = {}) {
   }
   if (mine !== current) return;
   current = null;
+  // The island hydrated while the page was on its way: its state shows it.
+  if (ownerOf(url)) return handOver(url, replace, record);
   const doc = new DOMParser().parseFromString(html, 'text/html');
   const canonical = doc.head.querySelector('link[rel=canonical]')?.getAttribute('href');
   const shown = new URL(canonical || response.url, location.href);
@@ -138,9 +162,10 @@ async function go(url, { replace = false, record = true } = {}) {
   setCanonical(canonical);
   Idiomorph.morph(document.body, doc.body, {
     callbacks: {
-      // An island keeps its own DOM and state; it follows the page's data itself.
+      // A hydrated island keeps its own DOM and state; one not hydrated yet is
+      // morphed like the rest (it hydrates from what it then holds).
       beforeNodeMorphed(from, to) {
-        return !(from.nodeName === 'LEPTOS-ISLAND' && to.nodeName === 'LEPTOS-ISLAND' && from.dataset.component === to.dataset.component);
+        return !(from.nodeName === 'LEPTOS-ISLAND' && to.nodeName === 'LEPTOS-ISLAND' && from.dataset.component === to.dataset.component && from.querySelector('[data-ready]'));
       },
     },
   });

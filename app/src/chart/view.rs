@@ -143,6 +143,24 @@ impl ChartParams {
     }
 }
 
+impl From<&ChartView> for ChartParams {
+    /// The view's parameters as its URL writes them (defaults left out).
+    fn from(view: &ChartView) -> ChartParams {
+        let mut params = ChartParams::default();
+        for (key, value) in view.pairs() {
+            let slot = match key {
+                "range" => &mut params.range,
+                "chart" => &mut params.chart,
+                "ma" => &mut params.ma,
+                "compare" => &mut params.compare,
+                _ => &mut params.scale,
+            };
+            *slot = Some(value);
+        }
+        params
+    }
+}
+
 impl ChartView {
     /// Reads the parameters; each bad value becomes a message and its default.
     /// `is_symbol` says whether a compared symbol is well formed (why not, if not);
@@ -294,7 +312,7 @@ pub struct PageParams<'a> {
 }
 
 /// [`PageParams`], owned.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageQuery {
     pub symbol: Option<String>,
     pub q: Option<String>,

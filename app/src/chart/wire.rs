@@ -1,7 +1,7 @@
 //! What the server writes for the browser and the browser reads: the element ids, the
-//! JSON keys of the page's two chart scripts and of the tooltip's details, the
+//! chart's data and the tooltip's details (serde types, read by both sides), the
 //! dataset's column positions, and the palette. Named once here and compiled by both
-//! sides; the tests below fail when the server stops writing one of them.
+//! sides.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -9,28 +9,14 @@ use serde::{Deserialize, Serialize};
 /// The element ECharts draws into.
 pub const CHART_ID: &str = "price-chart";
 
-/// The ids of the page's two JSON scripts beside the chart island: what the page shows
-/// ([`ChartPage`]) and the chart's data ([`ChartData`]). They sit outside the island, so
-/// an in-place navigation (`public/nav.js`) brings the next page's; the island reads
-/// them when it hydrates and on each `tickerboard:page` event.
-pub const PAGE_ID: &str = "chart-page";
-pub const DATA_ID: &str = "chart-data";
+/// The id of ECharts' script element: the chart waits for its `load` when the
+/// WebAssembly is ready first.
+pub const ECHARTS_SCRIPT_ID: &str = "echarts-js";
 
-/// The JSON keys the browser reads, as the server's types write them.
-pub mod key {
-    /// [`super::ChartPage`]'s.
-    pub const SYMBOL: &str = "symbol";
-    pub const RANGE: &str = "range";
-    pub const RANGE_HREFS: &str = "range_hrefs";
-    /// [`super::ChartData`]'s.
-    pub const OPTION: &str = "option";
-    pub const RANGE_STARTS: &str = "range_starts";
-    pub const END: &str = "end";
-    pub const DETAILS_AT: &str = "details_at";
-    /// [`super::BarDetails`]'.
-    pub const LAST: &str = "last";
-    pub const ROWS: &str = "rows";
-}
+/// The id of the page's JSON script with the answer it was rendered from (the home
+/// page's: `get_dashboard`'s answer for its URL, chart data and all), which the
+/// page's island reads when it hydrates.
+pub const ANSWER_ID: &str = "dashboard";
 
 /// The columns of a dataset row: the date, the close, then the moving averages the
 /// view asks for, in its order (`null` before a period's first full window).
@@ -83,15 +69,6 @@ pub mod palette {
     pub const COMPARE: [Hue; 5] = [CLOSE, OPEN, MA[1], MA[0], MA[2]];
     /// Every colour the option may hold.
     pub const ALL: [Hue; 7] = [OPEN, CLOSE, UP, DOWN, MA[0], MA[1], MA[2]];
-}
-
-/// What the page shows around the chart, for the chart island: the symbol, the range
-/// (its URL form) and, per range button in `Range::ALL` order, the page's URL with it.
-#[derive(Clone, Debug, Serialize)]
-pub struct ChartPage {
-    pub symbol: Option<String>,
-    pub range: &'static str,
-    pub range_hrefs: Vec<String>,
 }
 
 /// The chart, ready for ECharts.
@@ -155,7 +132,7 @@ pub fn script_json<T: Serialize>(value: &T) -> String {
         .replace('<', "\\u003c")
 }
 
-/// A JSON script the island reads, beside it in the page.
+/// A JSON script an island reads, beside it in the page.
 #[component]
 pub fn DataScript(id: &'static str, json: String) -> impl IntoView {
     view! { <script type="application/json" id=id inner_html=json></script> }
@@ -165,55 +142,6 @@ pub fn DataScript(id: &'static str, json: String) -> impl IntoView {
 mod tests {
     use super::*;
     use serde_json::Value;
-
-    fn keys(value: &impl Serialize) -> Vec<String> {
-        match serde_json::to_value(value).unwrap() {
-            Value::Object(map) => map.keys().cloned().collect(),
-            other => panic!("not an object: {other}"),
-        }
-    }
-
-    #[test]
-    fn the_server_writes_every_key_the_browser_reads() {
-        let page = ChartPage {
-            symbol: Some("IBM".into()),
-            range: "all",
-            range_hrefs: vec![],
-        };
-        let data = ChartData {
-            option: OptionJson::from_value(&serde_json::json!({})),
-            range_starts: vec![0],
-            end: 0,
-            details_at: None,
-        };
-        let details = BarDetails {
-            last: None,
-            rows: vec![],
-        };
-        let written: Vec<String> = [keys(&page), keys(&data), keys(&details)].concat();
-        let read = [
-            key::SYMBOL,
-            key::RANGE,
-            key::RANGE_HREFS,
-            key::OPTION,
-            key::RANGE_STARTS,
-            key::END,
-            key::DETAILS_AT,
-            key::LAST,
-            key::ROWS,
-        ];
-        for key in read {
-            assert!(
-                written.iter().any(|k| k == key),
-                "{key} not written: {written:?}"
-            );
-        }
-        assert_eq!(
-            written.len(),
-            read.len(),
-            "a key the browser does not read: {written:?}"
-        );
-    }
 
     #[test]
     fn script_json_cannot_end_its_script_element() {

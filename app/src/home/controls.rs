@@ -1,22 +1,29 @@
 //! The chart's controls as a plain GET form: without JavaScript, "Show" sends them all
-//! (the search and the range ride along hidden); with it, each control sends the form at
-//! once (`data-live`, see `public/nav.js`). Another symbol is a new history entry; the
-//! chart's controls replace the current one, so Back goes to the previous symbol.
+//! (the search and the range ride along hidden); once the home island runs, each change
+//! is its new state (`data-live`, see `home/hydrate/`; before, `public/nav.js` loads the
+//! form's page). Another symbol is a new history entry; the chart's controls replace
+//! the current one, so Back goes to the previous symbol.
 
 use crate::chart::view::{
     home_href, ChartKind, ChartView, PageParams, Range, MAX_COMPARE, MA_PERIODS,
 };
-use crate::home::island::CopyLink;
 use leptos::prelude::*;
 use store::Symbol;
 
-/// The form: symbol, chart kind, averages, log scale, compare, and "Copy link".
+/// Whether the WebAssembly runs the page (the home island says so): the controls that
+/// need it are enabled.
+#[derive(Clone, Copy)]
+pub struct Scripted(pub Signal<bool>);
+
+/// The form: symbol, chart kind, averages, log scale, compare, and `children` ("Copy
+/// link").
 #[component]
 pub fn ChartForm(
     symbols: Vec<Symbol>,
     selected: Option<Symbol>,
     search: Option<String>,
     view: ChartView,
+    children: Children,
 ) -> impl IntoView {
     let comparing = view.comparing();
     view! {
@@ -25,14 +32,14 @@ pub fn ChartForm(
             <KindField kind=view.kind />
             <AverageFields ma=view.ma.clone() />
             <label class="field check">
-                <input type="checkbox" name="scale" value="log" checked=view.log data-testid="chart-log" />
+                <input type="checkbox" name="scale" value="log" checked=view.log prop:checked=view.log data-testid="chart-log" />
                 "Log"
             </label>
             <CompareField symbols selected search=search.clone() view=view.clone() />
             {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
             <RangeField range=view.range />
             <button type="submit" class="no-js-only">"Show"</button>
-            <CopyLink />
+            {children()}
         </form>
         {comparing.then(|| view! {
             <p class="hint" data-testid="compare-hint">
@@ -40,17 +47,18 @@ pub fn ChartForm(
             </p>
         })}
     }
-    .into_any()
 }
 
 /// The symbol select ("Choose…" while none is shown).
 #[component]
 fn SymbolField(symbols: Vec<Symbol>, selected: Option<Symbol>) -> impl IntoView {
     let none_selected = selected.is_none();
+    // The property too: Back and Forward set the control the reader may have changed.
+    let value = selected.as_ref().map(Symbol::to_string).unwrap_or_default();
     view! {
         <div class="field">
             <label for="symbol">"Symbol"</label>
-            <select id="symbol" name="symbol" data-testid="symbol-select" data-push="">
+            <select id="symbol" name="symbol" data-testid="symbol-select" data-push="" prop:value=value>
                 {none_selected.then(|| view! { <option value="" selected=true disabled=true>"Choose…"</option> })}
                 {symbols
                     .into_iter()
@@ -76,7 +84,7 @@ fn KindField(kind: ChartKind) -> impl IntoView {
                 .map(|k| {
                     view! {
                         <label>
-                            <input type="radio" name="chart" value=k.param() checked=kind == k />
+                            <input type="radio" name="chart" value=k.param() checked=kind == k prop:checked=kind == k />
                             {k.label()}
                         </label>
                     }
@@ -102,6 +110,7 @@ fn AverageFields(ma: Vec<u16>) -> impl IntoView {
                                 name="ma"
                                 value=period.to_string()
                                 checked=ma.contains(&period)
+                                prop:checked=ma.contains(&period)
                             />
                             {period.to_string()}
                         </label>
@@ -127,6 +136,8 @@ fn CompareField(
         .map(Symbol::to_string)
         .filter(|s| Some(s) != main.as_ref() && !view.compare.contains(s))
         .collect();
+    let scripted = use_context::<Scripted>().map(|s| s.0);
+    let scripted = move || scripted.is_some_and(|s| s.get());
     let can_add = view.compare.len() < MAX_COMPARE && !addable.is_empty() && main.is_some();
     let page = PageParams {
         symbol: main.as_deref(),
@@ -162,16 +173,15 @@ fn CompareField(
             />
             {can_add.then(|| view! {
                 // Named like the text field: the server joins every `compare` it gets.
-                // Disabled until `nav.js` enables it, so a form sent without
-                // JavaScript does not carry it.
-                <select class="js-only" name="compare" disabled=true data-scripted="" data-testid="compare-add" aria-label="Add a symbol to compare">
+                // Disabled until the WebAssembly runs the page, so a form sent without
+                // it does not carry it.
+                <select class="js-only" name="compare" disabled=move || !scripted() data-scripted="" data-testid="compare-add" aria-label="Add a symbol to compare">
                     <option value="" selected=true>"Add…"</option>
                     {addable.into_iter().map(|s| view! { <option value=s.clone()>{s.clone()}</option> }).collect_view()}
                 </select>
             })}
         </div>
     }
-    .into_any()
 }
 
 /// The page's range as a hidden field of a GET form (none for the default, all).

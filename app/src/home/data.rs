@@ -1,6 +1,6 @@
 //! What `get_dashboard` answers: everything `/` shows for one URL.
 
-use crate::chart::view::ChartView;
+use crate::chart::view::{home_href, ChartView, PageQuery};
 use crate::chart::wire::ChartData;
 use crate::freshness::SourceLine;
 use crate::home::news::HeadlineRow;
@@ -11,7 +11,7 @@ use store::Symbol;
 /// Everything the page shows, as the browser needs it: words, links and the chart's
 /// ECharts option, all made on the server, so the WebAssembly carries no date library,
 /// no chart builder and no number formatting of its own.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub title: String,
     /// Every symbol in the database, for the select.
@@ -48,4 +48,25 @@ pub struct Dashboard {
     pub demo: bool,
     /// Why the requested symbol is not shown, in words for the user.
     pub notice: Option<String>,
+}
+
+/// The page's own URL parameters in the server's words, for the answer `dashboard` to
+/// `asked` (the URL's symbol, search and headline count as given): the symbol and the
+/// search as applied, a headline count only when it is one. With them, the page's
+/// canonical URL; `None` when the asked symbol is not shown (the address keeps what
+/// the reader typed, beside the notice about it).
+pub fn applied(dashboard: &Dashboard, asked: &PageQuery) -> (PageQuery, Option<String>) {
+    let asked_symbol = asked.symbol.is_some();
+    let page = PageQuery {
+        symbol: dashboard
+            .selected
+            .as_ref()
+            .filter(|_| asked_symbol)
+            .map(Symbol::to_string),
+        q: dashboard.search.clone(),
+        news: asked.news.clone().filter(|n| n.parse::<u32>().is_ok()),
+    };
+    let canonical = (!asked_symbol || dashboard.selected.is_some())
+        .then(|| home_href(page.params(), &dashboard.view));
+    (page, canonical)
 }

@@ -4,6 +4,7 @@
 use crate::chart::view::{home_href, ChartView, PageQuery};
 use crate::frame::DownloadLink;
 use crate::home::controls::RangeField;
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use store::Symbol;
@@ -73,7 +74,6 @@ pub fn NewsTable(
             </p>
         </section>
     }
-    .into_any()
 }
 
 /// "Latest BTC headlines", "Headlines with “etf”", …
@@ -119,7 +119,6 @@ fn SearchForm(
             {search.is_some().then(|| view! { <a href=clear class="clear">"Clear"</a> })}
         </form>
     }
-    .into_any()
 }
 
 #[component]
@@ -131,11 +130,10 @@ fn NewsRow(headline: HeadlineRow) -> impl IntoView {
         published_shown,
     } = headline;
     let title = match link {
-        Some(href) => view! {
+        Some(href) => Either::Left(view! {
             <a href=href rel="noopener noreferrer" target="_blank">{title}</a>
-        }
-        .into_any(),
-        None => view! { <span>{title}</span> }.into_any(),
+        }),
+        None => Either::Right(view! { <span>{title}</span> }),
     };
     view! {
         <tr>

@@ -1,5 +1,6 @@
 //! The HTML document around the app and its Content Security Policy.
 
+use crate::chart::wire::ECHARTS_SCRIPT_ID;
 use crate::App;
 use leptos::prelude::*;
 
@@ -52,10 +53,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                     "document.documentElement.classList.add('js')"
                 </script>
                 <HashedStylesheet options=options.clone() id="leptos" />
-                // ECharts (a trimmed build, see frontend/js/) and the in-place navigation
-                // load once, deferred, from our origin.
-                <script src="/echarts-5.6.0-4.min.js" defer></script>
-                <script src="/nav-1.min.js" defer></script>
+                // ECharts (a trimmed build, see frontend/js/) loads beside the WebAssembly
+                // (`async`: neither waits for the other; the chart draws when both are
+                // there), the in-place navigation deferred; both once, from our origin.
+                <script id=ECHARTS_SCRIPT_ID src="/echarts-5.6.0-4.min.js" async></script>
+                <script src="/nav-2.min.js" defer></script>
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>

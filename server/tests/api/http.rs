@@ -56,20 +56,41 @@ on_both_backends!(
             .get("/?symbol=ibm&range=1y&chart=line&q=%20&news=x")
             .await;
         assert_eq!(status, 200);
-        // Two islands hydrate (the chart, "Copy link"); the rest is server-rendered HTML,
-        // so no page data is serialized for hydration.
+        // One island hydrates (everything under the header); no resource data is
+        // serialized for hydration: the island starts from the page's answer.
         let islands: Vec<&str> = html
             .split("<leptos-island data-component=\"")
             .skip(1)
             .filter_map(|rest| rest.split('_').next())
             .collect();
-        assert_eq!(islands, ["CopyLink", "ChartIsland"], "{html}");
+        assert_eq!(islands, ["LiveHome"], "{html}");
         assert!(
             !html.contains("__RESOLVED_RESOURCES.push"),
             "no resource data: {html}"
         );
-        // Each headline once (the table), not again as data.
+        // The answer, once, as JSON beside the island: `get_dashboard`'s for the URL.
         let document = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("script#dashboard[type='application/json']").unwrap();
+        let answer: serde_json::Value = serde_json::from_str(
+            &document
+                .select(&sel)
+                .next()
+                .expect("the answer")
+                .text()
+                .collect::<String>(),
+        )
+        .expect("JSON");
+        assert!(
+            answer["chart"]["option"]["dataset"]["source"]
+                .as_array()
+                .unwrap()
+                .len()
+                > 100
+        );
+        assert_eq!(html.matches(r#""dataset""#).count(), 1, "the option once");
+        assert_eq!(answer["selected"], "IBM");
+        assert_eq!(answer["view"]["range"], "OneYear");
+        // Each headline twice: in the table, and in the answer the island starts from.
         let first_headline = document
             .select(&scraper::Selector::parse("[data-testid=news-table] tbody a").unwrap())
             .next()
@@ -78,38 +99,8 @@ on_both_backends!(
             .collect::<String>();
         assert_eq!(
             html.matches(first_headline.as_str()).count(),
-            1,
+            2,
             "{first_headline}"
-        );
-        // The chart's data, once, as JSON beside the island; what the page shows, with the
-        // URL of each range button.
-        let script = |id: &str| -> serde_json::Value {
-            let sel =
-                scraper::Selector::parse(&format!("script#{id}[type='application/json']")).unwrap();
-            let el = document.select(&sel).next().expect(id);
-            serde_json::from_str(&el.text().collect::<String>()).expect("JSON")
-        };
-        let data = script("chart-data");
-        assert!(
-            data["option"]["dataset"]["source"]
-                .as_array()
-                .unwrap()
-                .len()
-                > 100
-        );
-        assert_eq!(html.matches(r#""dataset""#).count(), 1, "the option once");
-        let page = script("chart-page");
-        assert_eq!(page["symbol"], "IBM");
-        assert_eq!(page["range"], "1Y");
-        assert_eq!(
-            page["range_hrefs"],
-            serde_json::json!([
-                "/?symbol=IBM&range=1M",
-                "/?symbol=IBM&range=6M",
-                "/?symbol=IBM&range=1Y",
-                "/?symbol=IBM&range=5Y",
-                "/?symbol=IBM"
-            ])
         );
         // The canonical URL: the server's short form of what it shows (symbol as applied,
         // defaults, the blank search and the bad headline count left out).

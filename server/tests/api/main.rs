@@ -10,6 +10,7 @@ mod helpers;
 mod http;
 mod ingest_to_page;
 mod limits;
+mod live;
 mod page_cache;
 mod pages;
 mod read_only;

@@ -1,7 +1,7 @@
-//! ECharts as the page loads it (`/echarts-5.6.0-4.min.js`, deferred): the calls we
+//! ECharts as the page loads it (`/echarts-5.6.0-4.min.js`, `async`): the calls we
 //! make, and the element it draws into.
 
-use crate::chart::wire::CHART_ID;
+use crate::chart::wire::{CHART_ID, ECHARTS_SCRIPT_ID};
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
@@ -36,6 +36,17 @@ pub fn loaded() -> bool {
         .unwrap_or(false)
 }
 
+/// Calls `f` once ECharts' script has run (it loads `async`, beside the WebAssembly).
+pub fn when_loaded(f: &js_sys::Function) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let _ = match document.get_element_by_id(ECHARTS_SCRIPT_ID) {
+        Some(script) => script.add_event_listener_with_callback("load", f),
+        None => web_sys::window().map_or(Ok(()), |w| w.add_event_listener_with_callback("load", f)),
+    };
+}
+
 /// The element ECharts draws into.
 pub fn element() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id(CHART_ID)
@@ -43,6 +54,10 @@ pub fn element() -> Option<web_sys::Element> {
 
 /// The instance drawing into `el`, if there is one.
 pub fn instance_of(el: &web_sys::Element) -> Option<Instance> {
+    // Before ECharts' script has run there is none (and no `echarts` to ask).
+    if !loaded() {
+        return None;
+    }
     instance_by_dom(el).filter(|i| !i.is_undefined())
 }
 

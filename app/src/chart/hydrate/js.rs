@@ -29,14 +29,6 @@ pub fn fixed(value: f64, digits: u8) -> String {
         .unwrap_or_default()
 }
 
-/// The text of the element `id` (the page's JSON scripts).
-pub fn script_text(id: &str) -> Option<String> {
-    web_sys::window()?
-        .document()?
-        .get_element_by_id(id)?
-        .text_content()
-}
-
 /// Whether the media query matches.
 fn media(query: &str) -> bool {
     web_sys::window()

@@ -6,8 +6,8 @@ use super::js::{coarse_pointer, get, set};
 use super::tooltip::{formatter, Formatter};
 use crate::chart::change::rebased;
 use crate::chart::view::Range;
-use crate::chart::wire::{key, palette, COMPARE_ID};
-use js_sys::{Array, Object, Reflect, JSON};
+use crate::chart::wire::{palette, ChartData, COMPARE_ID};
+use js_sys::{Array, Object, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -30,20 +30,15 @@ thread_local! {
     });
 }
 
-/// The server's option (in `data`, the page's `ChartData` as JSON text) for `symbol`
-/// at `range`, in the dark scheme's colours when `dark`.
-pub fn option_for(symbol: &str, data: &str, range: Range, dark: bool) -> Option<JsValue> {
-    let data = JSON::parse(&in_scheme(data, dark)).ok()?;
-    let option = get(&data, key::OPTION);
-    let start = Reflect::get_u32(&get(&data, key::RANGE_STARTS), range.position() as u32)
-        .ok()?
-        .as_f64()? as usize;
-    let end = get(&data, key::END).as_f64()?;
-    let details_at = get(&data, key::DETAILS_AT).as_f64().map(|at| at as usize);
-    set_window(&option, start, end)?;
+/// The server's option in `data` for `symbol` at `range`, in the dark scheme's colours
+/// when `dark`.
+pub fn option_for(symbol: &str, data: &ChartData, range: Range, dark: bool) -> Option<JsValue> {
+    let option = JSON::parse(&in_scheme(data.option.text(), dark)).ok()?;
+    let start = *data.range_starts.get(range.position())?;
+    set_window(&option, start, data.end as f64)?;
     rebase_compared(&option, start)?;
     let rows: Array = get(&get(&option, "dataset"), "source").dyn_into().ok()?;
-    let tooltip = formatter(symbol, rows, details_at);
+    let tooltip = formatter(symbol, rows, data.details_at);
     set(&get(&option, "tooltip"), "formatter", tooltip.as_ref());
     FORMATTER.with(|f| *f.borrow_mut() = Some(tooltip));
     label_log_axes(&option);

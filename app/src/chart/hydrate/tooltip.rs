@@ -6,10 +6,10 @@
 
 use super::echarts;
 use super::js::{fixed, get, number_at, set};
-use crate::chart::api::GetBarDetails;
+use crate::chart::api::get_bar_details;
 use crate::chart::change::{percent_change, Direction};
-use crate::chart::wire::{column, detail, key, CHART_ID, COMPARE_ID};
-use crate::text::{encode, escape};
+use crate::chart::wire::{column, detail, CHART_ID, COMPARE_ID};
+use crate::text::escape;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -198,10 +198,8 @@ fn day_details(
 fn ask_details(key: DetailsKey) {
     DETAILS.with(|d| *d.borrow_mut() = Some((key.clone(), Details::Asked)));
     leptos::task::spawn_local(async move {
-        let parsed = fetch_details(&key.0).await;
-        let details = parsed
-            .filter(|p| get(p, key::LAST).as_string().as_deref() == Some(key.1.as_str()))
-            .and_then(|p| get(&p, key::ROWS).dyn_into::<Array>().ok())
+        let details = fetch_details(&key.0, &key.1)
+            .await
             .map_or(Details::Unavailable, Details::Ready);
         let ready = matches!(details, Details::Ready(_));
         let current = DETAILS.with(|d| {
@@ -234,31 +232,28 @@ fn show_last_tip_again() {
     instance.dispatch_action(&action);
 }
 
-/// `POST /api/bar_details` for `symbol`, its answer parsed by the browser: the bundle
-/// needs no JSON reader of its own. `None` when it failed.
-async fn fetch_details(symbol: &str) -> Option<JsValue> {
-    use leptos::server_fn::ServerFn;
-    use wasm_bindgen_futures::JsFuture;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    let headers = Object::new();
-    set(
-        &headers,
-        "content-type",
-        &"application/x-www-form-urlencoded".into(),
-    );
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(&format!("symbol={}", encode(symbol))));
-    let request = web_sys::window()?.fetch_with_str_and_init(GetBarDetails::PATH, &init);
-    let response = JsFuture::from(request)
-        .await
-        .ok()?
-        .dyn_into::<web_sys::Response>()
-        .ok()?;
-    if !response.ok() {
+/// The days' details of `symbol` through the server-function client (`POST
+/// /api/bar_details`), as a JavaScript array of `[open, high, low, volume]` rows, when
+/// they are those of the day `last` (the chart's last row). `None` when it failed.
+async fn fetch_details(symbol: &str, last: &str) -> Option<Array> {
+    let details = get_bar_details(symbol.to_string()).await.ok()?;
+    if details.last.as_deref() != Some(last) {
         return None;
     }
-    JsFuture::from(response.json().ok()?).await.ok()
+    Some(
+        details
+            .rows
+            .iter()
+            .map(|&(open, high, low, volume)| {
+                let row = Array::new_with_length(4);
+                row.set(detail::OPEN as u32, open.into());
+                row.set(detail::HIGH as u32, high.into());
+                row.set(detail::LOW as u32, low.into());
+                row.set(detail::VOLUME as u32, (volume as f64).into());
+                JsValue::from(row)
+            })
+            .collect(),
+    )
 }
 
 /// Whether the tooltip is on the screen now (ECharts hides it with `visibility`).

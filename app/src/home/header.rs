@@ -1,0 +1,40 @@
+//! The top of the home island: the demo banner, the chart's controls and the CSV link,
+//! the chart's summary line and the key stats.
+
+use crate::frame::DownloadLink;
+use crate::home::controls::ChartForm;
+use crate::home::data::Dashboard;
+use crate::home::stats::KeyStatsBlock;
+use leptos::prelude::*;
+
+/// Demo banner, the controls (with `children` at their end), the chart's summary and
+/// the key stats.
+#[component]
+pub fn Header(dashboard: Dashboard, children: Children) -> impl IntoView {
+    let Dashboard {
+        symbols,
+        selected,
+        demo,
+        summary,
+        search,
+        prices_csv,
+        stats,
+        view: chart_view,
+        ..
+    } = dashboard;
+    let range = chart_view.range;
+    view! {
+        {demo.then(|| view! {
+            <p class="banner" role="note" data-testid="demo-banner">
+                "This is demo data, generated on this machine. Run the ingest, or set "
+                <code>"DATABASE_URL"</code> ", to see real prices."
+            </p>
+        })}
+        <div class="toolbar">
+            <ChartForm symbols selected search view=chart_view>{children()}</ChartForm>
+            {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}
+        </div>
+        <p class="sr-summary" data-testid="chart-summary">{summary}</p>
+        {stats.map(|stats| view! { <KeyStatsBlock stats range /> })}
+    }
+}

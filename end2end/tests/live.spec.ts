@@ -1,0 +1,169 @@
+// The home page's island: once the WebAssembly runs it, every change is its state,
+// answered by `get_dashboard` through Leptos' server-function client (POST
+// /api/dashboard); no page's HTML is fetched. Before it runs, and without JavaScript,
+// the same form and links load pages the ordinary way.
+import { test, expect, Page, Request } from '@playwright/test';
+import { collectErrors, waitForDrawn } from './helpers';
+
+/** Every request the page makes from now on: method, path and query, kind. */
+function recordRequests(page: Page) {
+  const seen: { method: string; path: string; type: string; body: string }[] = [];
+  page.on('request', (r: Request) => {
+    const url = new URL(r.url());
+    seen.push({ method: r.method(), path: url.pathname + url.search, type: r.resourceType(), body: r.postData() ?? '' });
+  });
+  return seen;
+}
+
+/** Requests for a page's HTML: a navigation, or a fetch of `/…` that is no API call. */
+function htmlRequests(seen: ReturnType<typeof recordRequests>) {
+  return seen.filter((r) => r.type === 'document' || (r.method === 'GET' && (r.path === '/' || r.path.startsWith('/?'))));
+}
+
+async function waitForReady(page: Page) {
+  await expect(page.locator('[data-owner="/"][data-ready]')).toHaveCount(1);
+}
+
+test('a selection asks the server function once: chart, stats, summary and headlines follow, no HTML fetched', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?symbol=IBM');
+  await waitForDrawn(page, 'IBM');
+  await waitForReady(page);
+  const ibmLast = await page.getByTestId('stat-last').textContent();
+  await expect(page.getByTestId('news-table').locator('caption')).not.toHaveText('Latest bitcoin headlines');
+  const seen = recordRequests(page);
+
+  await page.getByTestId('symbol-select').selectOption('BTC');
+  await waitForDrawn(page, 'BTC');
+  await expect(page).toHaveURL(/\/\?symbol=BTC$/);
+  await expect(page.getByTestId('chart-summary')).toContainText(/^BTC: \d+ daily prices/);
+  await expect(page.getByTestId('stat-last')).not.toHaveText(ibmLast!);
+  const table = page.getByTestId('news-table');
+  await expect(table.locator('caption')).toHaveText('Latest bitcoin headlines');
+  for (const h of await table.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+    expect(h).toContain('/bitcoin/');
+  }
+  // The page's canonical link and the CSV links follow the state too.
+  await expect(page.locator('link[rel=canonical]')).toHaveAttribute('href', '/?symbol=BTC');
+  await expect(page.getByTestId('download-csv').first()).toHaveAttribute('href', /symbol=BTC/);
+
+  const calls = seen.filter((r) => r.method === 'POST' && r.path === '/api/dashboard');
+  expect(calls.map((c) => c.body)).toEqual(['symbol=BTC']);
+  expect(htmlRequests(seen)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('each chart control, "More headlines" and the search are the island\'s state: one POST each, no HTML', async ({ page }) => {
+  await page.goto('/?symbol=IBM');
+  await waitForDrawn(page, 'IBM');
+  await waitForReady(page);
+  const seen = recordRequests(page);
+  const entries = await page.evaluate(() => history.length);
+
+  await page.getByTestId('chart-kind').getByText('Candles').click();
+  await expect(page).toHaveURL(/\/\?symbol=IBM&chart=candles$/);
+  await page.getByTestId('chart-log').check();
+  await expect(page).toHaveURL(/\/\?symbol=IBM&chart=candles&scale=log$/);
+  await page.getByTestId('compare-add').selectOption('MSFT');
+  await expect(page).toHaveURL(/compare=MSFT/);
+  await expect(page.getByTestId('compare-chip')).toHaveText(['MSFT✕']);
+  await expect(page.getByTestId('compare-add'), 'back to "Add…"').toHaveValue('');
+  await page.getByTestId('compare-chip').getByRole('link').click();
+  await expect(page.getByTestId('compare-chip')).toHaveCount(0);
+  expect(await page.evaluate(() => history.length), 'chart controls replace the entry').toBe(entries);
+
+  await page.getByTestId('news-search').fill('ETF');
+  await page.getByTestId('news-search').press('Enter');
+  await expect(page).toHaveURL(/[?&]q=ETF/);
+  await expect(page.getByTestId('news-table').locator('caption')).toContainText('ETF');
+
+  const posts = seen.filter((r) => r.method === 'POST' && r.path === '/api/dashboard');
+  expect(posts.length).toBe(5);
+  expect(posts[0].body).toBe('symbol=IBM&chart=candles');
+  expect(htmlRequests(seen)).toEqual([]);
+});
+
+test('Back and Forward restore each view through the same state, without fetching a page', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto('/?symbol=IBM');
+  await waitForDrawn(page, 'IBM');
+  await waitForReady(page);
+  const seen = recordRequests(page);
+
+  await page.getByTestId('symbol-select').selectOption('BTC');
+  await waitForDrawn(page, 'BTC');
+  await page.getByTestId('chart-kind').getByText('Candles').click();
+  await expect(page).toHaveURL(/\/\?symbol=BTC&chart=candles$/);
+  await page.getByRole('button', { name: '1Y' }).click();
+  await expect(page).toHaveURL(/\/\?symbol=BTC&range=1Y&chart=candles$/);
+  await page.getByTestId('symbol-select').selectOption('TSLA');
+  await waitForDrawn(page, 'TSLA');
+  // Another symbol keeps the chart's view.
+  await expect(page).toHaveURL(/\/\?symbol=TSLA&range=1Y&chart=candles$/);
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/\?symbol=BTC&range=1Y&chart=candles$/);
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', 'BTC 1Y');
+  await expect(page.getByTestId('symbol-select')).toHaveValue('BTC');
+  await expect(page.getByTestId('chart-kind').locator('input[value=candles]')).toBeChecked();
+  await expect(page.getByRole('button', { name: '1Y' })).toHaveAttribute('aria-pressed', 'true');
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/\?symbol=IBM$/);
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', 'IBM All');
+  await expect(page.getByTestId('symbol-select')).toHaveValue('IBM');
+  await expect(page.getByTestId('chart-kind').locator('input[value=line]')).toBeChecked();
+  await expect(page.getByTestId('news-table').locator('caption')).not.toHaveText('Latest bitcoin headlines');
+
+  await page.goForward();
+  await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', 'BTC 1Y');
+  await expect(page.getByTestId('news-table').locator('caption')).toHaveText('Latest bitcoin headlines');
+  await page.goForward();
+  await waitForDrawn(page, 'TSLA');
+
+  expect(htmlRequests(seen)).toEqual([]);
+  expect(seen.filter((r) => r.path === '/api/dashboard').length).toBeGreaterThanOrEqual(4);
+  expect(errors).toEqual([]);
+});
+
+test('a change before the WebAssembly is ready loads its page as a form would', async ({ page }) => {
+  // Hold the WebAssembly until the change is made.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/?symbol=IBM', { waitUntil: 'domcontentloaded' });
+  await expect(page.locator('[data-owner="/"]')).toHaveCount(1);
+  await expect(page.locator('[data-ready]')).toHaveCount(0);
+  await page.getByTestId('symbol-select').selectOption('MSFT');
+  await expect(page).toHaveURL(/\/\?symbol=MSFT$/);
+  // The server's page: its summary and its drawing, before any WebAssembly.
+  await expect(page.getByTestId('chart-summary')).toContainText(/^MSFT: /);
+  await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toBeVisible();
+  release();
+  await waitForDrawn(page, 'MSFT');
+  await waitForReady(page);
+  // From then on the island takes the changes.
+  const seen = recordRequests(page);
+  await page.getByTestId('symbol-select').selectOption('AAPL');
+  await waitForDrawn(page, 'AAPL');
+  expect(htmlRequests(seen)).toEqual([]);
+});
+
+test('from another page and back, the island comes with the page and runs', async ({ page }) => {
+  await page.goto('/?symbol=IBM');
+  await waitForDrawn(page, 'IBM');
+  await page.getByRole('navigation').getByRole('link', { name: 'Weather' }).click();
+  await expect(page).toHaveURL(/\/weather/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/\?symbol=IBM$/);
+  await waitForDrawn(page, 'IBM');
+  await waitForReady(page);
+  const seen = recordRequests(page);
+  await page.getByTestId('symbol-select').selectOption('BTC');
+  await waitForDrawn(page, 'BTC');
+  await expect(page.getByTestId('news-table').locator('caption')).toHaveText('Latest bitcoin headlines');
+  expect(htmlRequests(seen)).toEqual([]);
+});
