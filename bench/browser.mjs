@@ -6,6 +6,11 @@
 //   interactive    navigation start → ECharts has drawn (the box's data-drawn)
 //   bytes          everything on the wire until the network is quiet for 500 ms
 //   CLS            the sum of layout shifts until then
+//   where the time goes  per step of a cold load, its median: the HTML, ECharts and
+//                  the WebAssembly arrived (resource timing), the document parsed
+//                  (DOMContentLoaded), the page's own marks (`tickerboard:*`: the
+//                  WebAssembly started, the island hydrated and the option ready, ECharts'
+//                  setOption returned), ECharts drawn; and the bytes of each file
 // then, in one page, select → redrawn: picking each other symbol until ECharts has
 // redrawn it. Prints medians (and ranges).
 //   node bench/browser.mjs http://127.0.0.1:3100/ --runs 5 --symbols IBM,TSLA,MSFT,BTC,AAPL
@@ -51,6 +56,23 @@ const fmt = (xs, unit = ' ms', d = 1) =>
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: flags });
 const cold = { chart: [], interactive: [], bytes: [], cls: [] };
+// Per step of a cold load: when it happened (ms) and its bytes, one entry per run.
+const steps = {};
+const step = (name, at, bytes) => {
+  steps[name] ??= { at: [], bytes: [] };
+  steps[name].at.push(at);
+  if (bytes !== undefined) steps[name].bytes.push(bytes / 1024);
+};
+/** The page's own timings: its document and each file it loaded, by kind. */
+const timings = () => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const kind = (name) => (/\.wasm/.test(name) ? 'wasm' : /echarts/.test(name) ? 'echarts' : /\/pkg\/.*\.js/.test(name) ? 'wasm glue' : /nav-/.test(name) ? 'nav.js' : /\.css/.test(name) ? 'css' : 'other');
+  return {
+    html: [nav.responseEnd, nav.encodedBodySize],
+    dcl: nav.domContentLoadedEventEnd,
+    files: performance.getEntriesByType('resource').map((e) => [kind(e.name), e.responseEnd, e.encodedBodySize]),
+  };
+};
 try {
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -66,6 +88,14 @@ try {
     await page.waitForFunction(() => window.__bench?.interactiveAt !== undefined, null, { polling: 50, timeout: 30_000 });
     while (inflight > 0 || Date.now() - last < 500) await new Promise((r) => setTimeout(r, 100));
     const b = await page.evaluate(() => window.__bench);
+    const t = await page.evaluate(timings);
+    step('HTML arrived', t.html[0], t.html[1]);
+    for (const [kind, at, size] of t.files) if (kind !== 'other') step(`${kind} arrived`, at, size);
+    step('document parsed (DOMContentLoaded)', t.dcl);
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]));
+    const said = { 'tickerboard:hydrate': 'WebAssembly started (hydrate)', 'tickerboard:option-ready': 'island hydrated, option ready', 'tickerboard:echarts-set': 'ECharts setOption returned' };
+    for (const [name, at] of marks) if (said[name]) step(said[name], at);
+    step('ECharts drawn', b.interactiveAt);
     cold.chart.push(b.chartAt); cold.interactive.push(b.interactiveAt);
     cold.bytes.push(bytes / 1024); cold.cls.push(b.cls);
     await context.close();
@@ -95,6 +125,12 @@ try {
   console.log(`  bytes on the wire, first load     ${fmt(cold.bytes, ' KiB')}`);
   console.log(`  select → chart redrawn            ${fmt(select)}`);
   console.log(`  CLS (layout shift), worst run     ${Math.max(...cold.cls).toFixed(4)}`);
+  console.log('  where a cold load\'s time goes (medians; bytes compressed as sent):');
+  const order = Object.entries(steps).sort((a, b) => median(a[1].at) - median(b[1].at));
+  for (const [name, { at, bytes }] of order) {
+    const size = bytes.length ? `  ${median(bytes).toFixed(1)} KiB` : '';
+    console.log(`    ${median(at).toFixed(0).padStart(5)} ms  ${name}${size}`);
+  }
 } finally {
   await browser.close();
 }

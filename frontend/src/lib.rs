@@ -5,6 +5,10 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // For the benchmark's account of a cold load (`bench/browser.mjs`).
+    if let Some(performance) = leptos::prelude::window().performance() {
+        let _ = performance.mark("tickerboard:hydrate");
+    }
     app::hydrate::islands();
     // Says "the WebAssembly has taken over" for the end-to-end tests, which wait for it
     // before they click.

@@ -18,12 +18,12 @@ pub struct Scripted(pub Signal<bool>);
 /// The form: symbol, chart kind, averages, log scale, compare, and `children` ("Copy
 /// link").
 #[component]
-pub fn ChartForm(
+pub fn ChartForm<C: IntoView + 'static>(
     symbols: Vec<Symbol>,
     selected: Option<Symbol>,
     search: Option<String>,
     view: ChartView,
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView {
     let comparing = view.comparing();
     view! {
@@ -39,7 +39,7 @@ pub fn ChartForm(
             {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
             <RangeField range=view.range />
             <button type="submit" class="no-js-only">"Show"</button>
-            {children()}
+            {children.into_inner()()}
         </form>
         {comparing.then(|| view! {
             <p class="hint" data-testid="compare-hint">

@@ -10,7 +10,10 @@ use leptos::prelude::*;
 /// Demo banner, the controls (with `children` at their end), the chart's summary and
 /// the key stats.
 #[component]
-pub fn Header(dashboard: Dashboard, children: Children) -> impl IntoView {
+pub fn Header<C: IntoView + 'static>(
+    dashboard: Dashboard,
+    children: TypedChildren<C>,
+) -> impl IntoView {
     let Dashboard {
         symbols,
         selected,
@@ -31,7 +34,7 @@ pub fn Header(dashboard: Dashboard, children: Children) -> impl IntoView {
             </p>
         })}
         <div class="toolbar">
-            <ChartForm symbols selected search view=chart_view>{children()}</ChartForm>
+            <ChartForm symbols selected search view=chart_view>{children.into_inner()()}</ChartForm>
             {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}
         </div>
         <p class="sr-summary" data-testid="chart-summary">{summary}</p>

@@ -44,3 +44,11 @@ pub fn prefers_dark() -> bool {
 pub fn coarse_pointer() -> bool {
     media("(pointer: coarse)")
 }
+
+/// A user-timing mark (`performance.mark`), for the benchmark's account of where a
+/// cold load's time goes (`bench/browser.mjs`).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}

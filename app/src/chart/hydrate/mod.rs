@@ -121,7 +121,9 @@ fn draw(
         };
         echarts::init(el, &theme)
     });
+    js::mark("tickerboard:option-ready");
     instance.set_option(&option, &settings);
+    js::mark("tickerboard:echarts-set");
     clear_preview(el);
     if let Some(b) = chart_box(el) {
         let _ = b.set_attribute("data-drawn", &format!("{symbol} {}", range.label()));
