@@ -37,10 +37,11 @@ use leptos_router::{
 };
 
 /// The app: the navigation and three routes, rendered on the server only (Leptos
-/// islands: the WebAssembly hydrates the chart and "Copy link", nothing else).
-/// `SsrMode::Async` waits for the data so the first HTML already holds the tables and
-/// the charts. With JavaScript, `public/nav.js` moves between pages in place; without
-/// it, the links and forms load pages the ordinary way.
+/// islands: the WebAssembly hydrates `/`'s dashboard, `home::island::LiveHome`, nothing
+/// else). `SsrMode::Async` waits for the data so the first HTML already holds the
+/// tables and the charts. With JavaScript, `public/nav.js` moves between pages in place
+/// and hands navigations within `/` to its island; without it, the links and forms load
+/// pages the ordinary way.
 #[component]
 pub fn App() -> impl IntoView {
     leptos_meta::provide_meta_context();

@@ -47,7 +47,7 @@ test('the navigation moves between the pages in place and marks the current one'
   await expect(page).toHaveURL(/\/weather$/);
   await expect(page.getByTestId('weather-table')).toBeVisible();
 
-  // Back to the prices in place: the chart island that came with the page hydrates and
+  // Back to the prices in place: the home island that came with the page hydrates and
   // draws, and its range buttons work.
   await nav.getByRole('link', { name: 'Prices' }).click();
   await expect(page).toHaveURL(/\/$/);

@@ -1,6 +1,6 @@
-//! The WebAssembly entry point. The server renders every page; only the islands (the
-//! chart and "Copy link") hydrate, each where it is (Leptos' island script calls them
-//! after this). `public/nav.js` moves between pages in place.
+//! The WebAssembly entry point. The server renders every page; only the islands (`/`'s
+//! dashboard) hydrate, each where it is (Leptos' island script calls them after this).
+//! `public/nav.js` moves between pages in place.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
