@@ -364,3 +364,166 @@ fn the_timeout_fits_the_worst_case_of_the_default_jobs() {
         );
     }
 }
+
+const DEPLOY_PERMISSIONS: &str = include_str!("../../../deploy/iam/deploy-permissions.json");
+const FUNCTION_BOUNDARY: &str = include_str!("../../../deploy/iam/function-boundary.json");
+const BOUNDARY_NAME: &str = "tickerboard-function-boundary";
+
+/// A policy's statements of `effect`, each with its actions.
+fn statements(policy: &str, effect: &str) -> Vec<(serde_json::Value, Vec<String>)> {
+    let policy: serde_json::Value = serde_json::from_str(policy).expect("a JSON policy");
+    policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter(|s| s["Effect"] == effect)
+        .map(|s| {
+            let actions = match &s["Action"] {
+                serde_json::Value::String(a) => vec![a.clone()],
+                serde_json::Value::Array(all) => all
+                    .iter()
+                    .map(|a| a.as_str().expect("an action").to_string())
+                    .collect(),
+                other => panic!("no actions: {other}"),
+            };
+            (s.clone(), actions)
+        })
+        .collect()
+}
+
+/// The deploy role cannot make itself (or anyone) admin through the functions' roles:
+/// it creates and changes `tickerboard-*` roles only when they carry the boundary,
+/// passes them to Lambda only, may never loosen or replace the boundary, and holds no
+/// IAM action on every resource. The template puts the same boundary on every function.
+#[test]
+fn the_functions_roles_are_capped_by_a_boundary_the_deploy_role_cannot_loosen() {
+    let boundary_arn = format!("arn:aws:iam::<ACCOUNT_ID>:policy/{BOUNDARY_NAME}");
+    let globals = TEMPLATE
+        .split("\nGlobals:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\nResources:").next())
+        .expect("Globals");
+    assert!(
+        globals.contains(&format!(
+            r#"PermissionsBoundary: !Sub "arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:policy/{BOUNDARY_NAME}""#
+        )),
+        "every function's role carries the boundary"
+    );
+    assert!(
+        !TEMPLATE.contains("AWS::IAM::Role") && !TEMPLATE.contains("\n      Role:"),
+        "no role outside SAM's, which all carry the global boundary"
+    );
+
+    let allowed = statements(DEPLOY_PERMISSIONS, "Allow");
+    let writes_roles = [
+        "iam:CreateRole",
+        "iam:PutRolePolicy",
+        "iam:AttachRolePolicy",
+    ];
+    for (statement, actions) in &allowed {
+        let iam: Vec<&String> = actions.iter().filter(|a| a.starts_with("iam:")).collect();
+        if iam.is_empty() {
+            continue;
+        }
+        assert!(
+            actions.iter().all(|a| a != "iam:*" && !a.ends_with(":*")),
+            "no wildcard IAM action: {statement}"
+        );
+        assert_ne!(
+            statement["Resource"], "*",
+            "IAM only on the functions' roles: {statement}"
+        );
+        if actions.iter().any(|a| writes_roles.contains(&a.as_str())) {
+            assert_eq!(
+                statement["Condition"]["StringEquals"]["iam:PermissionsBoundary"],
+                boundary_arn.as_str(),
+                "roles written only with the boundary: {statement}"
+            );
+        }
+        if actions.iter().any(|a| a == "iam:PassRole") {
+            assert_eq!(
+                statement["Condition"]["StringEquals"]["iam:PassedToService"],
+                "lambda.amazonaws.com",
+                "roles passed to Lambda only: {statement}"
+            );
+        }
+    }
+    for action in writes_roles.iter().chain(&["iam:PassRole"]) {
+        assert!(
+            allowed.iter().any(|(_, a)| a.iter().any(|x| x == action)),
+            "{action} is granted (SAM needs it)"
+        );
+    }
+    let denied: Vec<String> = statements(DEPLOY_PERMISSIONS, "Deny")
+        .into_iter()
+        .filter(|(s, _)| s["Resource"] == "*")
+        .flat_map(|(_, a)| a)
+        .collect();
+    for action in [
+        "iam:DeleteRolePermissionsBoundary",
+        "iam:PutRolePermissionsBoundary",
+        "iam:CreatePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:DeletePolicy",
+    ] {
+        assert!(denied.iter().any(|a| a == action), "{action} is denied");
+    }
+}
+
+/// The boundary lets every function do what the template grants it, and no more than
+/// that kind of thing: a boundary narrower than the grants would break the refresh
+/// only in production, where no test runs.
+#[test]
+fn the_boundary_allows_every_action_the_template_grants() {
+    let boundary = statements(FUNCTION_BOUNDARY, "Allow");
+    let allowed: Vec<&String> = boundary.iter().flat_map(|(_, a)| a).collect();
+    assert!(
+        statements(FUNCTION_BOUNDARY, "Deny").is_empty()
+            && !allowed.iter().any(|a| a.starts_with("iam:")),
+        "the boundary grants no IAM action"
+    );
+    // What the template grants, by SAM's policy templates and its own statements.
+    let mut granted: Vec<&str> = vec![
+        // AWSLambdaBasicExecutionRole, on every function.
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ];
+    if TEMPLATE.contains("SNSPublishMessagePolicy") || TEMPLATE.contains("Type: SNS") {
+        granted.push("sns:Publish");
+    }
+    if TEMPLATE.contains("S3WritePolicy") {
+        granted.extend([
+            "s3:PutObject",
+            "s3:PutObjectAcl",
+            "s3:PutLifecycleConfiguration",
+        ]);
+    }
+    if TEMPLATE.contains("Type: Lambda") {
+        granted.push("lambda:InvokeFunction");
+    }
+    for line in TEMPLATE.lines() {
+        if let Some(action) = line.trim().strip_prefix("Action: ") {
+            granted.push(action.trim());
+        }
+    }
+    for action in granted {
+        assert!(
+            allowed.iter().any(|a| *a == action),
+            "{action} is granted by the template but not allowed by the boundary"
+        );
+    }
+    // The secrets the boundary allows are under the template's default prefix.
+    let prefix = TEMPLATE
+        .split("SsmParameterPrefix:")
+        .nth(1)
+        .and_then(|rest| {
+            rest.lines()
+                .find_map(|l| l.trim().strip_prefix("Default: "))
+        })
+        .expect("the prefix's default");
+    assert!(
+        FUNCTION_BOUNDARY.contains(&format!(":parameter{prefix}*")),
+        "the boundary reads {prefix}*"
+    );
+}
