@@ -80,6 +80,9 @@ fn Home(dashboard: Dashboard, page: PageQuery) -> impl IntoView {
     let preview = std::mem::take(&mut answer.preview);
     let json = script_json(&answer);
     let (site, freshness) = (answer.title.clone(), answer.freshness.clone());
+    // The island on the server draws no chart (the preview is its drawing): the chart's
+    // data goes to the browser in the script only, and is not copied again here.
+    answer.chart = None;
     provide_context(FirstAnswer(answer));
     view! {
         <CanonicalLink href=canonical />

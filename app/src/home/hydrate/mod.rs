@@ -117,8 +117,14 @@ pub fn changed(live: Live, ev: web_sys::Event) {
 /// A range button: the chart shows the window at once; the key stats, the forms'
 /// hidden range and the URL (the same entry) follow from the state.
 pub fn choose_range(live: Live, range: Range) {
+    show_range(live, range, Entry::Replace);
+}
+
+/// The same view at `range`, drawn at once (every range's window is in the chart's
+/// data), its URL recorded as `entry` says.
+fn show_range(live: Live, range: Range, entry: Entry) {
     live.dashboard.update(|d| d.view.range = range);
-    record(Entry::Replace, &canonical(live));
+    record(entry, &href_at(live, range));
 }
 
 /// Shows the view of the URL query `search`: at once when only the range differs from
@@ -137,19 +143,8 @@ pub fn go(live: Live, search: &str, entry: Entry) {
         .get("range")
         .and_then(|r| Range::parse(&r))
         .unwrap_or_default();
-    let same_but_range = live.dashboard.with_untracked(|d| {
-        let view = ChartView {
-            range,
-            ..d.view.clone()
-        };
-        live.page
-            .with_untracked(|page| home_href(page.params(), &view))
-            == requested
-    });
-    if same_but_range {
-        live.dashboard.update(|d| d.view.range = range);
-        record(entry, &requested);
-        return;
+    if href_at(live, range) == requested {
+        return show_range(live, range, entry);
     }
     let given = |key: &str| params.get(key).filter(|v| !v.trim().is_empty());
     let asked = PageQuery {
@@ -219,9 +214,12 @@ fn show(live: Live, mut dashboard: Dashboard, asked: &PageQuery, entry: Entry, r
     record(entry, canonical.as_deref().unwrap_or(requested));
 }
 
-/// The URL of what the island shows.
-fn canonical(live: Live) -> String {
-    let view = live.dashboard.with_untracked(|d| d.view.clone());
+/// The URL of what the island shows, at `range`.
+fn href_at(live: Live, range: Range) -> String {
+    let view = live.dashboard.with_untracked(|d| ChartView {
+        range,
+        ..d.view.clone()
+    });
     live.page
         .with_untracked(|page| home_href(page.params(), &view))
 }
