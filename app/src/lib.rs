@@ -36,6 +36,25 @@ use leptos_router::{
     path, SsrMode,
 };
 
+/// A query parameter a page reads, and whether it may repeat (then every value is read,
+/// in order: a no-JS form sends one per ticked box); of one that does not, the page
+/// reads the last value (`ParamsMap::get`).
+pub type QueryParam = (&'static str, bool);
+
+/// The query parameters the page at `path` reads, and nothing else it reads from the
+/// URL: the page cache keys a page by these alone, so an unknown parameter, or a
+/// repeat of one read once, makes no new entry. A page that starts reading another
+/// parameter lists it here (the page-cache tests compare the cached answer of a noisy
+/// URL with the page computed for it).
+pub fn query_params(path: &str) -> &'static [QueryParam] {
+    match path {
+        "/" => home::QUERY,
+        "/weather" => weather::QUERY,
+        "/runs" => runs::QUERY,
+        _ => &[],
+    }
+}
+
 /// The app: the navigation and three routes, rendered on the server only (Leptos
 /// islands: the WebAssembly hydrates `/`'s dashboard, `home::island::LiveHome`, nothing
 /// else). `SsrMode::Async` waits for the data so the first HTML already holds the

@@ -12,7 +12,9 @@
 //! - **Words that age.** An entry also lives at most [`MAX_AGE`], so "updated 3 h ago"
 //!   is never more than a minute behind.
 //! - **Memory.** Entries are weighed by their bytes (all encodings) against
-//!   `page_cache_bytes`; the least useful go first.
+//!   `page_cache_bytes`; the least useful go first. A key is a fixed-size digest of
+//!   what the answer depends on: for a page, its path and the query parameters it reads
+//!   (`app::query_params`), so unknown parameters and repeats make no new entry.
 //! - **One computation.** Concurrent misses for one key wait for a single render.
 //! - **Compressed twice.** A miss is answered with brotli at quality 5 (fast); then, one
 //!   entry at a time in the background, the entry's brotli is replaced by quality 11
@@ -65,17 +67,13 @@ struct Inner {
     max_entry: usize,
 }
 
-/// Everything an answer depends on besides the data.
+/// Everything an answer depends on besides the data, as a digest: a key's size is
+/// fixed whatever the client sends (a URL can be 64 KB long).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Key {
     generation: u64,
     method: Method,
-    uri: String,
-    accept: Option<HeaderValue>,
-    content_type: Option<HeaderValue>,
-    /// Where a plain form's server-function call came from (its answer redirects there).
-    referer: Option<HeaderValue>,
-    body: Bytes,
+    digest: [u8; 32],
 }
 
 /// One answer, ready to send in each encoding.
@@ -124,8 +122,8 @@ impl PageCache {
         }
         let entries = moka::future::Cache::builder()
             .max_capacity(max_bytes)
-            .weigher(|key: &Key, entry: &Arc<Cached>| {
-                u32::try_from(key.weight() + entry.weight()).unwrap_or(u32::MAX)
+            .weigher(|_: &Key, entry: &Arc<Cached>| {
+                u32::try_from(std::mem::size_of::<Key>() + entry.weight()).unwrap_or(u32::MAX)
             })
             .time_to_live(MAX_AGE)
             .build();
@@ -228,44 +226,79 @@ pub async fn serve_cached(
 }
 
 impl Key {
-    /// The bytes the key holds (a URL can be 64 KB long): counted in the cache's size.
-    fn weight(&self) -> usize {
-        let header = |v: &Option<HeaderValue>| v.as_ref().map_or(0, HeaderValue::len);
-        self.uri.len()
-            + self.body.len()
-            + header(&self.accept)
-            + header(&self.content_type)
-            + header(&self.referer)
-            + std::mem::size_of::<Key>()
-    }
-
-    /// The key of a request: what its answer depends on.
+    /// The key of a request: what its answer depends on. A page depends on its path
+    /// and the query parameters it reads ([`page_query`]); a server function on its
+    /// whole URL, its body and how it asks to be answered.
     fn of(parts: &axum::http::request::Parts, body: &Bytes, generation: u64) -> Key {
-        let is_post = parts.method == Method::POST;
-        // A plain form (no JavaScript) posting to a server function is answered with a
-        // redirect back to the page it came from; the page's own calls ask for JSON,
-        // and their answer does not depend on where they came from.
-        let wants_json = parts
-            .headers
-            .get(header::ACCEPT)
-            .is_some_and(|v| v.as_bytes().windows(4).any(|w| w == b"json"));
+        let mut digest = Framed(Sha256::new());
+        digest.part(parts.uri.path().as_bytes());
+        if parts.method == Method::POST {
+            // A plain form (no JavaScript) posting to a server function is answered
+            // with a redirect back to the page it came from; the page's own calls ask
+            // for JSON, and their answer does not depend on where they came from.
+            let header = |name| {
+                parts
+                    .headers
+                    .get(name)
+                    .map_or(&[][..], HeaderValue::as_bytes)
+            };
+            let accept = header(header::ACCEPT);
+            let wants_json = accept.windows(4).any(|w| w == b"json");
+            digest.part(parts.uri.query().unwrap_or("").as_bytes());
+            digest.part(accept);
+            digest.part(header(header::CONTENT_TYPE));
+            digest.part(if wants_json {
+                b""
+            } else {
+                header(header::REFERER)
+            });
+            digest.part(body);
+        } else {
+            // A page is the same HTML whatever the `Accept` (a browser's own load and
+            // nav.js's fetch share one entry).
+            for (name, values) in page_query(parts.uri.path(), parts.uri.query()) {
+                digest.part(name.as_bytes());
+                for value in values {
+                    digest.part(value.as_bytes());
+                }
+            }
+        }
         Key {
             generation,
             method: parts.method.clone(),
-            uri: parts.uri.to_string(),
-            // A server function answers by what it accepts (JSON, or a redirect for a
-            // plain form); a page is the same HTML whatever the `Accept` (a browser's
-            // own load and nav.js's fetch share one entry).
-            accept: is_post
-                .then(|| parts.headers.get(header::ACCEPT).cloned())
-                .flatten(),
-            content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
-            referer: (is_post && !wants_json)
-                .then(|| parts.headers.get(header::REFERER).cloned())
-                .flatten(),
-            body: body.clone(),
+            digest: digest.0.finalize().into(),
         }
     }
+}
+
+/// A digest of parts, each length-prefixed, so no two lists of parts run together.
+struct Framed(Sha256);
+
+impl Framed {
+    fn part(&mut self, bytes: &[u8]) {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+}
+
+/// The query as the page at `path` reads it (`app::query_params`), in the order the
+/// app lists its parameters: of each, the last value, or every value in order for one
+/// that repeats; decoded as the router decodes them. Any other parameter is left out.
+fn page_query(path: &str, query: Option<&str>) -> Vec<(&'static str, Vec<String>)> {
+    let query = query.unwrap_or("").as_bytes();
+    app::query_params(path)
+        .iter()
+        .filter_map(|&(name, repeats)| {
+            let mut values: Vec<String> = url::form_urlencoded::parse(query)
+                .filter(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
+                .collect();
+            if !repeats {
+                values.drain(..values.len().saturating_sub(1));
+            }
+            (!values.is_empty()).then_some((name, values))
+        })
+        .collect()
 }
 
 /// GET (and HEAD) pages (paths that do not name a file) and server-function calls.

@@ -32,6 +32,19 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use live::FirstAnswer;
 
+/// What `/` reads from its URL (see [`crate::query_params`]): the page's own three,
+/// then the chart's ([`ChartParams::from_query`]).
+pub const QUERY: &[crate::QueryParam] = &[
+    ("symbol", false),
+    ("q", false),
+    ("news", false),
+    ("range", false),
+    ("chart", false),
+    ("ma", true),
+    ("compare", true),
+    ("scale", false),
+];
+
 /// `/` for every URL (kept in the server's memory between ingests). In the browser,
 /// another symbol, range or chart style is the island's new state (`island.rs`), from
 /// this same server function.

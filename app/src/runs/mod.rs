@@ -26,6 +26,9 @@ pub async fn get_runs(
     respond(ssr::load_runs(&state, source, status, page).await)
 }
 
+/// What `/runs` reads from its URL (see [`crate::query_params`]).
+pub const QUERY: &[crate::QueryParam] = &[("source", false), ("status", false), ("page", false)];
+
 /// `/runs`.
 #[component]
 pub fn RunsPage() -> impl IntoView {

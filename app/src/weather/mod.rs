@@ -26,6 +26,9 @@ pub async fn get_weather(
     respond(ssr::load_weather(&state, city, unit).await)
 }
 
+/// What `/weather` reads from its URL (see [`crate::query_params`]).
+pub const QUERY: &[crate::QueryParam] = &[("city", false), ("unit", false)];
+
 /// `/weather`.
 #[component]
 pub fn WeatherPage() -> impl IntoView {
