@@ -110,7 +110,7 @@ impl Ingest {
             job,
             rows,
             mut rejections,
-            ..
+            fetched_at,
         } = batch;
         report.counts.fetched = (rows.len() + rejections.len()) as u64;
         let (valid, invalid) = rows.validated(Utc::now());
@@ -131,7 +131,7 @@ impl Ingest {
             ));
             return valid;
         }
-        match write_rows(&self.store, &valid, job.origin()).await {
+        match write_rows(&self.store, &valid, job.origin(), fetched_at).await {
             Ok(written) => {
                 report.counts.add_written(written);
                 report.status = RunStatus::Succeeded;
@@ -170,10 +170,17 @@ impl Ingest {
 }
 
 /// Writes valid rows to their table; `origin` goes to each row's `source` column.
-async fn write_rows(store: &Store, rows: &Rows, origin: &str) -> Result<WriteCounts, StoreError> {
+/// Rows whose values were fetched after `fetched_at` are left alone (see the store's
+/// upserts): a late or replayed batch never overwrites newer values.
+async fn write_rows(
+    store: &Store,
+    rows: &Rows,
+    origin: &str,
+    fetched_at: DateTime<Utc>,
+) -> Result<WriteCounts, StoreError> {
     match rows {
-        Rows::Bars(rows) => store.upsert_bars(rows, origin).await,
-        Rows::Headlines(rows) => store.upsert_headlines(rows, origin).await,
-        Rows::Weather(rows) => store.upsert_weather(rows, origin).await,
+        Rows::Bars(rows) => store.upsert_bars_as_of(rows, origin, fetched_at).await,
+        Rows::Headlines(rows) => store.upsert_headlines_as_of(rows, origin, fetched_at).await,
+        Rows::Weather(rows) => store.upsert_weather_as_of(rows, origin, fetched_at).await,
     }
 }

@@ -109,6 +109,89 @@ on_both_backends!(replaying_a_batch_changes_nothing, |store| {
     assert_eq!(store.bars_of("IBM").await.len(), 21);
 });
 
+// #21: the newest fetch wins, whatever order the batches land in: a batch fetched before
+// the values a row holds (a retried or delayed run landing after a newer one) leaves
+// them alone; a newer fetch of the same values is unchanged but moves the row's fetch
+// time on, so a batch fetched in between cannot win either.
+on_both_backends!(an_older_batch_never_overwrites_newer_values, |store| {
+    let at = |hour: u32| Utc.with_ymd_and_hms(2024, 5, 2, hour, 0, 0).unwrap();
+    let today = day(2024, 5, 1);
+    let close_of = |store: Store| async move { store.bars_of("IBM").await[0].close };
+    let write = |close: f64, hour: u32| {
+        let store = store.clone();
+        async move {
+            store
+                .upsert_bars_as_of(&[bar("IBM", today, close)], "test", at(hour))
+                .await
+                .unwrap()
+        }
+    };
+    let counts = |inserted, updated, unchanged| WriteCounts {
+        inserted,
+        updated,
+        unchanged,
+    };
+    assert_eq!(write(101.0, 10).await, counts(1, 0, 0));
+    assert_eq!(
+        write(100.0, 8).await,
+        counts(0, 0, 1),
+        "fetched before: kept"
+    );
+    assert_eq!(close_of(store.clone()).await, 101.0);
+    assert_eq!(
+        write(101.0, 14).await,
+        counts(0, 0, 1),
+        "the same values, newer"
+    );
+    assert_eq!(
+        write(102.0, 12).await,
+        counts(0, 0, 1),
+        "older than 14:00 now"
+    );
+    assert_eq!(close_of(store.clone()).await, 101.0);
+    assert_eq!(
+        write(103.0, 14).await,
+        counts(0, 1, 0),
+        "the same fetch, mended"
+    );
+    assert_eq!(write(104.0, 16).await, counts(0, 1, 0), "newer: written");
+    assert_eq!(close_of(store.clone()).await, 104.0);
+
+    // Headlines and weather follow the same rule.
+    let mut story = headline(1, "bitcoin", 0);
+    store
+        .upsert_headlines_as_of(&[story.clone()], "test", at(10))
+        .await
+        .unwrap();
+    story.title = "An older title".into();
+    let older = store
+        .upsert_headlines_as_of(&[story.clone()], "test", at(9))
+        .await;
+    assert_eq!(older.unwrap(), counts(0, 0, 1));
+    assert_eq!(
+        store.latest_headlines(None, 5).await.unwrap()[0].title,
+        "Story 1"
+    );
+    let obs = |temp_c: f64| WeatherObservation {
+        city: "London".into(),
+        city_id: 2643743,
+        observed_at: at(6),
+        temp_c,
+        temp_f: temp_c * 9.0 / 5.0 + 32.0,
+        humidity: 70,
+        description: "light rain".into(),
+    };
+    store
+        .upsert_weather_as_of(&[obs(13.0)], "test", at(10))
+        .await
+        .unwrap();
+    let older = store
+        .upsert_weather_as_of(&[obs(12.0)], "test", at(9))
+        .await;
+    assert_eq!(older.unwrap(), counts(0, 0, 1));
+    assert_eq!(store.weather_for("London").await.unwrap()[0].temp_c, 13.0);
+});
+
 on_both_backends!(duplicate_keys_in_a_batch_write_nothing, |store| {
     let bars = vec![
         bar("IBM", day(2024, 1, 2), 1.0),

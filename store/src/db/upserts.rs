@@ -1,6 +1,12 @@
 //! The bulk idempotent writes. Writing the same rows again changes nothing and reports
 //! them as unchanged; a batch is written whole in one transaction or not at all.
 //!
+//! **The newest fetch wins.** Each row keeps when its source answered with it
+//! (`fetched_at`, the batch's fetch time): a batch fetched earlier than the row's values
+//! (a Lambda retry, or a run delayed past a newer one) leaves the row alone, and is
+//! counted unchanged. A newer fetch of the same values moves `fetched_at` on without
+//! counting an update (`updated_at` moves only when a value does).
+//!
 //! The skeleton (one transaction, writers of a table serialised, chunks, counting what
 //! was inserted and updated) is written once in [`Store::upsert`]. What each table says
 //! is its SQL, literal, once per dialect and side by side in its [`Upsert`]
@@ -10,6 +16,7 @@
 
 use super::{Pool, Result, Store, StoreError};
 use crate::types::*;
+use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgArguments, Postgres};
 use sqlx::query::QueryAs;
 use sqlx::query_builder::Separated;
@@ -68,11 +75,13 @@ trait Upsert: Sized + Sync {
     /// The table, also the name of the lock its writers take on Postgres.
     const TABLE: &'static str;
     /// Postgres: one chunk in one statement, each column an array; the last parameter
-    /// is the rows' `source`. Answers `(inserted, updated)`.
+    /// but one is the rows' `source`, the last their `fetched_at`. Answers
+    /// `(inserted, updated)`, an update being a row whose values changed.
     const PG_UPSERT: &'static str;
-    /// SQLite: counts the chunk's keys already present; a `VALUES` list of keys follows.
-    const SQLITE_EXISTING: &'static str;
-    /// SQLite: `INSERT INTO … (columns)`; the `VALUES` list follows, `source` last.
+    /// SQLite: the natural key's columns, as a row value: `(symbol, date)`.
+    const SQLITE_KEY: &'static str;
+    /// SQLite: `INSERT INTO … (columns)`; the `VALUES` list follows, `source`,
+    /// `fetched_at` and `updated_at` last.
     const SQLITE_INSERT: &'static str;
     /// SQLite: the `ON CONFLICT` clause after the `VALUES` list.
     const SQLITE_ON_CONFLICT: &'static str;
@@ -83,38 +92,75 @@ trait Upsert: Sized + Sync {
     fn key_text(&self) -> String;
     /// Binds the chunk's columns as arrays, in `PG_UPSERT`'s parameter order.
     fn bind_pg_columns<'q>(query: PgCounts<'q>, chunk: &'q [Self]) -> PgCounts<'q>;
-    /// Pushes the key columns of one row, in `SQLITE_EXISTING`'s order.
+    /// Pushes the key columns of one row, in `SQLITE_KEY`'s order.
     fn push_sqlite_key<'args>(values: &mut SqliteValues<'_, 'args>, row: &'args Self);
     /// Pushes the columns of one row, in `SQLITE_INSERT`'s order, `source` excluded.
     fn push_sqlite_row<'args>(values: &mut SqliteValues<'_, 'args>, row: &'args Self);
 }
 
 impl Store {
-    /// Inserts new bars and updates changed ones (keyed by symbol and date).
+    /// Inserts new bars and updates changed ones (keyed by symbol and date), as fetched
+    /// now.
     pub async fn upsert_bars(&self, bars: &[DailyBar], source: &str) -> Result<WriteCounts> {
-        self.upsert(bars, source).await
+        self.upsert(bars, source, Utc::now()).await
     }
 
-    /// Inserts new headlines and updates changed ones (keyed by URL).
+    /// [`Store::upsert_bars`] for a batch fetched at `fetched_at`.
+    pub async fn upsert_bars_as_of(
+        &self,
+        bars: &[DailyBar],
+        source: &str,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<WriteCounts> {
+        self.upsert(bars, source, fetched_at).await
+    }
+
+    /// Inserts new headlines and updates changed ones (keyed by URL), as fetched now.
     pub async fn upsert_headlines(
         &self,
         headlines: &[Headline],
         source: &str,
     ) -> Result<WriteCounts> {
-        self.upsert(headlines, source).await
+        self.upsert(headlines, source, Utc::now()).await
     }
 
-    /// Inserts new observations and updates changed ones (keyed by city and observed time).
+    /// [`Store::upsert_headlines`] for a batch fetched at `fetched_at`.
+    pub async fn upsert_headlines_as_of(
+        &self,
+        headlines: &[Headline],
+        source: &str,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<WriteCounts> {
+        self.upsert(headlines, source, fetched_at).await
+    }
+
+    /// Inserts new observations and updates changed ones (keyed by city and observed
+    /// time), as fetched now.
     pub async fn upsert_weather(
         &self,
         rows: &[WeatherObservation],
         source: &str,
     ) -> Result<WriteCounts> {
-        self.upsert(rows, source).await
+        self.upsert(rows, source, Utc::now()).await
+    }
+
+    /// [`Store::upsert_weather`] for a batch fetched at `fetched_at`.
+    pub async fn upsert_weather_as_of(
+        &self,
+        rows: &[WeatherObservation],
+        source: &str,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<WriteCounts> {
+        self.upsert(rows, source, fetched_at).await
     }
 
     /// Writes `rows` in one transaction, in chunks, and counts what changed.
-    async fn upsert<T: Upsert>(&self, rows: &[T], source: &str) -> Result<WriteCounts> {
+    async fn upsert<T: Upsert>(
+        &self,
+        rows: &[T],
+        source: &str,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<WriteCounts> {
         ensure_unique(rows)?;
         let mut counts = WriteCounts::default();
         match &self.pool {
@@ -133,6 +179,7 @@ impl Store {
                     let (inserted, updated) =
                         T::bind_pg_columns(sqlx::query_as(T::PG_UPSERT), chunk)
                             .bind(source)
+                            .bind(fetched_at)
                             .persistent(self.persistent())
                             .fetch_one(&mut *tx)
                             .await?;
@@ -145,13 +192,25 @@ impl Store {
                 // instead of one failing when it upgrades from reading to writing.
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 forget_demo_within!(self, tx, source);
+                // Fixed-width UTC text, so comparing two of them compares the times; the
+                // write's own time marks the rows whose values it changed.
+                let text = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+                let (fetched_at, now) = (text(fetched_at), text(Utc::now()));
                 for chunk in rows.chunks(SQLITE_CHUNK) {
-                    let mut existing = QueryBuilder::new(T::SQLITE_EXISTING);
-                    existing.push(" (");
-                    existing.push_values(chunk, |mut values, row| {
-                        T::push_sqlite_key(&mut values, row);
-                    });
-                    existing.push(")");
+                    let keys_in = |sql: String| {
+                        let mut query = QueryBuilder::new(sql);
+                        query.push(" (");
+                        query.push_values(chunk, |mut values, row| {
+                            T::push_sqlite_key(&mut values, row);
+                        });
+                        query.push(")");
+                        query
+                    };
+                    let mut existing = keys_in(format!(
+                        "SELECT COUNT(*) FROM {} WHERE {} IN",
+                        T::TABLE,
+                        T::SQLITE_KEY
+                    ));
                     let existing: i64 = existing.build_query_scalar().fetch_one(&mut *tx).await?;
 
                     let mut upsert = QueryBuilder::new(T::SQLITE_INSERT);
@@ -159,12 +218,21 @@ impl Store {
                     upsert.push_values(chunk, |mut values, row| {
                         T::push_sqlite_row(&mut values, row);
                         values.push_bind(source);
+                        values.push_bind(fetched_at.as_str());
+                        values.push_bind(now.as_str());
                     });
                     upsert.push(" ");
                     upsert.push(T::SQLITE_ON_CONFLICT);
-                    let changed = upsert.build().execute(&mut *tx).await?.rows_affected();
+                    upsert.build().execute(&mut *tx).await?;
+
+                    let mut changed = keys_in(format!(
+                        "SELECT COUNT(*) FROM {} WHERE updated_at = '{now}' AND {} IN",
+                        T::TABLE,
+                        T::SQLITE_KEY
+                    ));
+                    let changed: i64 = changed.build_query_scalar().fetch_one(&mut *tx).await?;
                     let inserted = chunk.len() as u64 - existing as u64;
-                    counts.add(chunk.len(), inserted, changed - inserted);
+                    counts.add(chunk.len(), inserted, changed as u64 - inserted);
                 }
                 tx.commit().await?;
             }
@@ -176,31 +244,42 @@ impl Store {
 impl Upsert for DailyBar {
     const TABLE: &'static str = "daily_prices";
     const PG_UPSERT: &'static str = "WITH up AS ( \
-           INSERT INTO daily_prices (symbol, date, open, high, low, close, volume, source) \
-           SELECT t.*, $8 FROM UNNEST($1::text[], $2::date[], $3::float8[], $4::float8[], \
+           INSERT INTO daily_prices AS d (symbol, date, open, high, low, close, volume, source, fetched_at) \
+           SELECT t.*, $8, $9 FROM UNNEST($1::text[], $2::date[], $3::float8[], $4::float8[], \
                                      $5::float8[], $6::float8[], $7::float8[]) \
                 AS t(symbol, date, open, high, low, close, volume) \
            ON CONFLICT (symbol, date) DO UPDATE SET \
              open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, \
              close = EXCLUDED.close, volume = EXCLUDED.volume, \
-             source = EXCLUDED.source, updated_at = now() \
-           WHERE (daily_prices.open, daily_prices.high, daily_prices.low, \
-                  daily_prices.close, daily_prices.volume, daily_prices.source) \
-             IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, \
-                  EXCLUDED.close, EXCLUDED.volume, EXCLUDED.source) \
-           RETURNING (xmax = 0) AS inserted) \
-         SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted) FROM up";
-    const SQLITE_EXISTING: &'static str =
-        "SELECT COUNT(*) FROM daily_prices WHERE (symbol, date) IN";
-    const SQLITE_INSERT: &'static str =
-        "INSERT INTO daily_prices (symbol, date, open, high, low, close, volume, source)";
+             source = EXCLUDED.source, fetched_at = EXCLUDED.fetched_at, \
+             updated_at = CASE WHEN (d.open, d.high, d.low, d.close, d.volume, d.source) \
+               IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, \
+                  EXCLUDED.close, EXCLUDED.volume, EXCLUDED.source) THEN now() ELSE d.updated_at END \
+           WHERE d.fetched_at IS NULL OR d.fetched_at < EXCLUDED.fetched_at \
+             OR (d.fetched_at = EXCLUDED.fetched_at \
+                 AND (d.open, d.high, d.low, d.close, d.volume, d.source) \
+                 IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, \
+                  EXCLUDED.close, EXCLUDED.volume, EXCLUDED.source)) \
+           RETURNING (xmax = 0) AS inserted, d.updated_at = now() AS changed) \
+         SELECT COUNT(*) FILTER (WHERE inserted), \
+                COUNT(*) FILTER (WHERE changed AND NOT inserted) FROM up";
+    const SQLITE_KEY: &'static str = "(symbol, date)";
+    const SQLITE_INSERT: &'static str = "INSERT INTO daily_prices \
+          (symbol, date, open, high, low, close, volume, source, fetched_at, updated_at)";
     const SQLITE_ON_CONFLICT: &'static str = "ON CONFLICT (symbol, date) DO UPDATE SET \
           open = excluded.open, high = excluded.high, low = excluded.low, \
           close = excluded.close, volume = excluded.volume, source = excluded.source, \
-          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-          WHERE daily_prices.open IS NOT excluded.open OR daily_prices.high IS NOT excluded.high \
+          fetched_at = excluded.fetched_at, \
+          updated_at = CASE WHEN daily_prices.open IS NOT excluded.open \
+             OR daily_prices.high IS NOT excluded.high OR daily_prices.low IS NOT excluded.low \
+             OR daily_prices.close IS NOT excluded.close OR daily_prices.volume IS NOT excluded.volume \
+             OR daily_prices.source IS NOT excluded.source \
+             THEN excluded.updated_at ELSE daily_prices.updated_at END \
+          WHERE daily_prices.fetched_at IS NULL OR daily_prices.fetched_at < excluded.fetched_at \
+             OR (daily_prices.fetched_at = excluded.fetched_at AND ( \
+                daily_prices.open IS NOT excluded.open OR daily_prices.high IS NOT excluded.high \
              OR daily_prices.low IS NOT excluded.low OR daily_prices.close IS NOT excluded.close \
-             OR daily_prices.volume IS NOT excluded.volume OR daily_prices.source IS NOT excluded.source";
+             OR daily_prices.volume IS NOT excluded.volume OR daily_prices.source IS NOT excluded.source))";
 
     fn key(&self) -> impl Hash + Eq + '_ {
         (self.symbol.as_str(), self.date)
@@ -236,26 +315,38 @@ impl Upsert for DailyBar {
 impl Upsert for Headline {
     const TABLE: &'static str = "headlines";
     const PG_UPSERT: &'static str = "WITH up AS ( \
-           INSERT INTO headlines (url, coin, published_at, title, source) \
-           SELECT t.*, $5 FROM UNNEST($1::text[], $2::text[], $3::timestamptz[], $4::text[]) \
+           INSERT INTO headlines AS h (url, coin, published_at, title, source, fetched_at) \
+           SELECT t.*, $5, $6 FROM UNNEST($1::text[], $2::text[], $3::timestamptz[], $4::text[]) \
                 AS t(url, coin, published_at, title) \
            ON CONFLICT (url) DO UPDATE SET coin = EXCLUDED.coin, \
              published_at = EXCLUDED.published_at, title = EXCLUDED.title, \
-             source = EXCLUDED.source, updated_at = now() \
-           WHERE (headlines.coin, headlines.published_at, headlines.title, headlines.source) \
-             IS DISTINCT FROM (EXCLUDED.coin, EXCLUDED.published_at, EXCLUDED.title, EXCLUDED.source) \
-           RETURNING (xmax = 0) AS inserted) \
-         SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted) FROM up";
-    const SQLITE_EXISTING: &'static str = "SELECT COUNT(*) FROM headlines WHERE url IN";
+             source = EXCLUDED.source, fetched_at = EXCLUDED.fetched_at, \
+             updated_at = CASE WHEN (h.coin, h.published_at, h.title, h.source) \
+               IS DISTINCT FROM (EXCLUDED.coin, EXCLUDED.published_at, EXCLUDED.title, EXCLUDED.source) \
+               THEN now() ELSE h.updated_at END \
+           WHERE h.fetched_at IS NULL OR h.fetched_at < EXCLUDED.fetched_at \
+             OR (h.fetched_at = EXCLUDED.fetched_at \
+                 AND (h.coin, h.published_at, h.title, h.source) \
+                 IS DISTINCT FROM (EXCLUDED.coin, EXCLUDED.published_at, EXCLUDED.title, EXCLUDED.source)) \
+           RETURNING (xmax = 0) AS inserted, h.updated_at = now() AS changed) \
+         SELECT COUNT(*) FILTER (WHERE inserted), \
+                COUNT(*) FILTER (WHERE changed AND NOT inserted) FROM up";
+    const SQLITE_KEY: &'static str = "url";
     const SQLITE_INSERT: &'static str =
-        "INSERT INTO headlines (url, coin, published_at, title, source)";
+        "INSERT INTO headlines (url, coin, published_at, title, source, fetched_at, updated_at)";
     const SQLITE_ON_CONFLICT: &'static str =
         "ON CONFLICT (url) DO UPDATE SET coin = excluded.coin, \
           published_at = excluded.published_at, title = excluded.title, \
-          source = excluded.source, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-          WHERE headlines.coin IS NOT excluded.coin \
+          source = excluded.source, fetched_at = excluded.fetched_at, \
+          updated_at = CASE WHEN headlines.coin IS NOT excluded.coin \
              OR headlines.published_at IS NOT excluded.published_at \
-             OR headlines.title IS NOT excluded.title OR headlines.source IS NOT excluded.source";
+             OR headlines.title IS NOT excluded.title OR headlines.source IS NOT excluded.source \
+             THEN excluded.updated_at ELSE headlines.updated_at END \
+          WHERE headlines.fetched_at IS NULL OR headlines.fetched_at < excluded.fetched_at \
+             OR (headlines.fetched_at = excluded.fetched_at AND ( \
+                headlines.coin IS NOT excluded.coin \
+             OR headlines.published_at IS NOT excluded.published_at \
+             OR headlines.title IS NOT excluded.title OR headlines.source IS NOT excluded.source))";
 
     fn key(&self) -> impl Hash + Eq + '_ {
         self.url.as_str()
@@ -285,32 +376,50 @@ impl Upsert for Headline {
 impl Upsert for WeatherObservation {
     const TABLE: &'static str = "weather_observations";
     const PG_UPSERT: &'static str = "WITH up AS ( \
-           INSERT INTO weather_observations AS w (city, observed_at, city_id, temp_c, temp_f, humidity, description, source) \
-           SELECT t.*, $8 FROM UNNEST($1::text[], $2::timestamptz[], $3::int8[], $4::float8[], \
+           INSERT INTO weather_observations AS w (city, observed_at, city_id, temp_c, temp_f, humidity, description, source, fetched_at) \
+           SELECT t.*, $8, $9 FROM UNNEST($1::text[], $2::timestamptz[], $3::int8[], $4::float8[], \
                                      $5::float8[], $6::int4[], $7::text[]) \
                 AS t(city, observed_at, city_id, temp_c, temp_f, humidity, description) \
            ON CONFLICT (city, observed_at) DO UPDATE SET city_id = EXCLUDED.city_id, \
              temp_c = EXCLUDED.temp_c, temp_f = EXCLUDED.temp_f, humidity = EXCLUDED.humidity, \
-             description = EXCLUDED.description, source = EXCLUDED.source, updated_at = now() \
-           WHERE (w.city_id, w.temp_c, w.temp_f, w.humidity, w.description, w.source) \
-             IS DISTINCT FROM (EXCLUDED.city_id, EXCLUDED.temp_c, EXCLUDED.temp_f, \
+             description = EXCLUDED.description, source = EXCLUDED.source, \
+             fetched_at = EXCLUDED.fetched_at, \
+             updated_at = CASE WHEN (w.city_id, w.temp_c, w.temp_f, w.humidity, w.description, w.source) \
+               IS DISTINCT FROM (EXCLUDED.city_id, EXCLUDED.temp_c, EXCLUDED.temp_f, \
                   EXCLUDED.humidity, EXCLUDED.description, EXCLUDED.source) \
-           RETURNING (xmax = 0) AS inserted) \
-         SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted) FROM up";
-    const SQLITE_EXISTING: &'static str =
-        "SELECT COUNT(*) FROM weather_observations WHERE (city, observed_at) IN";
+               THEN now() ELSE w.updated_at END \
+           WHERE w.fetched_at IS NULL OR w.fetched_at < EXCLUDED.fetched_at \
+             OR (w.fetched_at = EXCLUDED.fetched_at \
+                 AND (w.city_id, w.temp_c, w.temp_f, w.humidity, w.description, w.source) \
+                 IS DISTINCT FROM (EXCLUDED.city_id, EXCLUDED.temp_c, EXCLUDED.temp_f, \
+                  EXCLUDED.humidity, EXCLUDED.description, EXCLUDED.source)) \
+           RETURNING (xmax = 0) AS inserted, w.updated_at = now() AS changed) \
+         SELECT COUNT(*) FILTER (WHERE inserted), \
+                COUNT(*) FILTER (WHERE changed AND NOT inserted) FROM up";
+    const SQLITE_KEY: &'static str = "(city, observed_at)";
     const SQLITE_INSERT: &'static str = "INSERT INTO weather_observations \
-          (city, observed_at, city_id, temp_c, temp_f, humidity, description, source)";
+          (city, observed_at, city_id, temp_c, temp_f, humidity, description, source, \
+           fetched_at, updated_at)";
     const SQLITE_ON_CONFLICT: &'static str = "ON CONFLICT (city, observed_at) DO UPDATE SET \
           city_id = excluded.city_id, temp_c = excluded.temp_c, temp_f = excluded.temp_f, \
           humidity = excluded.humidity, description = excluded.description, \
-          source = excluded.source, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-          WHERE weather_observations.city_id IS NOT excluded.city_id \
+          source = excluded.source, fetched_at = excluded.fetched_at, \
+          updated_at = CASE WHEN weather_observations.city_id IS NOT excluded.city_id \
              OR weather_observations.temp_c IS NOT excluded.temp_c \
              OR weather_observations.temp_f IS NOT excluded.temp_f \
              OR weather_observations.humidity IS NOT excluded.humidity \
              OR weather_observations.description IS NOT excluded.description \
-             OR weather_observations.source IS NOT excluded.source";
+             OR weather_observations.source IS NOT excluded.source \
+             THEN excluded.updated_at ELSE weather_observations.updated_at END \
+          WHERE weather_observations.fetched_at IS NULL \
+             OR weather_observations.fetched_at < excluded.fetched_at \
+             OR (weather_observations.fetched_at = excluded.fetched_at AND ( \
+                weather_observations.city_id IS NOT excluded.city_id \
+             OR weather_observations.temp_c IS NOT excluded.temp_c \
+             OR weather_observations.temp_f IS NOT excluded.temp_f \
+             OR weather_observations.humidity IS NOT excluded.humidity \
+             OR weather_observations.description IS NOT excluded.description \
+             OR weather_observations.source IS NOT excluded.source))";
 
     fn key(&self) -> impl Hash + Eq + '_ {
         (self.city.as_str(), self.observed_at)
