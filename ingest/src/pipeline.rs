@@ -10,7 +10,7 @@ use crate::fetch::{FetchedBatch, Fetcher, Job, Rows};
 use crate::report::RunReport;
 use chrono::{DateTime, Utc};
 use std::time::Instant;
-use store::{RunOutcome, RunStatus, Store, StoreError, WriteCounts};
+use store::{RunOutcome, RunStart, RunStatus, Store, StoreError, WriteCounts};
 
 /// The ingest's storing half: validate, write, record.
 #[derive(Clone, Debug)]
@@ -29,7 +29,7 @@ impl Ingest {
         let clock = Instant::now();
         let started_at = Utc::now();
         let mut report = RunReport::new(job.source(), job.parameters());
-        if !self.begin(&mut report, started_at, clock).await {
+        if !self.begin(&mut report, started_at, clock, None).await {
             return report;
         }
         match fetcher.fetch(job).await {
@@ -43,16 +43,22 @@ impl Ingest {
 
     /// Validates, writes and records a batch fetched elsewhere (the store Lambda).
     pub async fn store(&self, batch: FetchedBatch) -> RunReport {
-        self.store_returning_rows(batch).await.0
+        self.store_returning_rows(batch, None).await.0
     }
 
     /// [`Ingest::store`], also handing back the rows that passed validation (what the
-    /// store Lambda exports to S3), so they are validated once.
-    pub async fn store_returning_rows(&self, batch: FetchedBatch) -> (RunReport, Rows) {
+    /// store Lambda exports to S3), so they are validated once. With a `key` (the
+    /// Lambda request id and the batch's place in it), a run under that key that
+    /// succeeded already is not done again: its report says `replayed`.
+    pub async fn store_returning_rows(
+        &self,
+        batch: FetchedBatch,
+        key: Option<&str>,
+    ) -> (RunReport, Rows) {
         let clock = Instant::now();
         let started_at = batch.fetched_at;
         let mut report = RunReport::new(batch.job.source(), batch.job.parameters());
-        if !self.begin(&mut report, started_at, clock).await {
+        if !self.begin(&mut report, started_at, clock, key).await {
             let nothing = Rows::empty_like(&batch.rows);
             return (report, nothing);
         }
@@ -61,39 +67,60 @@ impl Ingest {
     }
 
     /// Records a fetch that failed elsewhere (the fetch Lambda), so the runs table and
-    /// the dashboard's freshness line show it.
+    /// the dashboard's freshness line show it; `key` as for
+    /// [`Ingest::store_returning_rows`].
     pub async fn record_failure(
         &self,
         job: &Job,
         error: &str,
         started_at: DateTime<Utc>,
+        key: Option<&str>,
     ) -> RunReport {
         let clock = Instant::now();
         let mut report = RunReport::new(job.source(), job.parameters());
         report.error = Some(error.to_string());
-        if !self.begin(&mut report, started_at, clock).await {
+        if !self.begin(&mut report, started_at, clock, key).await {
             return report;
         }
         self.finish(report, clock).await
     }
 
     /// Records the run's start. When the database will not take it, the report says so
-    /// (after any error it already carries) and the run goes no further.
+    /// (after any error it already carries) and the run goes no further; nor does a
+    /// keyed run that succeeded already (the report says `replayed`).
     async fn begin(
         &self,
         report: &mut RunReport,
         started_at: DateTime<Utc>,
         clock: Instant,
+        key: Option<&str>,
     ) -> bool {
         let parameters = report.parameters.to_string();
-        match self
-            .store
-            .start_run(&report.source, &parameters, started_at)
-            .await
-        {
-            Ok(id) => {
+        let started = match key {
+            Some(key) => {
+                self.store
+                    .start_keyed_run(&report.source, &parameters, started_at, key)
+                    .await
+            }
+            None => self
+                .store
+                .start_run(&report.source, &parameters, started_at)
+                .await
+                .map(RunStart::New),
+        };
+        match started {
+            Ok(RunStart::New(id)) => {
                 report.run_id = Some(id);
                 true
+            }
+            Ok(RunStart::Done(id)) => {
+                tracing::info!(run = id, "a replay of a run that succeeded: nothing to do");
+                report.run_id = Some(id);
+                report.status = RunStatus::Succeeded;
+                report.error = None;
+                report.replayed = true;
+                report.duration_ms = clock.elapsed().as_millis() as u64;
+                false
             }
             Err(e) => {
                 report.add_error(format!("cannot record the run in the database: {e}"));

@@ -29,6 +29,10 @@ pub struct RunReport {
     /// written (every write is keyed).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub database_failed: bool,
+    /// A retried Lambda invocation found this run already succeeded (`run_id`):
+    /// nothing was written or recorded again, and it is not reported again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replayed: bool,
     pub duration_ms: u64,
 }
 
@@ -45,6 +49,7 @@ impl RunReport {
             table: None,
             run_id: None,
             database_failed: false,
+            replayed: false,
             duration_ms: 0,
         }
     }

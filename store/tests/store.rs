@@ -391,6 +391,51 @@ on_both_backends!(weather_upserts_by_city_and_observed_time, |store| {
     assert_eq!(london[1], rows[1]);
 });
 
+// #21: a retried Lambda invocation finds its runs by key: a failed attempt keeps its row
+// and hands the key on; one that succeeded is done, and no row is added for it.
+on_both_backends!(a_keyed_run_is_done_once, |store| {
+    let started = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
+    let outcome = |status, error: Option<&str>| RunOutcome {
+        finished_at: started,
+        counts: RunCounts::default(),
+        status,
+        error: error.map(str::to_string),
+        rejections: vec![],
+    };
+    let start = || store.start_keyed_run("prices", "{}", started, "req-1/0");
+    let RunStart::New(first) = start().await.unwrap() else {
+        panic!("a new key starts a run")
+    };
+    store
+        .finish_run(first, &outcome(RunStatus::Failed, Some("the disk is full")))
+        .await
+        .unwrap();
+    let RunStart::New(second) = start().await.unwrap() else {
+        panic!("a failed attempt is tried again")
+    };
+    assert_ne!(first, second);
+    store
+        .finish_run(second, &outcome(RunStatus::Succeeded, None))
+        .await
+        .unwrap();
+    assert_eq!(start().await.unwrap(), RunStart::Done(second));
+    let runs = store.recent_runs(10).await.unwrap();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert_eq!(
+        runs.iter()
+            .find(|r| r.id == first)
+            .unwrap()
+            .error
+            .as_deref(),
+        Some("the disk is full")
+    );
+    // Another place in the invocation, or another invocation, is another run.
+    let other = store
+        .start_keyed_run("prices", "{}", started, "req-1/1")
+        .await;
+    assert!(matches!(other.unwrap(), RunStart::New(_)));
+});
+
 on_both_backends!(a_run_is_started_then_finished, |store| {
     let started = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
     let id = store

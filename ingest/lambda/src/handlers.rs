@@ -111,13 +111,16 @@ pub async fn fetch(
 
 /// store: a fetch output (direct or in a Destinations record) → validated, upserted,
 /// recorded, reported to SNS, exported to S3. A failure record writes nothing.
+/// `request_id` is the invocation's: Lambda retries an invocation under the same id,
+/// so a run of it that succeeded already is neither recorded nor reported again.
 pub async fn store(
     deps: &Deps,
     ingest: &Ingest,
     event: Value,
+    request_id: &str,
 ) -> Result<StoreOutput, HandlerError> {
     let input = store_input(event)?;
-    store_output(deps, ingest, input).await
+    store_output(deps, ingest, input, Some(request_id)).await
 }
 
 /// pipeline: fetch and store in one function. When every fetch failed, the failures
@@ -133,7 +136,8 @@ pub async fn pipeline(
     let jobs = requested_jobs(deps, event, true)?;
     let fetched = fetch_jobs(fetcher, &jobs, Budget::new(deadline, STORE_AND_REPORT)).await;
     let all_failed = worth_a_retry(&fetched);
-    let stored = store_output(deps, ingest, fetched.output).await?;
+    // Not keyed: a retried pipeline invocation fetches again, a new batch.
+    let stored = store_output(deps, ingest, fetched.output, None).await?;
     match all_failed {
         Some(message) => Err(HandlerError::FetchFailed(message)),
         None => Ok(stored),
@@ -284,16 +288,22 @@ async fn store_output(
     deps: &Deps,
     ingest: &Ingest,
     input: FetchOutput,
+    request_id: Option<&str>,
 ) -> Result<StoreOutput, HandlerError> {
     let mut reports = Vec::new();
+    // Each run's key: the invocation and the run's place in its input.
+    let run_key = |n: usize| request_id.map(|id| format!("{id}/{n}"));
     for batch in input.batches {
         let key = export::object_key(
             &deps.config.export_prefix,
             batch.job.source(),
             batch.fetched_at,
         );
-        let (report, valid) = ingest.store_returning_rows(batch).await;
-        if let (Some(bucket), true) = (&deps.config.export_bucket, report.succeeded()) {
+        let (report, valid) = ingest
+            .store_returning_rows(batch, run_key(reports.len()).as_deref())
+            .await;
+        let exported = report.succeeded() && !report.replayed;
+        if let (Some(bucket), true) = (&deps.config.export_bucket, exported) {
             match export::csv(&valid) {
                 Ok(body) => {
                     if let Err(e) = export::put(&deps.s3, bucket, &key, body).await {
@@ -306,9 +316,10 @@ async fn store_output(
         reports.push(report);
     }
     for failure in input.failures {
+        let key = run_key(reports.len());
         reports.push(
             ingest
-                .record_failure(&failure.job, &failure.error, failure.at)
+                .record_failure(&failure.job, &failure.error, failure.at, key.as_deref())
                 .await,
         );
     }
@@ -317,12 +328,16 @@ async fn store_output(
         tracing::info!(source = %r.source, status = r.status.as_str(), fetched = c.fetched, inserted = c.inserted,
             updated = c.updated, unchanged = c.unchanged, rejected = c.rejected, error = ?r.error, "run");
     }
-    if let Err(e) = notify::publish(
+    // What a retried invocation did already was reported then.
+    let fresh: Vec<RunReport> = reports.iter().filter(|r| !r.replayed).cloned().collect();
+    if fresh.is_empty() {
+        tracing::info!("a replay: every run was done and reported already");
+    } else if let Err(e) = notify::publish(
         &deps.sns,
         deps.config.report_topic.as_deref(),
         deps.config.alert_topic.as_deref(),
         &deps.function,
-        &reports,
+        &fresh,
     )
     .await
     {

@@ -15,7 +15,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::testing::create_postgres_database;
-use store::{Store, StoreOptions, Symbol};
+use store::{RunStatus, Store, StoreOptions, Symbol};
 use tokio::process::{Child, Command};
 use tokio::sync::{oneshot, Notify};
 use wiremock::matchers::{method, path, query_param};
@@ -147,7 +147,14 @@ impl Function {
 
     /// Invokes the function and waits for its response or error.
     async fn invoke(&self, event: Value) -> Outcome {
-        let id = uuid::Uuid::new_v4().to_string();
+        self.invoke_as(&uuid::Uuid::new_v4().to_string(), event)
+            .await
+    }
+
+    /// Invokes the function under request id `id` (Lambda retries an invocation
+    /// under its id) and waits for its response or error.
+    async fn invoke_as(&self, id: &str, event: Value) -> Outcome {
+        let id = id.to_string();
         let (tx, rx) = oneshot::channel();
         self.inner.waiting.lock().unwrap().insert(id.clone(), tx);
         self.inner.queue.lock().unwrap().push_back((id, event));
@@ -427,8 +434,9 @@ async fn fetch_then_store_through_a_destinations_record() {
         )
         .await
         .unwrap();
+    let request = uuid::Uuid::new_v4().to_string();
     let refused = store_prices
-        .invoke(record.clone())
+        .invoke_as(&request, record.clone())
         .await
         .expect_err("a failed write fails the invocation");
     assert_eq!(refused["errorType"], "Database", "{refused}");
@@ -445,9 +453,10 @@ async fn fetch_then_store_through_a_destinations_record() {
         .await
         .unwrap();
 
-    // Lambda's retry of the same record stores every row, once.
+    // Lambda's retry of the same invocation stores every row, once (the refused
+    // attempt's run stays recorded, failed).
     let stored = store_prices
-        .invoke(record.clone())
+        .invoke_as(&request, record.clone())
         .await
         .expect("store succeeds");
     let report = &stored["reports"][0];
@@ -490,6 +499,33 @@ async fn fetch_then_store_through_a_destinations_record() {
         "one alert, for the refused write: {alerts:?}"
     );
     assert!(alerts[0].1.contains("the disk is full"));
+
+    // Retried once more under the same id (its answer lost, say): its run succeeded
+    // already, so the replay records, writes and mails nothing.
+    let runs_before = db.recent_runs(100).await.unwrap();
+    let replayed = store_prices
+        .invoke_as(&request, record.clone())
+        .await
+        .expect("a replay succeeds");
+    let replay = &replayed["reports"][0];
+    assert_eq!(replay["replayed"], true, "{replayed}");
+    assert_eq!(replay["status"], "succeeded", "{replayed}");
+    assert_eq!(replay["run_id"], report["run_id"], "the run that did it");
+    assert_eq!(
+        db.recent_runs(100).await.unwrap(),
+        runs_before,
+        "no run row"
+    );
+    let mails = aws.notifications(&report_queue).await;
+    assert!(mails.is_empty(), "no mail: {mails:?}");
+    assert_eq!(
+        runs_before
+            .iter()
+            .filter(|r| r.status == RunStatus::Failed)
+            .count(),
+        1,
+        "the refused attempt stays recorded: {runs_before:?}"
+    );
 
     // A Lambda retry of the same record changes no row.
     let retried = store_prices

@@ -17,7 +17,9 @@ mod settings;
 mod upserts;
 
 pub use reads::RowStream;
-pub use runs::{RunOutcome, ABANDONED_AFTER, MAX_STORED_ERROR_BYTES, MAX_STORED_REJECTIONS};
+pub use runs::{
+    RunOutcome, RunStart, ABANDONED_AFTER, MAX_STORED_ERROR_BYTES, MAX_STORED_REJECTIONS,
+};
 pub use settings::{DatabaseSettings, PoolMode, SettingError, StoreOptions};
 pub use upserts::DEMO_SOURCE;
 

@@ -19,6 +19,14 @@ pub struct RunOutcome {
     pub rejections: Vec<Rejection>,
 }
 
+/// How a keyed run starts ([`Store::start_keyed_run`]): a new row, or the row of the
+/// run under the same key that already succeeded (a replay: nothing to do).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunStart {
+    New(i64),
+    Done(i64),
+}
+
 /// The longest error a run keeps, and the longest key or reason of a rejected row.
 pub const MAX_STORED_ERROR_BYTES: usize = 4 * 1024;
 const MAX_STORED_FIELD_BYTES: usize = 300;
@@ -120,6 +128,60 @@ impl Store {
         .persistent(self.persistent())
         .fetch_one(&mut *conn)
         .await?))
+    }
+
+    /// [`Store::start_run`] for a run with a key of its own (a Lambda invocation's
+    /// request id and the run's place in it), so a retried invocation finds its runs.
+    /// A run under `key` that succeeded is [`RunStart::Done`]: nothing to write or
+    /// report again. One that failed or never finished keeps its row (its error stays
+    /// on `/runs`), marked failed if it was still running, and gives the key to the
+    /// new attempt's row.
+    pub async fn start_keyed_run(
+        &self,
+        source: &str,
+        parameters: &str,
+        started_at: DateTime<Utc>,
+        key: &str,
+    ) -> Result<RunStart> {
+        let earlier: Option<(i64, String)> = with_conn!(self, |conn| sqlx::query_as(
+            "SELECT id, status FROM ingest_runs WHERE request_key = $1"
+        )
+        .bind(key)
+        .persistent(self.persistent())
+        .fetch_optional(&mut *conn)
+        .await?);
+        match earlier {
+            Some((id, status)) if status == "succeeded" => return Ok(RunStart::Done(id)),
+            Some((id, _)) => {
+                with_conn!(self, |conn| {
+                    sqlx::query(
+                        "UPDATE ingest_runs SET request_key = NULL, \
+                         status = CASE WHEN status = 'running' THEN 'failed' ELSE status END, \
+                         finished_at = COALESCE(finished_at, $2), \
+                         error = COALESCE(error, 'abandoned: the invocation was retried') \
+                         WHERE id = $1",
+                    )
+                    .bind(id)
+                    .bind(started_at)
+                    .persistent(self.persistent())
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected()
+                });
+            }
+            None => {}
+        }
+        let id = self.start_run(source, parameters, started_at).await?;
+        with_conn!(self, |conn| {
+            sqlx::query("UPDATE ingest_runs SET request_key = $2 WHERE id = $1")
+                .bind(id)
+                .bind(key)
+                .persistent(self.persistent())
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+        });
+        Ok(RunStart::New(id))
     }
 
     /// Completes a run row with its outcome.

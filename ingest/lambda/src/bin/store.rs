@@ -20,7 +20,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     .await;
     let (deps, ingest) = (&deps, &ingest);
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        handlers::store(deps, ingest, event.payload).await
+        handlers::store(deps, ingest, event.payload, &event.context.request_id).await
     }))
     .await
 }
