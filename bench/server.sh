@@ -28,6 +28,9 @@ fi
 bench_work=$(mktemp -d /tmp/tickerboard-bench.XXXXXX)
 cleanup+=("rm -rf '$bench_work'")
 cp Leptos.toml "$bench_work/"
+if [ -n "${BENCH_MAX_CONNECTIONS:-}" ]; then
+  sed -i "s/^max_connections = .*/max_connections = $BENCH_MAX_CONNECTIONS/" "$bench_work/Leptos.toml"
+fi
 (cd "$bench_work" && DATABASE_URL=$BENCH_DATABASE_URL LEPTOS_SITE_ROOT="$root/target/site" \
   LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn exec "$root/target/release/server" \
   >"$bench_work/server.log" 2>&1) &

@@ -78,7 +78,7 @@ impl Default for ServerSettings {
             page_cache_bytes: 64 * 1024 * 1024,
             data_check_interval: Duration::from_secs(10),
             send_timeout: Duration::from_secs(10),
-            max_connections: 768,
+            max_connections: 4096,
         }
     }
 }

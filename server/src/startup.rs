@@ -51,7 +51,7 @@ pub async fn run_from_env() -> Result<(), StartError> {
         leptos_options.hash_files = true;
     }
     let addr = leptos_options.site_addr;
-    let server = settings.server;
+    let server = within_open_files(settings.server);
 
     let store = open_store(&settings).await?;
     let state = AppState {
@@ -102,6 +102,46 @@ pub async fn open_store(settings: &Settings) -> Result<Store, StoreError> {
         store::demo::seed(&opened.store).await?;
     }
     Ok(opened.store)
+}
+
+/// File descriptors kept for the database pool, the static files being sent and the
+/// rest of the process, beside one per connection.
+const SPARE_FILES: u64 = 128;
+
+/// `limits` as this process can hold them: the soft limit on open files raised to the
+/// hard one (as Go and nginx do; the usual soft 1,024 would refuse the default
+/// `max_connections` long before the machine must), and `max_connections` lowered,
+/// with a warning, when even that is too few.
+fn within_open_files(limits: ServerSettings) -> ServerSettings {
+    let wanted = limits.max_connections as u64 + SPARE_FILES;
+    match rlimit::increase_nofile_limit(wanted) {
+        Ok(open_files) => {
+            let fits = connections_within(limits.max_connections, open_files);
+            if fits < limits.max_connections {
+                tracing::warn!(
+                    max_connections = limits.max_connections,
+                    open_files,
+                    lowered_to = fits,
+                    "[server] max_connections is more than this process may open files \
+                     for (raise `ulimit -n`)"
+                );
+            }
+            ServerSettings {
+                max_connections: fits,
+                ..limits
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the open-file limit failed");
+            limits
+        }
+    }
+}
+
+/// The connections that fit in `open_files` with [`SPARE_FILES`] to spare (at least 1).
+fn connections_within(max_connections: usize, open_files: u64) -> usize {
+    let fit = open_files.saturating_sub(SPARE_FILES).max(1);
+    max_connections.min(usize::try_from(fit).unwrap_or(usize::MAX))
 }
 
 /// The router over `state` with its page cache, which follows the store's data
@@ -187,5 +227,17 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
             tracing::warn!(error = %e, "health check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_fit_in_the_open_file_limit() {
+        assert_eq!(connections_within(4096, 1_048_576), 4096);
+        assert_eq!(connections_within(4096, 1024), 896, "the usual soft limit");
+        assert_eq!(connections_within(4096, 100), 1, "never none");
     }
 }
