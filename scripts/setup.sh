@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building (and, with --test, testing) tickerboard needs, skipping what is
 # there already. Safe to run again and again; a few seconds when all is installed.
-#   bash scripts/setup.sh          # toolchain, cargo-leptos, wasm-bindgen, wasm-opt
+#   bash scripts/setup.sh          # toolchain, wasm-bindgen, npm's wasm-opt, esbuild, lightningcss
+#   bash scripts/setup.sh --dev    # also cargo-leptos, for `cargo leptos watch` (17 min, once)
 #   bash scripts/setup.sh --test   # also Chromium, PostgreSQL, PgBouncer, moto, cfn-lint
 #   bash scripts/setup.sh --bench  # what --test installs, and wrk for bench/load.sh
 #   bash scripts/setup.sh --lambda # only what building the Lambda zips needs
@@ -12,6 +13,8 @@ say() { echo "==> $*"; }
 CARGO_LEPTOS_VERSION=0.3.11
 want_test=false
 want_bench=false
+want_dev=false
+[ "${1:-}" = "--dev" ] && want_dev=true
 [ "${1:-}" = "--test" ] && want_test=true
 [ "${1:-}" = "--bench" ] && { want_test=true; want_bench=true; }
 
@@ -49,9 +52,10 @@ apt_install() {
 rustup toolchain install >/dev/null 2>&1 || rustup toolchain install
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# 2. cargo-leptos, built from crates.io without its download features.
-if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
+# 2. cargo-leptos, only for the edit-reload loop (`cargo leptos watch`): the release
+#    build (scripts/build-site.sh) runs the tools it would run, without it.
+if $want_dev && ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 17 minutes, once)"
   cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
 
@@ -64,7 +68,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
 fi
 
 # 4. npm packages: binaryen's wasm-opt (Debian's is too old: its output fails to
-#    hydrate) and Playwright (driving Debian's Chromium, never a downloaded browser).
+#    hydrate), esbuild and lightningcss for the release build, and Playwright (driving
+#    Debian's Chromium, never a downloaded browser).
 command -v npm >/dev/null || apt_install nodejs npm
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "npm ci in end2end/"

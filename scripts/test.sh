@@ -48,6 +48,7 @@ cargo test --locked -p store -p app -p server -p ingest -p ingest-lambda
 
 echo "==> release build of the site"
 bash scripts/build-site.sh
+python3 scripts/check-site.py
 bash scripts/check-site-secrets.sh
 
 echo "==> end-to-end tests in Chromium (desktop 1280x800, phone 390x844)"
