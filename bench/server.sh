@@ -1,6 +1,7 @@
 # Sourced by the benchmarks: builds the release site (a no-op when up to date), starts
 # a throwaway Postgres seeded with bench/seed-postgres.sql (or uses BENCH_DATABASE_URL),
-# and starts the release server on PORT. Sets BASE (its URL) and SERVER_PID; everything
+# and starts the release server on PORT (BENCH_SERVER_BIN: another server binary, e.g.
+# one built with another profile). Sets BASE (its URL) and SERVER_PID; everything
 # it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,7 +33,7 @@ if [ -n "${BENCH_MAX_CONNECTIONS:-}" ]; then
   sed -i "s/^max_connections = .*/max_connections = $BENCH_MAX_CONNECTIONS/" "$bench_work/Leptos.toml"
 fi
 (cd "$bench_work" && DATABASE_URL=$BENCH_DATABASE_URL LEPTOS_SITE_ROOT="$root/target/site" \
-  LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn exec "$root/target/release/server" \
+  LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn exec "${BENCH_SERVER_BIN:-$root/target/release/server}" \
   >"$bench_work/server.log" 2>&1) &
 SERVER_PID=$!
 cleanup+=("kill $SERVER_PID")
