@@ -26,6 +26,12 @@ done
 git clone -q "$repo" "$work/tickerboard"
 [ -e "$repo/../shared" ] && ln -s "$(cd "$repo/../shared" && pwd)" "$work/shared"
 
+# The server serve.sh started (it runs as `target/release/server`): the one on $port.
+stop_server() {
+  local pid
+  pid=$(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  [ -z "$pid" ] || kill "$pid"
+}
 stamp() { # prefixes each line with the time since $start
   while IFS= read -r line; do
     printf '%02d:%02d %s\n' $(( (SECONDS - start) / 60 )) $(( (SECONDS - start) % 60 )) "$line"
@@ -33,7 +39,7 @@ stamp() { # prefixes each line with the time since $start
 }
 run_clean() {
   env -i HOME="$home" CARGO_HOME="$home/.cargo" RUSTUP_HOME="${RUSTUP_HOME:-/root/.rustup}" \
-    PATH="$home/.cargo/bin:/usr/local/bin:/usr/bin:/bin" TERM=dumb "$@"
+    PATH="$home/.cargo/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" TERM=dumb "$@"
 }
 
 start=$SECONDS
@@ -50,7 +56,7 @@ until curl -fs -o /dev/null "http://127.0.0.1:$port/"; do
 done
 first=$((SECONDS - start))
 echo "$(printf '%02d:%02d' $((first / 60)) $((first % 60))) the page answers" | tee -a "$log"
-pkill -f "$work/tickerboard/target/release/server" || true
+stop_server
 wait "$serve_pid" 2>/dev/null || true
 
 again_start=$SECONDS
@@ -59,7 +65,7 @@ again_start=$SECONDS
 serve_pid=$!
 until curl -fs -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.2; done
 again=$((SECONDS - again_start))
-pkill -f "$work/tickerboard/target/release/server" || true
+stop_server
 wait "$serve_pid" 2>/dev/null || true
 
 tests=""

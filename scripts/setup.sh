@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building (and, with --test, testing) tickerboard needs, skipping what is
 # there already. Safe to run again and again; a few seconds when all is installed.
-#   bash scripts/setup.sh          # toolchain, wasm-bindgen, npm's wasm-opt, esbuild, lightningcss
-#   bash scripts/setup.sh --dev    # also cargo-leptos, for `cargo leptos watch` (17 min, once)
+#   bash scripts/setup.sh          # toolchain, npm's wasm-opt, esbuild, lightningcss, brotli
+#   bash scripts/setup.sh --dev    # also cargo-leptos and wasm-bindgen, for `cargo leptos watch`
 #   bash scripts/setup.sh --test   # also Chromium, PostgreSQL, PgBouncer, moto, cfn-lint
 #   bash scripts/setup.sh --bench  # what --test installs, and wrk for bench/load.sh
 #   bash scripts/setup.sh --lambda # only what building the Lambda zips needs
@@ -58,14 +58,14 @@ if $want_dev && ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VE
   say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 17 minutes, once)"
   cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
 fi
-
-# 3. wasm-bindgen-cli, exactly the version in Cargo.lock. (Its own lock file names a
-#    crate the registry no longer has, so no --locked here.)
-wb_version=$(grep -A1 'name = "wasm-bindgen"$' Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p')
-if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
-  say "installing wasm-bindgen-cli $wb_version (a few minutes, once)"
-  cargo install wasm-bindgen-cli --version "$wb_version"
+if $want_dev; then
+  wb_version=$(grep -A1 'name = "wasm-bindgen"$' Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p')
+  wasm-bindgen --version 2>/dev/null | grep -q "$wb_version" \
+    || cargo install wasm-bindgen-cli --version "$wb_version"
 fi
+
+# 3. wasm-bindgen-cli: scripts/build-site.sh installs it (Cargo.lock's version) while
+#    cargo builds the server, so a first run spends no minutes waiting for it alone.
 
 # 4. npm packages: binaryen's wasm-opt (Debian's is too old: its output fails to
 #    hydrate), esbuild and lightningcss for the release build, and Playwright (driving
