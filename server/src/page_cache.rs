@@ -285,13 +285,14 @@ impl Framed {
 /// app lists its parameters: of each, the last value, or every value in order for one
 /// that repeats; decoded as the router decodes them. Any other parameter is left out.
 fn page_query(path: &str, query: Option<&str>) -> Vec<(&'static str, Vec<String>)> {
-    let query = query.unwrap_or("").as_bytes();
+    let pairs: Vec<_> = url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).collect();
     app::query_params(path)
         .iter()
         .filter_map(|&(name, repeats)| {
-            let mut values: Vec<String> = url::form_urlencoded::parse(query)
+            let mut values: Vec<String> = pairs
+                .iter()
                 .filter(|(key, _)| key == name)
-                .map(|(_, value)| value.into_owned())
+                .map(|(_, value)| value.to_string())
                 .collect();
             if !repeats {
                 values.drain(..values.len().saturating_sub(1));

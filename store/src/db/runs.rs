@@ -103,6 +103,17 @@ impl Store {
         parameters: &str,
         started_at: DateTime<Utc>,
     ) -> Result<i64> {
+        self.insert_run(source, parameters, started_at, None).await
+    }
+
+    /// [`Store::start_run`], the row carrying `key` (a keyed run) or none.
+    async fn insert_run(
+        &self,
+        source: &str,
+        parameters: &str,
+        started_at: DateTime<Utc>,
+        key: Option<&str>,
+    ) -> Result<i64> {
         let cutoff = started_at - ABANDONED_AFTER;
         with_conn!(self, |conn| {
             sqlx::query(
@@ -119,12 +130,13 @@ impl Store {
         .rows_affected()
         });
         Ok(with_conn!(self, |conn| sqlx::query_scalar(
-            "INSERT INTO ingest_runs (source, parameters, started_at, status) \
-             VALUES ($1, $2, $3, 'running') RETURNING id"
+            "INSERT INTO ingest_runs (source, parameters, started_at, status, request_key) \
+             VALUES ($1, $2, $3, 'running', $4) RETURNING id"
         )
         .bind(source)
         .bind(parameters)
         .bind(started_at)
+        .bind(key)
         .persistent(self.persistent())
         .fetch_one(&mut *conn)
         .await?))
@@ -171,16 +183,9 @@ impl Store {
             }
             None => {}
         }
-        let id = self.start_run(source, parameters, started_at).await?;
-        with_conn!(self, |conn| {
-            sqlx::query("UPDATE ingest_runs SET request_key = $2 WHERE id = $1")
-                .bind(id)
-                .bind(key)
-                .persistent(self.persistent())
-                .execute(&mut *conn)
-                .await?
-                .rows_affected()
-        });
+        let id = self
+            .insert_run(source, parameters, started_at, Some(key))
+            .await?;
         Ok(RunStart::New(id))
     }
 
