@@ -14,6 +14,7 @@ async fn through_pooler(mode: PoolMode) -> Store {
         pool_mode: mode,
         max_connections: 16,
         acquire_timeout: Duration::from_secs(10),
+        ..StoreOptions::default()
     };
     Store::connect(&through_pgbouncer(&direct), &options)
         .await
@@ -98,6 +99,7 @@ async fn session_mode_settings_break_behind_a_transaction_pooler() {
                 pool_mode: PoolMode::Session,
                 max_connections: 16,
                 acquire_timeout: Duration::from_secs(10),
+                ..StoreOptions::default()
             },
         )
         .await

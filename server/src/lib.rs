@@ -3,11 +3,13 @@
 //! Reading order: [`configuration`] (what can be set, and where), [`startup`] (how the
 //! pieces are put together: only wiring), [`serve`] (the accept loop and shutdown),
 //! [`limits`] (what a request may take), [`headers`] (security and cache headers),
-//! [`page_cache`] (answers from memory between ingests), [`downloads`] (the CSV files).
+//! [`page_cache`] (answers from memory between ingests), [`downloads`] (the CSV files),
+//! [`lambda`] (the same router on AWS Lambda).
 
 pub mod configuration;
 pub mod downloads;
 pub mod headers;
+pub mod lambda;
 pub mod limits;
 pub mod page_cache;
 pub mod serve;

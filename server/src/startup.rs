@@ -32,6 +32,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error("Leptos site options: {0}")]
     Leptos(String),
+    #[error(transparent)]
+    Lambda(#[from] crate::lambda::LambdaError),
     #[error("cannot listen on {addr} (LEPTOS_SITE_ADDR): {source}")]
     Bind {
         addr: std::net::SocketAddr,
@@ -39,9 +41,13 @@ pub enum StartError {
     },
 }
 
-/// Reads the settings, opens the store, and serves until Ctrl-C or SIGTERM.
+/// Reads the settings, opens the store, and serves until Ctrl-C or SIGTERM; or, as a
+/// Lambda function's bootstrap, through the Lambda Runtime API ([`crate::lambda`]).
 pub async fn run_from_env() -> Result<(), StartError> {
-    let settings = Settings::from_env()?;
+    let mut settings = Settings::from_env()?;
+    if crate::lambda::is_lambda() {
+        settings = crate::lambda::settings(settings).await?;
+    }
     let conf = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?;
     let mut leptos_options = conf.leptos_options;
     // cargo-leptos tells a server it starts that the /pkg names are hashed; started by
@@ -51,14 +57,17 @@ pub async fn run_from_env() -> Result<(), StartError> {
         leptos_options.hash_files = true;
     }
     let addr = leptos_options.site_addr;
-    let server = within_open_files(settings.server);
-
     let store = open_store(&settings).await?;
     let state = AppState {
         leptos_options,
         store: store.clone(),
         settings: Arc::new(settings.dashboard),
     };
+    if crate::lambda::is_lambda() {
+        let (app, _page_cache) = app(state, &settings.server);
+        return Ok(crate::lambda::run(app).await?);
+    }
+    let server = within_open_files(settings.server);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;

@@ -1,7 +1,7 @@
 //! The server's integration tests, one binary: the page and the API over real HTTP
 //! (`http`), the whole data path from ingest to page (`ingest_to_page`), and the real
 //! binary at start (`startup`), the read-only role (`read_only`), time and concurrency
-//! limits (`limits`), pages from memory (`page_cache`) and the binary's memory under a flood of URLs (`memory`), the CSV files (`downloads`), `/weather`, `/runs`, search and staleness (`pages`), every chart parameter of the
+//! limits (`limits`), the binary as a Lambda function (`lambda`), pages from memory (`page_cache`) and the binary's memory under a flood of URLs (`memory`), the CSV files (`downloads`), `/weather`, `/runs`, search and staleness (`pages`), every chart parameter of the
 //! URL (`chart_view`). `helpers` starts an app the way the binary does.
 
 mod chart_view;
@@ -9,6 +9,7 @@ mod downloads;
 mod helpers;
 mod http;
 mod ingest_to_page;
+mod lambda;
 mod limits;
 mod live;
 mod memory;

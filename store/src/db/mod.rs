@@ -93,16 +93,19 @@ macro_rules! with_conn {
 }
 pub(crate) use with_conn;
 
-/// A pool of either backend, sized and timed by `options`; its first connection is made now.
+/// A pool of either backend, sized and timed by `options`; its first connection is made
+/// now, unless `options.lazy`.
 async fn open_pool<DB: sqlx::Database>(
     options: &StoreOptions,
     connect: <DB::Connection as sqlx::Connection>::Options,
 ) -> std::result::Result<sqlx::Pool<DB>, sqlx::Error> {
-    sqlx::pool::PoolOptions::<DB>::new()
+    let pool = sqlx::pool::PoolOptions::<DB>::new()
         .max_connections(options.max_connections)
-        .acquire_timeout(options.acquire_timeout)
-        .connect_with(connect)
-        .await
+        .acquire_timeout(options.acquire_timeout);
+    if options.lazy {
+        return Ok(pool.connect_lazy_with(connect));
+    }
+    pool.connect_with(connect).await
 }
 
 #[derive(Clone, Debug)]
@@ -142,7 +145,7 @@ impl Store {
         };
         if settings.migrate {
             store.migrate().await?;
-        } else {
+        } else if !settings.options.lazy {
             store.check_schema().await?;
         }
         let is_new_default = default && store.is_empty().await?;
@@ -152,8 +155,9 @@ impl Store {
         })
     }
 
-    /// Connects without migrating. The first connection is made here, so a wrong
-    /// URL or a server that is down fails now, not at the first page view.
+    /// Connects without migrating. The first connection is made here (unless
+    /// `options.lazy`), so a wrong URL or a server that is down fails now, not at the
+    /// first page view.
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<Store> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let connect_error = |source| StoreError::Connect {

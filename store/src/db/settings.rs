@@ -52,6 +52,11 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// How long a query waits for a free connection (and a new connection for the server).
     pub acquire_timeout: Duration,
+    /// Make no connection at open: the first query connects (and a database that is
+    /// away fails that query, not the program's start). The schema is then not checked
+    /// at open either. For the dashboard on Lambda, whose pages show the database's
+    /// absence as a 503 panel; a cold start must not fail for it.
+    pub lazy: bool,
 }
 
 impl Default for StoreOptions {
@@ -60,6 +65,7 @@ impl Default for StoreOptions {
             pool_mode: PoolMode::Session,
             max_connections: 8,
             acquire_timeout: Duration::from_secs(5),
+            lazy: false,
         }
     }
 }

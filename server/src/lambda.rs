@@ -1,0 +1,94 @@
+//! The same server on AWS Lambda, behind a Function URL (and CloudFront).
+//!
+//! One binary, two ways to run: when the Lambda Runtime API is in the environment
+//! (`AWS_LAMBDA_RUNTIME_API`), `server` hands the very router it serves over HTTP to
+//! `lambda_http`, which turns each Function URL event into a request and streams the
+//! answer back (response streaming: a CSV download leaves in pieces, as it is read).
+//! Same pages, headers, page cache (per container) and request limits; what belongs to
+//! a listening socket (connection caps, header and send timers) is the Function URL's
+//! and CloudFront's business there.
+//!
+//! `lambda_http` rather than the Lambda Web Adapter: the adapter is a second program
+//! (a layer or an extension) that proxies to a local port, so a cold start waits for
+//! two processes and the zip needs a download from outside the crates we pin; here the
+//! runtime is a crate in `Cargo.lock`, and the local Runtime API tests run the exact
+//! binary that is deployed.
+
+use crate::configuration::Settings;
+use axum::Router;
+use secrecy::SecretString;
+use tower::ServiceExt;
+
+/// Set by the Lambda service in every function's environment.
+const RUNTIME_API: &str = "AWS_LAMBDA_RUNTIME_API";
+
+/// The SSM parameter (a SecureString) holding the dashboard's database URL: the
+/// read-only role's, with `sslmode=verify-full`.
+pub const DATABASE_PARAMETER: &str = "DASHBOARD_DATABASE_PARAMETER";
+
+/// What stops the function's start, in one line (never a secret).
+#[derive(Debug, thiserror::Error)]
+#[error("on Lambda: {0}")]
+pub struct LambdaError(String);
+
+/// True when this process is a Lambda function's bootstrap.
+pub fn is_lambda() -> bool {
+    std::env::var_os(RUNTIME_API).is_some()
+}
+
+/// The settings as a Lambda function uses them: the database URL from SSM when
+/// [`DATABASE_PARAMETER`] names one; the pool small and lazy (one request at a time per
+/// container, and a database that is away shows as the pages' 503 panel, never as a
+/// failed cold start).
+pub async fn settings(mut settings: Settings) -> Result<Settings, LambdaError> {
+    if let Some(name) = std::env::var(DATABASE_PARAMETER)
+        .ok()
+        .filter(|n| !n.trim().is_empty())
+    {
+        settings.database.url = Some(read_parameter(name.trim()).await?);
+    }
+    if settings.database.url.is_none() {
+        // The working directory is read-only: no zero-setup SQLite file here.
+        return Err(LambdaError(format!(
+            "no database: set {DATABASE_PARAMETER} (an SSM SecureString) or DATABASE_URL"
+        )));
+    }
+    settings.database.options.max_connections = 2;
+    settings.database.options.lazy = true;
+    Ok(settings)
+}
+
+/// One SecureString, decrypted. The error names the parameter, never its value.
+async fn read_parameter(name: &str) -> Result<SecretString, LambdaError> {
+    let aws = aws_config::load_from_env().await;
+    let answer = aws_sdk_ssm::Client::new(&aws)
+        .get_parameter()
+        .name(name)
+        .with_decryption(true)
+        .send()
+        .await
+        .map_err(|e| {
+            LambdaError(format!(
+                "reading SSM parameter {name}: {}",
+                aws_sdk_ssm::error::DisplayErrorContext(e)
+            ))
+        })?;
+    answer
+        .parameter()
+        .and_then(|p| p.value())
+        .map(|v| SecretString::from(v.trim().to_string()))
+        .ok_or_else(|| LambdaError(format!("SSM parameter {name} has no value")))
+}
+
+/// Serves the router through the Lambda Runtime API until the container is retired.
+/// A frozen container's page cache cannot hear of an ingest while frozen; an entry's
+/// life ([`crate::page_cache::MAX_AGE`], on a clock that runs on while frozen) still
+/// bounds what it may serve, as the data check does between requests.
+pub async fn run(app: Router) -> Result<(), LambdaError> {
+    let service =
+        app.map_request(|request: lambda_http::Request| request.map(axum::body::Body::new));
+    tracing::info!("serving the dashboard through the Lambda Runtime API");
+    lambda_http::run_with_streaming_response(service)
+        .await
+        .map_err(|e| LambdaError(e.to_string()))
+}
