@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Builds the Lambda functions (fetch, store, pipeline) with cargo-lambda into
-# target/lambda/<name>/bootstrap.zip, for provided.al2023 on arm64 (default) or x86_64,
-# and prints each zip's size. cargo-lambda and zig come from PyPI (deploy/requirements-build.txt).
+# Builds the Lambda functions into target/lambda/<name>/bootstrap.zip, for
+# provided.al2023 on arm64 (default) or x86_64, and prints each zip's size:
+#   - fetch, store, pipeline: the ingest (ingest-lambda's binaries);
+#   - dashboard: the `server` binary as `bootstrap` (it serves through the Lambda
+#     Runtime API when it finds one), with the site it serves (site/: the hashed wasm,
+#     loader, stylesheet, public/, their brotli and gzip copies), hash.txt beside it
+#     and Leptos.toml (the dashboard's settings).
+# cargo-lambda and zig come from PyPI (deploy/requirements-build.txt).
 #   bash scripts/build-lambdas.sh [arm64|x86_64]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +18,31 @@ case "$arch" in
 esac
 bash scripts/setup.sh --lambda
 export PATH="$PWD/.venv-tools/bin:$HOME/.cargo/bin:$PATH"   # cargo-lambda, and python -m ziglang for zig
+echo "==> the ingest functions ($arch)"
 cargo lambda build --profile lambda "$flag" --package ingest-lambda --output-format zip
+
+echo "==> the dashboard: its site, then the server as bootstrap ($arch)"
+bash scripts/build-site.sh --site-only
+# The names build-site.sh builds the site with; LEPTOS_OUTPUT_NAME is read at compile time.
+LEPTOS_OUTPUT_NAME=tickerboard LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true \
+  cargo lambda build --profile lambda "$flag" --package server --bin server
+python3 - target/lambda/server/bootstrap target/lambda/dashboard/bootstrap.zip <<'PY'
+import os, sys, zipfile
+binary, out = sys.argv[1:]
+os.makedirs(os.path.dirname(out), exist_ok=True)
+with zipfile.ZipFile(out + ".part", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+    z.write(binary, "bootstrap")              # keeps its mode: executable
+    z.write("target/release/hash.txt", "hash.txt")
+    z.write("Leptos.toml", "Leptos.toml")
+    for folder, _, files in os.walk("target/site"):
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            # Already compressed: stored as they are.
+            kind = zipfile.ZIP_STORED if name.endswith((".br", ".gz")) else zipfile.ZIP_DEFLATED
+            z.write(path, os.path.join("site", os.path.relpath(path, "target/site")), compress_type=kind)
+os.replace(out + ".part", out)
+PY
+
 echo "==> $arch zips"
 for zip in target/lambda/*/bootstrap.zip; do
   bytes=$(stat -c %s "$zip")

@@ -23,7 +23,16 @@
 # read at compile time). Each step is skipped when its output is newer than its
 # inputs, so a second run with nothing changed takes seconds. `scripts/check-site.py`
 # checks the result (run by the tests); `cargo leptos watch` stays the edit-reload loop.
+#
+#   bash scripts/build-site.sh [--site-only]   (--site-only: no server binary; the
+#   Lambda zip builds its own, scripts/build-lambdas.sh)
 set -euo pipefail
+site_only=false
+case "${1:-}" in
+  "") ;;
+  --site-only) site_only=true ;;
+  *) echo "usage: $0 [--site-only]" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 root=$PWD
 tools="$root/end2end/node_modules/.bin"
@@ -52,8 +61,10 @@ else
   wb_pid=$!
 fi
 
-step "the server (profile release)"
-cargo build --locked -p server --bin server --release --no-default-features
+if ! $site_only; then
+  step "the server (profile release)"
+  cargo build --locked -p server --bin server --release --no-default-features
+fi
 
 step "the wasm (profile wasm-release)"
 cargo build --locked -p frontend --lib --target wasm32-unknown-unknown \
@@ -111,4 +122,5 @@ done
 find "$site" -type f \( -name '*.br' -o -name '*.gz' \) | while read -r c; do
   [ -f "${c%.*}" ] || rm -f "$c"
 done
-step "built: target/release/server and $site ($(cat target/release/hash.txt | tr '\n' ' '))"
+$site_only || step "built: target/release/server"
+step "built: $site ($(cat target/release/hash.txt | tr '\n' ' '))"

@@ -59,11 +59,12 @@ pub async fn settings(mut settings: Settings) -> Result<Settings, LambdaError> {
 }
 
 /// One SecureString, decrypted. The error names the parameter, never its value.
+/// (`GetParameters`, as every function of the stack asks, so one permission serves.)
 async fn read_parameter(name: &str) -> Result<SecretString, LambdaError> {
     let aws = aws_config::load_from_env().await;
     let answer = aws_sdk_ssm::Client::new(&aws)
-        .get_parameter()
-        .name(name)
+        .get_parameters()
+        .names(name)
         .with_decryption(true)
         .send()
         .await
@@ -74,10 +75,11 @@ async fn read_parameter(name: &str) -> Result<SecretString, LambdaError> {
             ))
         })?;
     answer
-        .parameter()
-        .and_then(|p| p.value())
+        .parameters()
+        .iter()
+        .find_map(|p| p.value())
         .map(|v| SecretString::from(v.trim().to_string()))
-        .ok_or_else(|| LambdaError(format!("SSM parameter {name} has no value")))
+        .ok_or_else(|| LambdaError(format!("SSM parameter {name} not found")))
 }
 
 /// Serves the router through the Lambda Runtime API until the container is retired.

@@ -174,12 +174,34 @@ fn every_function_may_read_exactly_the_secrets_it_reads() {
     functions.extend(current.take().filter(|f| !f.code.is_empty()));
     assert_eq!(
         functions.len(),
-        8,
+        9,
         "{:?}",
         functions.iter().map(|f| &f.name).collect::<Vec<_>>()
     );
 
     for f in &functions {
+        if f.code.contains("/dashboard/") {
+            // The server reads the one parameter its environment names.
+            let (_, _, lines) = resources()
+                .into_iter()
+                .find(|(n, _, _)| *n == f.name)
+                .unwrap();
+            let read = lines
+                .iter()
+                .find_map(|l| l.strip_prefix("DASHBOARD_DATABASE_PARAMETER: "))
+                .expect("the dashboard names its database parameter");
+            assert_eq!(
+                read,
+                r#"!Sub "${SsmParameterPrefix}${DashboardDatabaseParameter}""#
+            );
+            assert_eq!(
+                f.granted,
+                ["${DashboardDatabaseParameter}"],
+                "{}: reads its own parameter and nothing else",
+                f.name
+            );
+            continue;
+        }
         let role = if f.code.contains("/fetch/") {
             Role::Fetch
         } else if f.code.contains("/store/") {
@@ -265,14 +287,22 @@ fn every_function_has_a_failure_destination_alarms_a_kept_log_and_exports() {
         .iter()
         .filter(|(_, kind, _)| kind == "AWS::Serverless::Function")
         .collect();
-    assert_eq!(functions.len(), 8);
+    assert_eq!(functions.len(), 9);
     let mut missing = Vec::new();
     for (name, _, lines) in functions {
         let text = lines.join("\n");
-        if !text.contains("OnFailure:\nType: SNS\nDestination: !Ref AlertTopic") {
+        // Called synchronously through its URL (the dashboard): a failure is the
+        // reader's answer, so no destination; the alarm on its errors still alerts.
+        let synchronous = text.contains("FunctionUrlConfig:");
+        if !synchronous && !text.contains("OnFailure:\nType: SNS\nDestination: !Ref AlertTopic") {
             missing.push(format!("{name}: no OnFailure destination to AlertTopic"));
         }
-        for metric in ["Errors", "DestinationDeliveryFailures"] {
+        let metrics: &[&str] = if synchronous {
+            &["Errors"]
+        } else {
+            &["Errors", "DestinationDeliveryFailures"]
+        };
+        for metric in metrics {
             let alarm = all.iter().find(|(_, kind, alarm)| {
                 kind == "AWS::CloudWatch::Alarm"
                     && alarm.contains(&format!("MetricName: {metric}"))
@@ -525,5 +555,89 @@ fn the_boundary_allows_every_action_the_template_grants() {
     assert!(
         FUNCTION_BOUNDARY.contains(&format!(":parameter{prefix}*")),
         "the boundary reads {prefix}*"
+    );
+    // The functions log to their own groups (LoggingConfig), which the boundary must
+    // let them write, or their logs are lost without a sound.
+    for line in TEMPLATE.lines() {
+        if let Some(group) = line.trim().strip_prefix("LogGroupName: !Sub \"") {
+            let top = group.split('$').next().unwrap();
+            assert!(
+                FUNCTION_BOUNDARY.contains(&format!(":log-group:{top}*")),
+                "the boundary lets the functions write to {group}"
+            );
+        }
+    }
+}
+
+/// The body of resource `name`: its lines up to the next resource (or section).
+fn resource_text(name: &str) -> String {
+    let start = TEMPLATE
+        .find(&format!("\n  {name}:\n"))
+        .unwrap_or_else(|| panic!("{name} in the template"));
+    TEMPLATE[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.is_empty() || l.starts_with("   "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The dashboard online (#23): CloudFront keeps what the origin's `Cache-Control`
+/// allows and no more (no TTL of its own), keys each view by its whole URL and the
+/// encoding, forwards the reader's headers but Host, compresses, and streams from the
+/// function URL; the stack says where the site is.
+#[test]
+fn the_distribution_follows_the_dashboards_own_cache_headers() {
+    let policy = resource_text("DashboardCachePolicy");
+    for line in [
+        "MinTTL: 0",
+        "DefaultTTL: 0",
+        "MaxTTL: 31536000",
+        "EnableAcceptEncodingBrotli: true",
+        "EnableAcceptEncodingGzip: true",
+        "QueryStringBehavior: all",
+        "HeaderBehavior: none",
+        "CookieBehavior: none",
+    ] {
+        assert!(
+            policy.lines().any(|l| l.trim() == line),
+            "cache policy: {line}\n{policy}"
+        );
+    }
+    let distribution = resource_text("DashboardDistribution");
+    for line in [
+        "CachePolicyId: !Ref DashboardCachePolicy",
+        "Compress: true",
+        "ViewerProtocolPolicy: redirect-to-https",
+        // Managed-AllViewerExceptHostHeader.
+        "OriginRequestPolicyId: b689b0a8-53d0-40ab-baf2-68738e2966ac",
+        "OriginProtocolPolicy: https-only",
+        "CachedMethods: [GET, HEAD]",
+    ] {
+        assert!(
+            distribution.lines().any(|l| l.trim() == line),
+            "distribution: {line}"
+        );
+    }
+    assert!(distribution.contains("!GetAtt DashboardFunctionUrl.FunctionUrl"));
+    assert!(
+        distribution.contains("POST"),
+        "the server functions get through"
+    );
+    let function = resource_text("DashboardFunction");
+    assert!(
+        function.contains("InvokeMode: RESPONSE_STREAM"),
+        "CSV downloads stream"
+    );
+    assert!(function.contains("CodeUri: ../target/lambda/dashboard/bootstrap.zip"));
+    assert!(
+        TEMPLATE.contains("\n  DashboardUrl:\n"),
+        "the stack outputs the site's URL"
+    );
+    // The page's own policy is what CloudFront will keep: shared caches, briefly.
+    let page_policy = include_str!("../../../server/src/page_cache.rs");
+    assert!(
+        page_policy.contains("s-maxage="),
+        "the page tells CDNs how long"
     );
 }
