@@ -16,7 +16,8 @@ case "$arch" in
   x86_64) flag=--x86-64 ;;
   *) echo "usage: $0 [arm64|x86_64]" >&2; exit 2 ;;
 esac
-bash scripts/setup.sh --lambda
+bash scripts/setup.sh            # the site's tools: wasm32, npm's wasm-opt, esbuild, lightningcss, brotli
+bash scripts/setup.sh --lambda   # cargo-lambda, zig, the Linux targets
 export PATH="$PWD/.venv-tools/bin:$HOME/.cargo/bin:$PATH"   # cargo-lambda, and python -m ziglang for zig
 echo "==> the ingest functions ($arch)"
 cargo lambda build --profile lambda "$flag" --package ingest-lambda --output-format zip

@@ -4,11 +4,12 @@
 //! pieces are put together: only wiring), [`serve`] (the accept loop and shutdown),
 //! [`limits`] (what a request may take), [`headers`] (security and cache headers),
 //! [`page_cache`] (answers from memory between ingests), [`downloads`] (the CSV files),
-//! [`lambda`] (the same router on AWS Lambda).
+//! [`lambda`] (the same router on AWS Lambda), [`health`] (`server healthcheck`).
 
 pub mod configuration;
 pub mod downloads;
 pub mod headers;
+pub mod health;
 pub mod lambda;
 pub mod limits;
 pub mod page_cache;

@@ -55,3 +55,49 @@ fn a_wrong_settings_file_stops_the_server() {
         "nothing created before the settings are valid"
     );
 }
+
+/// `server healthcheck` (the container's health check) against a running server on
+/// the zero-setup SQLite file: 0; against a port where nothing answers: 1 and why.
+#[test]
+fn the_healthcheck_subcommand_asks_the_running_server() {
+    let dir = TempDir::new();
+    let port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (up, down) = (port(), port());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_server"))
+        .current_dir(&dir.path)
+        .env_remove("DATABASE_URL")
+        .env("LEPTOS_SITE_ADDR", format!("0.0.0.0:{up}"))
+        .env("LEPTOS_OUTPUT_NAME", "tickerboard")
+        .env("RUST_LOG", "off")
+        .spawn()
+        .expect("run the server binary");
+    let check = |port: u16| {
+        Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("healthcheck")
+            .env("LEPTOS_SITE_ADDR", format!("0.0.0.0:{port}"))
+            .env("LEPTOS_OUTPUT_NAME", "tickerboard")
+            .output()
+            .unwrap()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let healthy = loop {
+        let output = check(up);
+        if output.status.success() || std::time::Instant::now() > deadline {
+            break output;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(healthy.status.success(), "{healthy:?}");
+    let sick = check(down);
+    assert_eq!(sick.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&sick.stderr);
+    assert!(said.contains(&format!("127.0.0.1:{down}")), "{said}");
+}
