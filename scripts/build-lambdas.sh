@@ -5,7 +5,8 @@
 #   - dashboard: the `server` binary as `bootstrap` (it serves through the Lambda
 #     Runtime API when it finds one), with the site it serves (site/: the hashed wasm,
 #     loader, stylesheet, public/, their brotli and gzip copies), hash.txt beside it
-#     and Leptos.toml (the dashboard's settings).
+#     and Leptos.toml (the dashboard's settings), and deploy/certs/*.crt as certs/ (the
+#     database's CA, e.g. Supabase's: sslrootcert=/var/task/certs/supabase-ca.crt).
 # cargo-lambda and zig come from PyPI (deploy/requirements-build.txt).
 #   bash scripts/build-lambdas.sh [arm64|x86_64]
 set -euo pipefail
@@ -35,6 +36,10 @@ with zipfile.ZipFile(out + ".part", "w", zipfile.ZIP_DEFLATED, compresslevel=9) 
     z.write(binary, "bootstrap")              # keeps its mode: executable
     z.write("target/release/hash.txt", "hash.txt")
     z.write("Leptos.toml", "Leptos.toml")
+    if os.path.isdir("deploy/certs"):
+        for name in sorted(os.listdir("deploy/certs")):
+            if name.endswith(".crt"):
+                z.write(os.path.join("deploy/certs", name), os.path.join("certs", name))
     for folder, _, files in os.walk("target/site"):
         for name in sorted(files):
             path = os.path.join(folder, name)

@@ -3,7 +3,7 @@
 # there already. Safe to run again and again; a few seconds when all is installed.
 #   bash scripts/setup.sh          # toolchain, npm's wasm-opt, esbuild, lightningcss, brotli
 #   bash scripts/setup.sh --dev    # also cargo-leptos and wasm-bindgen, for `cargo leptos watch`
-#   bash scripts/setup.sh --test   # also Chromium, PostgreSQL, PgBouncer, moto, cfn-lint
+#   bash scripts/setup.sh --test   # also Chromium, PostgreSQL, PgBouncer, podman, moto, cfn-lint
 #   bash scripts/setup.sh --bench  # what --test installs, and wrk for bench/load.sh
 #   bash scripts/setup.sh --lambda # only what building the Lambda zips needs
 set -euo pipefail
@@ -83,6 +83,10 @@ if $want_test; then
   [ -x /usr/bin/chromium ] || apt_install chromium
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
   command -v pgbouncer >/dev/null || apt_install pgbouncer
+  # The container image's test (scripts/test-container.sh): podman, with runc.
+  command -v podman >/dev/null || apt_install podman
+  command -v runc >/dev/null || apt_install runc
+  command -v curl >/dev/null || apt_install curl
   python_tools deploy/requirements-tools.txt
 fi
 

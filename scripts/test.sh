@@ -51,5 +51,8 @@ bash scripts/build-site.sh
 python3 scripts/check-site.py
 bash scripts/check-site-secrets.sh
 
+echo "==> the container image (Dockerfile's runtime stage), built and run with podman"
+bash scripts/test-container.sh
+
 echo "==> end-to-end tests in Chromium (desktop 1280x800, phone 390x844)"
 (cd end2end && npx playwright test)
