@@ -4,7 +4,7 @@
 #   - fetch, store, pipeline: the ingest (ingest-lambda's binaries);
 #   - dashboard: the `server` binary as `bootstrap` (it serves through the Lambda
 #     Runtime API when it finds one), with the site it serves (site/: the hashed wasm,
-#     loader, stylesheet, public/, their brotli and gzip copies), hash.txt beside it
+#     loader, stylesheet, public/, their brotli copies), hash.txt beside it
 #     and Leptos.toml (the dashboard's settings), and deploy/certs/*.crt as certs/ (the
 #     database's CA, e.g. Supabase's: sslrootcert=/var/task/certs/supabase-ca.crt).
 # cargo-lambda and zig come from PyPI (deploy/requirements-build.txt).
@@ -43,8 +43,13 @@ with zipfile.ZipFile(out + ".part", "w", zipfile.ZIP_DEFLATED, compresslevel=9) 
     for folder, _, files in os.walk("target/site"):
         for name in sorted(files):
             path = os.path.join(folder, name)
-            # Already compressed: stored as they are.
-            kind = zipfile.ZIP_STORED if name.endswith((".br", ".gz")) else zipfile.ZIP_DEFLATED
+            # No gzip copies: every browser asks for brotli (and CloudFront forwards it);
+            # anything else gets gzip made by the server's compression layer, once, as
+            # CloudFront then keeps it. That leaves room under 10 MB.
+            if name.endswith(".gz"):
+                continue
+            # Already compressed: stored as it is.
+            kind = zipfile.ZIP_STORED if name.endswith(".br") else zipfile.ZIP_DEFLATED
             z.write(path, os.path.join("site", os.path.relpath(path, "target/site")), compress_type=kind)
 os.replace(out + ".part", out)
 PY

@@ -357,8 +357,14 @@ async fn the_dashboard_answers_function_url_events_with_the_same_pages() {
     let init = function.init_duration().await;
     println!("dashboard bootstrap init duration: {} ms", init.as_millis());
 
-    // The page, as HTML, with every header the HTTP server sends.
+    // The page, as HTML, with every header the HTTP server sends. The first request
+    // also opens the pool's first connection.
+    let asked = Instant::now();
     let page = function.get("/", &[("accept", "text/html")]).await;
+    println!(
+        "dashboard first page after the cold start: {} ms",
+        asked.elapsed().as_millis()
+    );
     assert_eq!(page.status, 200, "{}", page.text());
     assert!(page.header("content-type").starts_with("text/html"));
     assert!(page

@@ -118,6 +118,36 @@ impl Store {
         Ok(rows.into_iter().map(|row| bar(symbol, row)).collect())
     }
 
+    /// Every symbol's bars of the `days` days up to its own last bar (its last bar
+    /// included), by symbol, oldest first: what an overview of all symbols needs, in
+    /// one query. Each symbol's last day is found by an index probe, and its window
+    /// read as one range of the primary key, so the cost follows the rows returned,
+    /// not the history stored.
+    pub async fn recent_bars(&self, days: u32) -> Result<Vec<DailyBar>> {
+        let sql = match &self.pool {
+            super::Pool::Postgres(_) => RECENT_BARS_POSTGRES,
+            super::Pool::Sqlite(_) => RECENT_BARS_SQLITE,
+        };
+        let days = i32::try_from(days).unwrap_or(i32::MAX);
+        let rows: Vec<(String, NaiveDate, f64, f64, f64, f64, f64)> =
+            with_conn!(self, |conn| sqlx::query_as(sql)
+                .bind(days)
+                .persistent(self.persistent())
+                .fetch_all(&mut *conn)
+                .await?);
+        Ok(rows
+            .into_iter()
+            .filter_map(|(symbol, date, open, high, low, close, volume)| {
+                let symbol = Symbol::parse(&symbol).ok()?;
+                Some(DailyBar::from_ohlcv(
+                    symbol,
+                    date,
+                    [open, high, low, close, volume],
+                ))
+            })
+            .collect())
+    }
+
     /// The newest headlines, for one coin or for all, newest first.
     pub async fn latest_headlines(&self, coin: Option<&str>, limit: u32) -> Result<Vec<Headline>> {
         let filter = HeadlineFilter {
@@ -327,6 +357,35 @@ const BARS_SQL: &str = "SELECT date, open, high, low, close, volume FROM daily_p
 const BARS_PAGE_SQL: &str = "SELECT date, open, high, low, close, volume FROM daily_prices \
                              WHERE symbol = $1 AND date >= $2 AND date <= $3 ORDER BY date \
                              LIMIT $4";
+
+/// The symbols (a loose index scan, as in [`Store::symbols`]) with each one's last day.
+macro_rules! last_days {
+    () => {
+        "WITH RECURSIVE s(symbol) AS ( \
+                             SELECT MIN(symbol) FROM daily_prices \
+                             UNION ALL \
+                             SELECT (SELECT MIN(p.symbol) FROM daily_prices p WHERE p.symbol > s.symbol) \
+                             FROM s WHERE s.symbol IS NOT NULL), \
+                         l AS (SELECT symbol, \
+                               (SELECT MAX(d.date) FROM daily_prices d WHERE d.symbol = s.symbol) AS last \
+                               FROM s WHERE symbol IS NOT NULL) "
+    };
+}
+
+/// [`Store::recent_bars`]: the same query, with each dialect's date arithmetic.
+const RECENT_BARS_POSTGRES: &str = concat!(
+    last_days!(),
+    "SELECT p.symbol, p.date, p.open, p.high, p.low, p.close, p.volume \
+     FROM l JOIN daily_prices p ON p.symbol = l.symbol AND p.date > l.last - $1::int \
+     ORDER BY p.symbol, p.date"
+);
+const RECENT_BARS_SQLITE: &str = concat!(
+    last_days!(),
+    "SELECT p.symbol, p.date, p.open, p.high, p.low, p.close, p.volume \
+     FROM l JOIN daily_prices p ON p.symbol = l.symbol \
+     AND p.date > date(l.last, '-' || $1 || ' days') \
+     ORDER BY p.symbol, p.date"
+);
 
 /// `daily_prices` columns as [`BARS_SQL`] reads them.
 type BarRow = (NaiveDate, f64, f64, f64, f64, f64);
