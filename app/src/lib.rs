@@ -11,7 +11,7 @@
 //! Reading order, each module using only those before it: [`text`] (URL and HTML
 //! text), [`error`], [`ssr`] (the shell, the state, the settings, the one status rule,
 //! the SVG charts), [`chart`] (the price chart, both halves), [`freshness`], [`frame`]
-//! (every page's chrome), the pages [`home`] (`/`), [`weather`], [`runs`], then [`App`]
+//! (every page's chrome), the pages [`home`] (`/`), [`markets`], [`weather`], [`runs`], then [`App`]
 //! (the routes) below.
 
 // The home page's view types nest deeply (one island around the whole page body).
@@ -24,6 +24,7 @@ pub mod freshness;
 pub mod home;
 #[cfg(feature = "hydrate")]
 pub mod hydrate;
+pub mod markets;
 pub mod runs;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -49,13 +50,14 @@ pub type QueryParam = (&'static str, bool);
 pub fn query_params(path: &str) -> &'static [QueryParam] {
     match path {
         "/" => home::QUERY,
+        "/markets" => markets::QUERY,
         "/weather" => weather::QUERY,
         "/runs" => runs::QUERY,
         _ => &[],
     }
 }
 
-/// The app: the navigation and three routes, rendered on the server only (Leptos
+/// The app: the navigation and four routes, rendered on the server only (Leptos
 /// islands: the WebAssembly hydrates `/`'s dashboard, `home::island::LiveHome`, nothing
 /// else). `SsrMode::Async` waits for the data so the first HTML already holds the
 /// tables and the charts. With JavaScript, `public/nav.js` moves between pages in place
@@ -68,11 +70,13 @@ pub fn App() -> impl IntoView {
         <Router>
             <nav class="site-nav" aria-label="Pages">
                 <A href="/" exact=true>"Prices"</A>
+                <A href="/markets" attr:data-testid="nav-markets">"Markets"</A>
                 <A href="/weather">"Weather"</A>
                 <A href="/runs">"Runs"</A>
             </nav>
             <Routes fallback=|| view! { <frame::NotFound /> }>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
+                <Route path=path!("/markets") view=markets::MarketsPage ssr=SsrMode::Async />
                 <Route path=path!("/weather") view=weather::WeatherPage ssr=SsrMode::Async />
                 <Route path=path!("/runs") view=runs::RunsPage ssr=SsrMode::Async />
             </Routes>

@@ -79,6 +79,46 @@ on_both_backends!(bars_round_trip_in_date_order, |store| {
     assert!(!store.has_symbol(&sym("AAPL")).await.unwrap());
 });
 
+on_both_backends!(recent_bars_are_each_symbols_own_last_days, |store| {
+    // IBM up to 2024-03-04, BTC only until 2023-06-30: each window ends at its own
+    // last day, and a window of 10 days holds the days after last - 10.
+    let mut bars = Vec::new();
+    for d in 0..30 {
+        bars.push(bar(
+            "IBM",
+            day(2024, 2, 4) + Duration::days(d),
+            100.0 + d as f64,
+        ));
+        bars.push(bar(
+            "BTC",
+            day(2023, 6, 1) + Duration::days(d),
+            50.0 + d as f64,
+        ));
+    }
+    store.upsert_bars(&bars, "test").await.unwrap();
+    let recent = store.recent_bars(10).await.unwrap();
+    let of = |s: &str| -> Vec<NaiveDate> {
+        recent
+            .iter()
+            .filter(|b| b.symbol.as_str() == s)
+            .map(|b| b.date)
+            .collect()
+    };
+    assert_eq!(recent.first().unwrap().symbol.as_str(), "BTC", "by symbol");
+    let btc = of("BTC");
+    assert_eq!(
+        (btc.len(), btc[0], *btc.last().unwrap()),
+        (10, day(2023, 6, 21), day(2023, 6, 30))
+    );
+    let ibm = of("IBM");
+    assert_eq!(
+        (ibm.len(), ibm[0], *ibm.last().unwrap()),
+        (10, day(2024, 2, 24), day(2024, 3, 4))
+    );
+    assert!(ibm.windows(2).all(|w| w[0] < w[1]), "oldest first");
+    assert!(store.recent_bars(0).await.unwrap().is_empty());
+});
+
 on_both_backends!(replaying_a_batch_changes_nothing, |store| {
     let bars: Vec<_> = (1..=20)
         .map(|d| bar("IBM", day(2024, 1, d), 100.0 + d as f64))
