@@ -184,4 +184,28 @@ async function go(url, { replace = false, record = true } = {}) {
   }
 }
 
+/**
+ * The markets watchlist: the list of the last `/markets` page shown in this browser (its
+ * form's field as the server wrote it; none for every symbol) is kept in localStorage,
+ * and the navigation's Markets link opens it. Without storage the link stays plain.
+ */
+const WATCHLIST = 'tickerboard.watchlist';
+function rememberWatchlist() {
+  try {
+    const field = location.pathname === '/markets' && document.querySelector('input[data-testid="watchlist"]');
+    if (field) {
+      const list = (field.getAttribute('value') || '').trim();
+      if (list) localStorage.setItem(WATCHLIST, list);
+      else localStorage.removeItem(WATCHLIST);
+    }
+    const list = localStorage.getItem(WATCHLIST);
+    const link = document.querySelector('.site-nav a[data-testid="nav-markets"]');
+    if (link) link.setAttribute('href', list ? `/markets?symbols=${encodeURIComponent(list).replace(/%2C/g, ',')}` : '/markets');
+  } catch (e) {
+    // Storage refused (a private window's policy): nothing remembered.
+  }
+}
+rememberWatchlist();
+addEventListener('tickerboard:page', rememberWatchlist);
+
 window.tickerboard = { go: (href, options) => go(new URL(href, location.href), options) };

@@ -133,6 +133,8 @@ pub struct MarketsView {
     /// The sort, kept by the form.
     pub sort: String,
     pub dir: String,
+    /// This view's URL in its short form (`public/nav.js` shows it in the address bar).
+    pub canonical: String,
     pub freshness: Vec<SourceLine>,
     pub notice: Option<String>,
 }

@@ -12,7 +12,7 @@ pub mod data;
 pub mod ssr;
 
 use crate::error::AppError;
-use crate::frame::{loaded_page, PageHeader};
+use crate::frame::{loaded_page, CanonicalLink, PageHeader};
 use data::{Change, ColumnHead, MarketRow, MarketsView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -70,12 +70,14 @@ fn MarketsBody(view: MarketsView) -> impl IntoView {
         symbols,
         sort,
         dir,
+        canonical,
         freshness,
         notice,
     } = view;
     let empty = rows.is_empty();
     view! {
         <PageHeader site=title page=Some("Markets") freshness notice />
+        <CanonicalLink href=Some(canonical) />
         {empty.then(|| view! {
             <p class="banner" role="note" data-testid="markets-empty">
                 "No prices yet. Fill them with "

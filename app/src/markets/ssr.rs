@@ -60,7 +60,16 @@ pub async fn load_markets(
         })
         .unwrap_or_default();
     let vs = vs.map(|s| s.as_str().to_string());
+    let canonical = if sorted {
+        markets_href(sort, dir, vs.as_deref(), &watchlist)
+    } else {
+        href(
+            "/markets",
+            &[("symbols", Some(&watchlist)), ("vs", vs.as_deref())],
+        )
+    };
     let view = MarketsView {
+        canonical,
         title: state.settings.title.clone(),
         heads: heads(sorted.then_some((sort, dir)), vs.as_deref(), &watchlist),
         rows,
