@@ -27,7 +27,7 @@ echo "==> the dashboard: its site, then the server as bootstrap ($arch)"
 bash scripts/build-site.sh --site-only
 # The names build-site.sh builds the site with; LEPTOS_OUTPUT_NAME is read at compile time.
 LEPTOS_OUTPUT_NAME=tickerboard LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true \
-  cargo lambda build --profile lambda "$flag" --package server --bin server
+  cargo lambda build --profile lambda "$flag" --package server --bin server --features lambda
 python3 - target/lambda/server/bootstrap target/lambda/dashboard/bootstrap.zip <<'PY'
 import os, sys, zipfile
 binary, out = sys.argv[1:]

@@ -38,13 +38,14 @@ export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1
 echo "==> lints"
 cargo fmt --all --check
 python3 scripts/check-layout.py
-cargo clippy --locked -p store -p app -p server -p ingest -p ingest-lambda --all-targets -- -D warnings
+cargo clippy --locked -p store -p app -p server -p ingest -p ingest-lambda --all-targets --features server/lambda -- -D warnings
+cargo clippy --locked -p server --all-targets -- -D warnings   # the default build, without the Lambda runtime
 cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 bash scripts/lint-deploy.sh
 
 echo "==> unit, store, ingest and HTTP tests (SQLite, Postgres, PgBouncer), Lambda chain (moto)"
-cargo test --locked -p store -p app -p server -p ingest -p ingest-lambda
+cargo test --locked -p store -p app -p server -p ingest -p ingest-lambda --features server/lambda
 
 echo "==> release build of the site"
 bash scripts/build-site.sh

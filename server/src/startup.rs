@@ -46,7 +46,7 @@ pub enum StartError {
 pub async fn run_from_env() -> Result<(), StartError> {
     let mut settings = Settings::from_env()?;
     if crate::lambda::is_lambda() {
-        settings = crate::lambda::settings(settings).await?;
+        settings = crate::lambda::runtime::settings(settings).await?;
     }
     let conf = get_configuration(None).map_err(|e| StartError::Leptos(e.to_string()))?;
     let mut leptos_options = conf.leptos_options;
@@ -65,7 +65,7 @@ pub async fn run_from_env() -> Result<(), StartError> {
     };
     if crate::lambda::is_lambda() {
         let (app, _page_cache) = app(state, &settings.server);
-        return Ok(crate::lambda::run(app).await?);
+        return Ok(crate::lambda::runtime::run(app).await?);
     }
     let server = within_open_files(settings.server);
     let listener = TcpListener::bind(addr)

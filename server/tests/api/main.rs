@@ -9,6 +9,8 @@ mod downloads;
 mod helpers;
 mod http;
 mod ingest_to_page;
+// The binary as a Lambda function needs the runtime built in (scripts/test.sh does).
+#[cfg(feature = "lambda")]
 mod lambda;
 mod limits;
 mod live;
