@@ -69,7 +69,8 @@ test('a watchlist is kept in the URL and remembered for the navigation', async (
   // The field cleared: every symbol again, and nothing remembered.
   await page.getByTestId('watchlist').fill('');
   await page.getByTestId('markets-form').getByRole('button', { name: 'Show' }).click();
-  expect((await symbolsInOrder(page)).length).toBeGreaterThan(2);
+  await expect(page).toHaveURL(/\/markets$/);
+  await expect.poll(async () => (await symbolsInOrder(page)).length).toBeGreaterThan(2);
   await page.goto('/weather');
   await expect(page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Markets' })).toHaveAttribute('href', '/markets');
 });
