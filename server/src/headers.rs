@@ -28,8 +28,31 @@ pub async fn security_headers(
     response
 }
 
-/// What browsers and CDNs may cache: hashed `/pkg` files for a year (their names
-/// change with their content), other static files for a day; pages served from the
+/// `/nav-3.min.js`, `/echarts-5.6.0-4.min.js`: a script of `public/` whose name ends in
+/// its version.
+fn is_versioned_script(path: &str) -> bool {
+    let Some(name) = path
+        .strip_prefix('/')
+        .and_then(|n| n.strip_suffix(".min.js"))
+    else {
+        return false;
+    };
+    match name.split_once('-') {
+        Some((stem, version)) => {
+            !stem.is_empty()
+                && !stem.contains('/')
+                && version.starts_with(|c: char| c.is_ascii_digit())
+                && version
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+        }
+        None => false,
+    }
+}
+
+/// What browsers and CDNs may cache: hashed `/pkg` files and the vendored scripts for a
+/// year (their names change with their content: a hash, or a number raised with each
+/// change, `frontend/js/build.mjs`), other static files for a day; pages served from the
 /// page cache say so themselves; everything else (errors, uncached answers) not at all.
 /// A static file's answer varies by `Accept-Encoding`.
 pub async fn cache_policy(
@@ -37,7 +60,7 @@ pub async fn cache_policy(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let path = request.uri().path();
-    let is_pkg = path.starts_with("/pkg/");
+    let is_pkg = path.starts_with("/pkg/") || is_versioned_script(path);
     let is_file = !path.starts_with("/api/")
         && path
             .rsplit('/')
@@ -71,4 +94,25 @@ pub async fn cache_policy(
         headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vendored_scripts_are_versioned_by_name() {
+        assert!(is_versioned_script("/nav-3.min.js"));
+        assert!(is_versioned_script("/echarts-5.6.0-4.min.js"));
+        for other in [
+            "/nav.min.js",
+            "/nav-x.min.js",
+            "/a/nav-3.min.js",
+            "/nav-3.js",
+            "/favicon.svg",
+            "/-3.min.js",
+        ] {
+            assert!(!is_versioned_script(other), "{other}");
+        }
+    }
 }
