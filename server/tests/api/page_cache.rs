@@ -245,7 +245,7 @@ async fn unknown_and_repeated_parameters_share_one_entry() {
         },
     )
     .await;
-    let views: [(&str, &[&str]); 3] = [
+    let views: [(&str, &[&str]); 4] = [
         (
             "/?symbol=MSFT&range=1Y&ma=20&ma=50&compare=IBM",
             &[
@@ -261,6 +261,13 @@ async fn unknown_and_repeated_parameters_share_one_entry() {
         (
             "/runs?status=succeeded",
             &["/runs?status=failed&status=succeeded&utm=1"],
+        ),
+        (
+            "/markets?symbols=BTC,IBM&sort=1y&vs=IBM",
+            &[
+                "/markets?vs=ETH&symbols=BTC,IBM&sort=1y&vs=IBM&ref=news",
+                "/markets?sort=1d&symbols=BTC%2CIBM&vs=IBM&sort=1y",
+            ],
         ),
     ];
     for (clean, noisy) in views {
