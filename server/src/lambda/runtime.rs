@@ -2,7 +2,7 @@
 //! and the router served through the Runtime API.
 
 use super::{LambdaError, DATABASE_PARAMETER};
-use crate::configuration::Settings;
+use crate::configuration::{dashboard_database, Settings};
 use axum::Router;
 use secrecy::SecretString;
 use tower::ServiceExt;
@@ -24,6 +24,9 @@ pub async fn settings(mut settings: Settings) -> Result<Settings, LambdaError> {
             "no database: set {DATABASE_PARAMETER} (an SSM SecureString) or DATABASE_URL"
         )));
     }
+    // The dashboard's rule again, now that the URL is known: a Postgres URL (the reader
+    // role) is never migrated, only read.
+    settings.database = dashboard_database(settings.database);
     settings.database.options.max_connections = 2;
     settings.database.options.lazy = true;
     Ok(settings)

@@ -10,7 +10,7 @@ use store::testing::{create_postgres_database, fresh_postgres_with_url};
 use store::{demo, DatabaseSettings, Store};
 
 /// The README's reader-role block, for role `role` on database `database`.
-fn readme_reader_role(role: &str, database: &str) -> String {
+pub fn readme_reader_role(role: &str, database: &str) -> String {
     let readme = include_str!("../../../README.md");
     let after = readme
         .split("<!-- reader-role:")
