@@ -329,14 +329,7 @@ fn change(value: Option<f64>, unit: &str) -> Change {
 
 /// Where the last close sits between the 52-week low and high, as a small bar.
 fn range_bar(f: &Figures) -> Option<RangeBar> {
-    if !(f.low.is_finite() && f.high.is_finite()) {
-        return None;
-    }
-    let at = if f.high > f.low {
-        ((f.close - f.low) / (f.high - f.low)).clamp(0.0, 1.0)
-    } else {
-        0.5
-    };
+    let at = range_position(f)?;
     let x = 4.0 + at * 92.0;
     Some(RangeBar {
         low: format!("{:.2}", f.low),
@@ -345,6 +338,19 @@ fn range_bar(f: &Figures) -> Option<RangeBar> {
         svg: format!(
             r#"<svg class="range52" viewBox="0 0 100 12" aria-hidden="true" focusable="false"><line x1="4" y1="6" x2="96" y2="6"/><circle cx="{x:.1}" cy="6" r="4"/></svg>"#
         ),
+    })
+}
+
+/// The last close's place in the 52-week range: 0 at the low, 1 at the high (0.5 when
+/// they are equal); none without a range.
+fn range_position(f: &Figures) -> Option<f64> {
+    if !(f.low.is_finite() && f.high.is_finite()) {
+        return None;
+    }
+    Some(if f.high > f.low {
+        ((f.close - f.low) / (f.high - f.low)).clamp(0.0, 1.0)
+    } else {
+        0.5
     })
 }
 
@@ -383,7 +389,8 @@ fn sort_rows(rows: &mut [(MarketRow, Option<Figures>)], sort: Column, dir: SortD
         match sort {
             Column::Symbol => None,
             Column::Close => Some(f.close),
-            Column::Range => range_bar(f).map(|r| f64::from(r.at)),
+            // The percent shown, so rows that look tied sort by symbol.
+            Column::Range => range_position(f).map(|at| (at * 100.0).round()),
             horizon => {
                 let i = Column::HORIZONS.iter().position(|h| *h == horizon)?;
                 f.changes[i]
