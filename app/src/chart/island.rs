@@ -17,6 +17,12 @@ pub fn ChartBox(shown: Shown, choose: Callback<Range>, children: Children) -> im
     #[cfg(feature = "hydrate")]
     super::hydrate::attach(surface, shown);
     let range = shown.range;
+    // Each indicator pane (RSI, MACD) makes the box taller by its own height.
+    let class = move || match shown.panes.get() {
+        0 => "chart",
+        1 => "chart panes-1",
+        _ => "chart panes-2",
+    };
     view! {
         <div class="ranges js-only" role="group" aria-label="Date range">
             {Range::ALL
@@ -35,7 +41,7 @@ pub fn ChartBox(shown: Shown, choose: Callback<Range>, children: Children) -> im
                 })
                 .collect_view()}
         </div>
-        <div data-testid="price-chart" class="chart" role="img" aria-label="Open and close prices by date">
+        <div data-testid="price-chart" class=class role="img" aria-label="Open and close prices by date">
             {children()}
             <div id=CHART_ID class="chart-live" node_ref=surface></div>
         </div>

@@ -1,5 +1,5 @@
 //! What the chart shows, as the URL says it, and the one way to write a `/` URL:
-//! `/?symbol=IBM&range=1Y&chart=candles&ma=20,50&compare=MSFT,BTC&scale=log`.
+//! `/?symbol=IBM&range=1Y&chart=candles&ma=20,50&ind=bb,rsi&compare=MSFT,BTC&scale=log&markers=off`.
 //!
 //! Both sides use it: the server reads the URL into a [`ChartView`] (with a notice for
 //! each bad value) and renders exactly that; the browser writes a control's change
@@ -69,6 +69,74 @@ const LISTED: usize = 3;
 /// The most symbols `?compare=` adds to the main one.
 pub const MAX_COMPARE: usize = 4;
 
+/// The indicators a reader can add (`?ind=ema20,bb,rsi`, any subset), computed on the
+/// server (`chart/ssr/indicators.rs`): two exponential averages and Bollinger bands
+/// over the prices, RSI and MACD in panes of their own under them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Indicator {
+    Ema20,
+    Ema50,
+    Bollinger,
+    Rsi,
+    Macd,
+}
+
+impl Indicator {
+    pub const ALL: [Indicator; 5] = [
+        Indicator::Ema20,
+        Indicator::Ema50,
+        Indicator::Bollinger,
+        Indicator::Rsi,
+        Indicator::Macd,
+    ];
+
+    /// As the URL writes it.
+    pub fn param(self) -> &'static str {
+        match self {
+            Indicator::Ema20 => "ema20",
+            Indicator::Ema50 => "ema50",
+            Indicator::Bollinger => "bb",
+            Indicator::Rsi => "rsi",
+            Indicator::Macd => "macd",
+        }
+    }
+
+    /// As the form's toggle and the chart's legend name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Indicator::Ema20 => "EMA 20",
+            Indicator::Ema50 => "EMA 50",
+            Indicator::Bollinger => "BB",
+            Indicator::Rsi => "RSI",
+            Indicator::Macd => "MACD",
+        }
+    }
+
+    /// What it is, in words (the toggle's tooltip).
+    pub fn title(self) -> &'static str {
+        match self {
+            Indicator::Ema20 => "Exponential moving average of the close, 20 days",
+            Indicator::Ema50 => "Exponential moving average of the close, 50 days",
+            Indicator::Bollinger => "Bollinger bands: 20-day average ± 2 standard deviations",
+            Indicator::Rsi => "Relative strength index, 14 days (Wilder), in a pane of its own",
+            Indicator::Macd => {
+                "MACD (12, 26, 9) with its signal line and histogram, in a pane of its own"
+            }
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Indicator> {
+        Indicator::ALL
+            .into_iter()
+            .find(|i| i.param().eq_ignore_ascii_case(raw.trim()))
+    }
+
+    /// Drawn in a pane of its own under the prices (RSI, MACD), not over them.
+    pub fn has_pane(self) -> bool {
+        matches!(self, Indicator::Rsi | Indicator::Macd)
+    }
+}
+
 /// Line (the close; the open too when the owner asks) or candlesticks with volume.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChartKind {
@@ -111,6 +179,10 @@ pub struct ChartView {
     pub compare: Vec<String>,
     /// A logarithmic price axis (`?scale=log`).
     pub log: bool,
+    /// Indicators, a subset of [`Indicator::ALL`] in its order.
+    pub ind: Vec<Indicator>,
+    /// The headline markers hidden (`?markers=off`); shown by default.
+    pub markers_off: bool,
 }
 
 /// The URL's raw chart parameters, as the query has them.
@@ -121,6 +193,8 @@ pub struct ChartParams {
     pub ma: Option<String>,
     pub compare: Option<String>,
     pub scale: Option<String>,
+    pub ind: Option<String>,
+    pub markers: Option<String>,
 }
 
 impl ChartParams {
@@ -139,6 +213,8 @@ impl ChartParams {
             ma: joined("ma"),
             compare: joined("compare"),
             scale: query.get("scale"),
+            ind: joined("ind"),
+            markers: query.get("markers"),
         }
     }
 }
@@ -153,6 +229,8 @@ impl From<&ChartView> for ChartParams {
                 "chart" => &mut params.chart,
                 "ma" => &mut params.ma,
                 "compare" => &mut params.compare,
+                "ind" => &mut params.ind,
+                "markers" => &mut params.markers,
                 _ => &mut params.scale,
             };
             *slot = Some(value);
@@ -190,33 +268,46 @@ impl ChartView {
             let why = "is not a scale: use log or linear. Showing linear.";
             problems.extend(parse_or(raw, parse_log, &mut view.log, why));
         }
+        if let Some(raw) = given(params.ind.as_deref()) {
+            problems.extend(view.read_indicators(raw));
+        }
+        if let Some(raw) = given(params.markers.as_deref()) {
+            let why = "is not a markers setting: use on or off. Showing them.";
+            problems.extend(parse_or(raw, parse_off, &mut view.markers_off, why));
+        }
         (view, problems)
+    }
+
+    /// `?ind=bb,rsi`: the indicators offered, in their order; one message for the others.
+    fn read_indicators(&mut self, raw: &str) -> Vec<String> {
+        let what = (
+            "an indicator",
+            "indicators",
+            "use ema20, ema50, bb, rsi or macd.",
+        );
+        read_subset(raw, &Indicator::ALL, Indicator::parse, &mut self.ind, what)
+    }
+
+    /// The indicators drawn (none while comparing, which draws % lines).
+    pub fn indicators(&self) -> &[Indicator] {
+        if self.comparing() {
+            &[]
+        } else {
+            &self.ind
+        }
+    }
+
+    /// How many indicator panes sit under the prices (RSI, MACD): the chart's box
+    /// grows by one pane's height for each.
+    pub fn indicator_panes(&self) -> usize {
+        self.indicators().iter().filter(|i| i.has_pane()).count()
     }
 
     /// `?ma=20,50`: the periods offered, in their order; one message for the others.
     fn read_averages(&mut self, raw: &str) -> Vec<String> {
-        let mut bad = Vec::new();
-        for part in list(raw) {
-            match part.parse::<u16>().ok().filter(|p| MA_PERIODS.contains(p)) {
-                Some(p) if !self.ma.contains(&p) => self.ma.push(p),
-                Some(_) => {}
-                None => bad.push(echo(part)),
-            }
-        }
-        self.ma
-            .sort_by_key(|p| MA_PERIODS.iter().position(|m| m == p));
-        match bad.len() {
-            0 => Vec::new(),
-            1..=LISTED => vec![format!(
-                "“{}” is not a moving average: use 20, 50 or 200.",
-                bad.join(", ")
-            )],
-            n => vec![format!(
-                "“{}” and {} more are not moving averages: use 20, 50 or 200.",
-                bad[..LISTED].join(", "),
-                n - LISTED
-            )],
-        }
+        let what = ("a moving average", "moving averages", "use 20, 50 or 200.");
+        let parse = |part: &str| part.parse::<u16>().ok();
+        read_subset(raw, &MA_PERIODS, parse, &mut self.ma, what)
     }
 
     /// `?compare=MSFT,BTC`: well-formed symbols other than `main`, no repeats, at most
@@ -278,6 +369,36 @@ impl ChartView {
     }
 }
 
+/// A list from the URL read into `into`: each of `offered` it names, once, in
+/// `offered`'s order; one message for the rest, naming the first few. `what`: one
+/// (“a moving average”), several (“moving averages”), and what to use instead.
+fn read_subset<T: Copy + PartialEq>(
+    raw: &str,
+    offered: &[T],
+    parse: impl Fn(&str) -> Option<T>,
+    into: &mut Vec<T>,
+    (one, several, instead): (&str, &str, &str),
+) -> Vec<String> {
+    let mut bad = Vec::new();
+    for part in list(raw) {
+        match parse(part).filter(|v| offered.contains(v)) {
+            Some(v) if !into.contains(&v) => into.push(v),
+            Some(_) => {}
+            None => bad.push(echo(part)),
+        }
+    }
+    into.sort_by_key(|v| offered.iter().position(|o| o == v));
+    match bad.len() {
+        0 => Vec::new(),
+        1..=LISTED => vec![format!("“{}” is not {one}: {instead}", bad.join(", "))],
+        n => vec![format!(
+            "“{}” and {} more are not {several}: {instead}",
+            bad[..LISTED].join(", "),
+            n - LISTED
+        )],
+    }
+}
+
 /// `raw` read by `parse` into `into`; otherwise a message: “raw” `why`.
 fn parse_or<T>(raw: &str, parse: fn(&str) -> Option<T>, into: &mut T, why: &str) -> Vec<String> {
     match parse(raw) {
@@ -294,6 +415,15 @@ fn parse_log(raw: &str) -> Option<bool> {
     match raw.to_ascii_lowercase().as_str() {
         "log" => Some(true),
         "linear" => Some(false),
+        _ => None,
+    }
+}
+
+/// `?markers=on|off`, in any case: whether the markers are hidden.
+fn parse_off(raw: &str) -> Option<bool> {
+    match raw.to_ascii_lowercase().as_str() {
+        "off" => Some(true),
+        "on" => Some(false),
         _ => None,
     }
 }
@@ -356,11 +486,18 @@ impl ChartView {
             let ma: Vec<String> = self.ma.iter().map(u16::to_string).collect();
             pairs.push(("ma", ma.join(",")));
         }
+        if !self.ind.is_empty() {
+            let ind: Vec<&str> = self.ind.iter().map(|i| i.param()).collect();
+            pairs.push(("ind", ind.join(",")));
+        }
         if !self.compare.is_empty() {
             pairs.push(("compare", self.compare.join(",")));
         }
         if self.log {
             pairs.push(("scale", "log".to_string()));
+        }
+        if self.markers_off {
+            pairs.push(("markers", "off".to_string()));
         }
         pairs
     }
@@ -391,6 +528,8 @@ mod tests {
             ma: get("ma"),
             compare: get("compare"),
             scale: get("scale"),
+            ind: get("ind"),
+            markers: get("markers"),
         }
     }
 
@@ -403,6 +542,8 @@ mod tests {
                 ("ma", "200,20"),
                 ("compare", "msft, btc"),
                 ("scale", "LOG"),
+                ("ind", "RSI,ema20,bb,rsi"),
+                ("markers", "Off"),
             ]),
             symbol,
             None,
@@ -410,6 +551,12 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(view.ma, [20, 200], "in the periods' order");
         assert_eq!(view.compare, ["MSFT", "BTC"]);
+        assert_eq!(
+            view.ind,
+            [Indicator::Ema20, Indicator::Bollinger, Indicator::Rsi],
+            "in the offered order, once each"
+        );
+        assert!(view.markers_off);
         let href = home_href(
             PageParams {
                 symbol: Some("IBM"),
@@ -420,7 +567,7 @@ mod tests {
         );
         assert_eq!(
             href,
-            "/?symbol=IBM&q=a%26b&range=1Y&chart=candles&ma=20,200&compare=MSFT,BTC&scale=log"
+            "/?symbol=IBM&q=a%26b&range=1Y&chart=candles&ma=20,200&ind=ema20,bb,rsi&compare=MSFT,BTC&scale=log&markers=off"
         );
         assert_eq!(home_href(PageParams::default(), &ChartView::default()), "/");
     }
@@ -434,20 +581,42 @@ mod tests {
                 ("ma", "20,7,x"),
                 ("compare", "MSFT,<b>,IBM,A,B,C,D"),
                 ("scale", "ln"),
+                ("ind", "macd,sma9,<i>"),
+                ("markers", "maybe"),
             ]),
             symbol,
             Some("IBM"),
         );
+        assert_eq!(view.ind, [Indicator::Macd], "the good one stays");
+        assert!(!view.markers_off);
         assert_eq!(view.range, Range::All);
         assert_eq!(view.kind, ChartKind::Line);
         assert_eq!(view.ma, [20], "the good one stays");
         assert_eq!(view.compare, ["MSFT", "A", "B", "C"]);
         assert!(!view.log);
         let all = problems.join(" ");
-        for word in ["“3W”", "“bars”", "“7, x”", "“<b>”", "“D” left out", "“ln”"]
-        {
+        for word in [
+            "“3W”",
+            "“bars”",
+            "“7, x”",
+            "“<b>”",
+            "“D” left out",
+            "“ln”",
+            "“sma9, <i>” is not an indicator",
+            "“maybe”",
+        ] {
             assert!(all.contains(word), "{word} in {all}");
         }
+    }
+
+    #[test]
+    fn indicators_wait_while_comparing_and_panes_are_counted() {
+        let (view, _) = ChartView::parse(&params(&[("ind", "macd,ema50,rsi")]), symbol, None);
+        assert_eq!(view.indicator_panes(), 2, "RSI and MACD");
+        let comparing = view.toggled_compare("MSFT");
+        assert!(comparing.indicators().is_empty());
+        assert_eq!(comparing.indicator_panes(), 0);
+        assert_eq!(comparing.ind.len(), 3, "kept in the URL for later");
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub mod detail {
 /// The id prefix of the series the browser rebases to % change.
 pub const COMPARE_ID: &str = "cmp:";
 
+/// The id prefix of the indicators' series (`chart/ssr/panes.rs`): the tooltip lists
+/// their values. `ind:bb-upper` is stacked on `ind:bb-lower` (its column holds the
+/// band's width, the column before it the lower band).
+pub const IND_ID: &str = "ind:";
+
 /// The chart's colours. The server writes the light ones into the option and the
 /// preview's classes; a dark page swaps each for its twin. Okabe–Ito-like hues, told
 /// apart with any colour vision; up and down are blue and orange (and candles differ
@@ -65,10 +70,19 @@ pub mod palette {
         hue("#007d79", "#3ddbd9"),
         hue("#6f6f6f", "#c6c6c6"),
     ];
+    /// The exponential averages, 20 and 50 days.
+    pub const EMA: [Hue; 2] = [hue("#c0266d", "#ff7eb6"), hue("#4d6b00", "#a7d65c")];
+    /// Bollinger bands.
+    pub const BAND: Hue = hue("#8a6a00", "#f1c21b");
+    pub const RSI: Hue = hue("#6929c4", "#a56eff");
+    pub const MACD: Hue = hue("#0043ce", "#78a9ff");
+    pub const SIGNAL: Hue = hue("#a2191f", "#ff8389");
     /// The main symbol, then each compared one.
     pub const COMPARE: [Hue; 5] = [CLOSE, OPEN, MA[1], MA[0], MA[2]];
     /// Every colour the option may hold.
-    pub const ALL: [Hue; 7] = [OPEN, CLOSE, UP, DOWN, MA[0], MA[1], MA[2]];
+    pub const ALL: [Hue; 13] = [
+        OPEN, CLOSE, UP, DOWN, MA[0], MA[1], MA[2], EMA[0], EMA[1], BAND, RSI, MACD, SIGNAL,
+    ];
 }
 
 /// The chart, ready for ECharts.

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 /// Loads the dashboard for the page's URL parameters.
 ///
 /// Also reachable as `POST /api/dashboard` with a form body `symbol=IBM` (and `q`,
-/// `news`, `range`, `chart`, `ma`, `compare`, `scale`).
+/// `news`, `range`, `chart`, `ma`, `compare`, `scale`, `ind`, `markers`).
 #[server(endpoint = "dashboard")]
 pub async fn get_dashboard(
     symbol: Option<String>,
@@ -23,6 +23,8 @@ pub async fn get_dashboard(
     ma: Option<String>,
     compare: Option<String>,
     scale: Option<String>,
+    ind: Option<String>,
+    markers: Option<String>,
 ) -> Result<Dashboard, AppError> {
     use crate::chart::view::ChartParams;
     use crate::home::ssr::{self, DashboardQuery};
@@ -39,6 +41,8 @@ pub async fn get_dashboard(
             ma,
             compare,
             scale,
+            ind,
+            markers,
         },
     };
     respond(ssr::load_dashboard(&state, &query).await)

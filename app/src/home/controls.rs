@@ -5,7 +5,7 @@
 //! the current one, so Back goes to the previous symbol.
 
 use crate::chart::view::{
-    home_href, ChartKind, ChartView, PageParams, Range, MAX_COMPARE, MA_PERIODS,
+    home_href, ChartKind, ChartView, Indicator, PageParams, Range, MAX_COMPARE, MA_PERIODS,
 };
 use leptos::prelude::*;
 use store::Symbol;
@@ -31,6 +31,7 @@ pub fn ChartForm<C: IntoView + 'static>(
             <SymbolField symbols=symbols.clone() selected=selected.clone() />
             <KindField kind=view.kind />
             <AverageFields ma=view.ma.clone() />
+            <IndicatorFields ind=view.ind.clone() />
             <label class="field check">
                 <input type="checkbox" name="scale" value="log" checked=view.log prop:checked=view.log data-testid="chart-log" />
                 "Log"
@@ -113,6 +114,28 @@ fn AverageFields(ma: Vec<u16>) -> impl IntoView {
                                 prop:checked=ma.contains(&period)
                             />
                             {period.to_string()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+}
+
+/// A box per indicator offered (`ind`), each named in full by its tooltip.
+#[component]
+fn IndicatorFields(ind: Vec<Indicator>) -> impl IntoView {
+    view! {
+        <fieldset class="field segmented" data-testid="chart-ind">
+            <legend>"Indicators"</legend>
+            {Indicator::ALL
+                .into_iter()
+                .map(|i| {
+                    let on = ind.contains(&i);
+                    view! {
+                        <label title=i.title()>
+                            <input type="checkbox" name="ind" value=i.param() checked=on prop:checked=on />
+                            {i.label()}
                         </label>
                     }
                 })

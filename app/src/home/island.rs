@@ -40,6 +40,7 @@ pub fn LiveHome(page: PageQuery, children: Children) -> impl IntoView {
         symbol: Signal::derive(move || d.with(|d| d.selected.as_ref().map(Symbol::to_string))),
         data: live.chart.into(),
         range: Signal::derive(move || d.with(|d| d.view.range)),
+        panes: Signal::derive(move || d.with(|d| d.view.indicator_panes())),
     };
     let choose = Callback::new(move |_r: Range| {
         #[cfg(feature = "hydrate")]

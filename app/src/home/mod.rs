@@ -43,6 +43,8 @@ pub const QUERY: &[crate::QueryParam] = &[
     ("ma", true),
     ("compare", true),
     ("scale", false),
+    ("ind", true),
+    ("markers", false),
 ];
 
 /// `/` for every URL (kept in the server's memory between ingests). In the browser,
@@ -70,6 +72,8 @@ pub fn HomePage() -> impl IntoView {
             chart.ma,
             chart.compare,
             chart.scale,
+            chart.ind,
+            chart.markers,
         )
     });
     let page = query.with_untracked(|q| PageQuery {

@@ -113,6 +113,7 @@ fn history_chart(city: &str, history: &[WeatherObservation], unit: Unit) -> Stri
             label: format!("{city} ({})", unit.symbol()),
             class: "temp",
             values: history.iter().map(|w| Some(value(w, unit))).collect(),
+            thin: false,
         }],
         |i| history[i].observed_at.format("%b %-d %H:%M").to_string(),
     )

@@ -22,6 +22,9 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn resize(this: &Instance);
 
+    #[wasm_bindgen(method, js_name = getHeight)]
+    pub fn height(this: &Instance) -> f64;
+
     #[wasm_bindgen(method)]
     pub fn dispose(this: &Instance);
 

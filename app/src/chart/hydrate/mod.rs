@@ -121,6 +121,10 @@ fn draw(
         };
         echarts::init(el, &theme)
     });
+    // An indicator's pane makes the box taller (see `ChartBox`): the surface follows.
+    if f64::from(el.client_height()) != instance.height() {
+        instance.resize();
+    }
     js::mark("tickerboard:option-ready");
     instance.set_option(&option, &settings);
     js::mark("tickerboard:echarts-set");

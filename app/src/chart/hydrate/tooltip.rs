@@ -8,7 +8,7 @@ use super::echarts;
 use super::js::{fixed, get, number_at, set};
 use crate::chart::api::get_bar_details;
 use crate::chart::change::{percent_change, Direction};
-use crate::chart::wire::{column, detail, CHART_ID, COMPARE_ID};
+use crate::chart::wire::{column, detail, CHART_ID, COMPARE_ID, IND_ID};
 use crate::text::escape;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -122,24 +122,34 @@ fn day_html(row: &JsValue, rows: &Array, index: u32, details: Option<[f64; 4]>) 
     html
 }
 
-/// An average's or a compared symbol's line, for one of ECharts' params.
+/// An average's, an indicator's or a compared symbol's line, for one of ECharts' params.
 fn series_html(p: &JsValue) -> Option<String> {
     let name = get(p, "seriesName").as_string().unwrap_or_default();
-    let compared = get(p, "seriesId")
-        .as_string()
-        .is_some_and(|id| id.starts_with(COMPARE_ID));
-    if !(compared || name.starts_with("MA ")) {
+    let id = get(p, "seriesId").as_string().unwrap_or_default();
+    let compared = id.starts_with(COMPARE_ID);
+    let indicator = id.strip_prefix(IND_ID);
+    if !(compared || indicator.is_some() || name.starts_with("MA ")) {
         return None;
     }
     // A line of its own data has a number; one drawn from the dataset, the row (its
     // value is at the dimension `encode.y` names).
     let raw = get(p, "value");
-    let value = raw.as_f64().or_else(|| {
-        let y = Reflect::get_u32(&get(&get(p, "encode"), "y"), 0)
-            .ok()?
-            .as_f64()?;
-        number_at(&raw, y as usize)
-    })?;
+    let y = Reflect::get_u32(&get(&get(p, "encode"), "y"), 0)
+        .ok()
+        .and_then(|y| y.as_f64())
+        .map(|y| y as usize);
+    let mut value = raw.as_f64().or_else(|| number_at(&raw, y?))?;
+    let label = match indicator {
+        // The upper band is stacked on the lower: its column holds the band's width.
+        Some("bb-upper") => {
+            value += number_at(&raw, y? - 1)?;
+            "BB upper"
+        }
+        Some("bb-middle") => "BB middle",
+        Some("bb-lower") => "BB lower",
+        Some(hist) if hist.starts_with("hist") => "Histogram",
+        _ => name.as_str(),
+    };
     let marker = get(p, "marker").as_string().unwrap_or_default();
     let shown = if compared {
         format!(
@@ -150,7 +160,7 @@ fn series_html(p: &JsValue) -> Option<String> {
     } else {
         fixed(value, 2)
     };
-    Some(format!("<div>{marker}{} {shown}</div>", escape(&name)))
+    Some(format!("<div>{marker}{} {shown}</div>", escape(label)))
 }
 
 /// `[open, high, low, volume]` read from `row` starting at `from`.

@@ -1,6 +1,8 @@
 //! The chart's server half: the days as series ([`series`]), the ECharts option built
 //! with charming ([`option`]) and the drawing of the first paint ([`preview`]).
 
+pub mod indicators;
 pub mod option;
+pub mod panes;
 pub mod preview;
 pub mod series;

@@ -21,13 +21,13 @@
 //! carries no visual map (6.5 KB brotli).
 
 use crate::chart::ssr::series::{aligned_closes, closes, moving_average, start_index, tidy};
+use crate::chart::ssr::{indicators, panes};
 use crate::chart::view::{ChartKind, ChartView, Range, MA_PERIODS};
 use crate::chart::wire::palette::{self, Hue};
 use crate::chart::wire::{column, detail, BarDetails, ChartData, OptionJson, COMPARE_ID};
-use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
+use charming::component::{DataZoom, DataZoomType, Legend};
 use charming::element::{
-    AxisLabel, AxisPointer, AxisPointerType, AxisType, DimensionEncode, ItemStyle, LineStyle,
-    Sampling, SplitLine, Tooltip, Trigger,
+    AxisPointer, AxisPointerType, DimensionEncode, ItemStyle, LineStyle, Sampling, Tooltip, Trigger,
 };
 use charming::series::{Bar, Line};
 use charming::Chart;
@@ -38,20 +38,26 @@ use store::{DailyBar, Symbol};
 /// of them (candles, or the open line); `None` when the rows stop after the averages.
 pub fn details_at(view: &ChartView, line_open: bool) -> Option<usize> {
     let open_line = line_open && !view.comparing();
-    (draws_candles(view) || open_line).then(|| column::AVERAGES + averages_drawn(view))
+    (draws_candles(view) || open_line).then(|| column::AVERAGES + lines_drawn(view))
 }
 
 /// Candles are drawn when asked for, unless comparing (which draws % lines).
-fn draws_candles(view: &ChartView) -> bool {
+pub fn draws_candles(view: &ChartView) -> bool {
     view.kind == ChartKind::Candles && !view.comparing()
 }
 
-/// How many average columns the rows carry (none while comparing).
-fn averages_drawn(view: &ChartView) -> usize {
+/// How many columns of lines the rows carry after the close: the averages, then the
+/// indicators' (none while comparing).
+fn lines_drawn(view: &ChartView) -> usize {
     if view.comparing() {
         0
     } else {
         view.ma.len()
+            + view
+                .ind
+                .iter()
+                .map(|i| indicators::width(*i))
+                .sum::<usize>()
     }
 }
 
@@ -99,25 +105,20 @@ pub fn chart_data(input: &ChartInput) -> ChartData {
     }
 }
 
-/// The option as JSON: the frame (tooltip, zooms), the axes of candles or a line, the
-/// series of compared symbols or of the price, then what charming cannot write.
+/// The option as JSON: the frame (tooltip, zooms), the panes and their axes
+/// ([`panes`]), the series of compared symbols or of the price and the indicators, then
+/// what charming cannot write.
 pub fn chart_option(input: &ChartInput) -> Value {
     let view = input.view;
     let candles = draws_candles(view);
+    let lower = panes::lower_panes(view);
     let mut legend: Vec<String> = Vec::new();
-    let chart = frame(candles);
+    let chart = panes::layout(frame(lower.len()), input.bars, view, &lower);
     let chart = if candles {
-        candle_panes(chart, input.symbol, view, &mut legend)
+        candle_series(chart, input.symbol, &mut legend)
     } else {
-        line_pane(chart, input.bars, view)
+        chart
     };
-    let chart = if view.comparing() {
-        compared_lines(chart, input, &mut legend)
-    } else {
-        price_lines(chart, input, &mut legend)
-    };
-    let chart = chart.legend(Legend::new().top(0).data(legend));
-    let mut option = serde_json::to_value(&chart).unwrap_or(Value::Null);
     let averages: Vec<Vec<Option<f64>>> = if view.comparing() {
         Vec::new()
     } else {
@@ -126,16 +127,31 @@ pub fn chart_option(input: &ChartInput) -> Value {
             .map(|p| moving_average(input.bars, usize::from(*p)))
             .collect()
     };
+    let columns = panes::indicator_columns(view, averages.len());
+    let chart = if view.comparing() {
+        compared_lines(chart, input, &mut legend)
+    } else {
+        let chart = price_lines(chart, input, &mut legend);
+        panes::indicator_series(chart, &columns, &lower, &mut legend)
+    };
+    let chart = chart.legend(Legend::new().top(0).data(legend));
+    let mut option = serde_json::to_value(&chart).unwrap_or(Value::Null);
+    let closes: Vec<f64> = input.bars.iter().map(|b| b.close).collect();
+    let mut lines = averages;
+    for (indicator, _) in &columns {
+        lines.extend(indicators::columns(*indicator, &closes));
+    }
     let details = details_at(view, input.line_open);
-    option["dataset"] = json!({ "source": dataset(input.bars, &averages, details) });
+    option["dataset"] = json!({ "source": dataset(input.bars, &lines, details) });
     extend(&mut option, details.filter(|_| candles));
+    panes::extend(&mut option, &columns, &lower);
     option
 }
 
 /// The tooltip (a crosshair over every series of the day) and the two zooms (wheel or
-/// pinch inside, a slider under), over both panes of candles.
-fn frame(candles: bool) -> Chart {
-    let panes = if candles { vec![0, 1] } else { vec![0] };
+/// pinch inside, a slider under), over the price pane and the `lower` panes.
+fn frame(lower: usize) -> Chart {
+    let panes: Vec<i64> = (0..=lower as i64).collect();
     Chart::new()
         .background_color("transparent")
         .tooltip(
@@ -156,84 +172,14 @@ fn frame(candles: bool) -> Chart {
         )
 }
 
-/// The price axis: logarithmic when asked for (and not comparing), else linear.
-fn price_axis(view: &ChartView) -> Axis {
-    let axis = Axis::new().scale(true);
-    if view.log && !view.comparing() {
-        // A log axis otherwise snaps to powers of ten and flattens the prices.
-        axis.type_(AxisType::Log)
-            .log_base(10)
-            .min("dataMin")
-            .max("dataMax")
-    } else {
-        axis.type_(AxisType::Value)
-    }
-}
-
-/// Prices above, volume below, one x axis each, zoomed together; series 0 and 1 (the
-/// first a placeholder charming can write: [`extend`] makes it the candlestick).
-fn candle_panes(
-    chart: Chart,
-    symbol: &Symbol,
-    view: &ChartView,
-    legend: &mut Vec<String>,
-) -> Chart {
+/// The candles and the volume under them: series 0 and 1 (the first a placeholder
+/// charming can write: [`extend`] makes it the candlestick).
+fn candle_series(chart: Chart, symbol: &Symbol, legend: &mut Vec<String>) -> Chart {
     legend.push(symbol.to_string());
     legend.push("Volume".to_string());
     chart
-        .grid(Grid::new().left(64).right(16).top(36).bottom(150))
-        .grid(Grid::new().left(64).right(16).height(60).bottom(72))
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .boundary_gap(true)
-                .axis_label(AxisLabel::new().show(false)),
-        )
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Category)
-                .grid_index(1)
-                .boundary_gap(true),
-        )
-        .y_axis(price_axis(view))
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .grid_index(1)
-                .split_number(2)
-                .axis_label(AxisLabel::new().show(false))
-                .split_line(SplitLine::new().show(false)),
-        )
         .series(Line::new().name(symbol.to_string()))
         .series(Bar::new().name("Volume").x_axis_index(1).y_axis_index(1))
-}
-
-/// One pane of lines: prices, or % change when comparing.
-fn line_pane(chart: Chart, bars: &[DailyBar], view: &ChartView) -> Chart {
-    let y = if view.comparing() {
-        Axis::new()
-            .type_(AxisType::Value)
-            .scale(true)
-            .axis_label(AxisLabel::new().formatter("{value} %"))
-    } else {
-        price_axis(view)
-    };
-    let mut x = Axis::new().type_(AxisType::Category).boundary_gap(false);
-    if view.comparing() {
-        // No series reads the dataset then: the dates come with the axis.
-        x = x.data(bars.iter().map(|b| b.date.to_string()).collect());
-    }
-    chart
-        .grid(
-            Grid::new()
-                .left(8)
-                .right(16)
-                .top(36)
-                .bottom(64)
-                .contain_label(true),
-        )
-        .x_axis(x)
-        .y_axis(y)
 }
 
 /// Each symbol's closes as a series of its own. The browser rebases them to % change
@@ -299,7 +245,7 @@ pub fn bar_details(bars: &[DailyBar]) -> BarDetails {
 }
 
 /// A line series without markers, in `hue`, thinned to the pixels by ECharts.
-fn line(name: &str, hue: Hue) -> Line {
+pub fn line(name: &str, hue: Hue) -> Line {
     Line::new()
         .name(name)
         .show_symbol(false)
@@ -309,13 +255,14 @@ fn line(name: &str, hue: Hue) -> Line {
 }
 
 /// The dataset's rows (see [`crate::chart::wire::column`] and `detail`): the date, the
-/// close, the averages, and the day's own columns from `details` when it is given.
-fn dataset(bars: &[DailyBar], averages: &[Vec<Option<f64>>], details: Option<usize>) -> Vec<Value> {
+/// close, the averages' and indicators' `lines`, and the day's own columns from
+/// `details` when it is given.
+fn dataset(bars: &[DailyBar], lines: &[Vec<Option<f64>>], details: Option<usize>) -> Vec<Value> {
     bars.iter()
         .enumerate()
         .map(|(i, b)| {
             let mut row = vec![json!(b.date.to_string()), json!(tidy(b.close))];
-            row.extend(averages.iter().map(|a| json!(a[i])));
+            row.extend(lines.iter().map(|a| json!(a[i])));
             if details.is_some() {
                 let volume = b.volume.round() as i64;
                 row.extend([
@@ -375,8 +322,6 @@ fn extend(option: &mut Value, candles_at: Option<usize>) {
             "itemStyle": { "color": palette::DOWN.light },
         }));
     }
-    // One crosshair across both panes.
-    option["axisPointer"] = json!({ "link": [{ "xAxisIndex": "all" }] });
 }
 
 #[cfg(test)]

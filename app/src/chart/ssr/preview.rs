@@ -8,17 +8,21 @@
 //! log scale, in the same colours (light and dark, by CSS).
 
 use crate::chart::change::rebased;
+use crate::chart::ssr::indicators::{bollinger, ema, macd, rsi};
 use crate::chart::ssr::option::ChartInput;
+use crate::chart::ssr::panes::{lower_panes, pane_bottom, price_bottom, RSI_GUIDES};
 use crate::chart::ssr::series::{moving_average, start_index};
-use crate::chart::view::{ChartKind, MA_PERIODS};
-use crate::ssr::svg::{chart_html, Line, Scale};
+use crate::chart::view::{ChartKind, ChartView, Indicator, MA_PERIODS};
+use crate::ssr::svg::panes::{Band, Pane};
+use crate::ssr::svg::{chart_html, Drawing, Line, Scale};
 use store::DailyBar;
 
 const MA_CLASSES: [&str; 3] = ["ma0", "ma1", "ma2"];
 const COMPARE_CLASSES: [&str; 5] = ["cmp0", "cmp1", "cmp2", "cmp3", "cmp4"];
 
 /// The preview of what the chart shows first for `input` (its range's window, its
-/// kind, averages and compared symbols, its scale); empty when there is nothing to draw.
+/// kind, averages, indicators and compared symbols, its scale); empty when there is
+/// nothing to draw.
 pub fn chart_preview_html(input: &ChartInput) -> String {
     let (bars, view) = (input.bars, input.view);
     let start = start_index(view.range, bars);
@@ -28,21 +32,96 @@ pub fn chart_preview_html(input: &ChartInput) -> String {
     }
     let x_label = |i: usize| window[i].date.to_string();
     if view.comparing() {
-        return chart_html(&compared_lines(input, start), None, Scale::Percent, x_label);
+        let lines = compared_lines(input, start);
+        let drawing = Drawing {
+            lines: &lines,
+            scale: Scale::Percent,
+            ..Drawing::default()
+        };
+        return chart_html(&drawing, x_label);
     }
-    let scale = if view.log { Scale::Log } else { Scale::Linear };
-    let averages = view.ma.iter().map(|period| Line {
+    let mut lines = if view.kind == ChartKind::Candles {
+        Vec::new()
+    } else {
+        price_lines(input, window)
+    };
+    lines.extend(view.ma.iter().map(|period| Line {
         label: format!("MA {period}"),
         class: MA_CLASSES[MA_PERIODS.iter().position(|p| p == period).unwrap_or(0)],
         values: moving_average(bars, usize::from(*period))[start..].to_vec(),
-    });
-    if view.kind == ChartKind::Candles {
-        let lines: Vec<Line> = averages.collect();
-        return chart_html(&lines, Some(window), scale, x_label);
+        thin: false,
+    }));
+    let closes: Vec<f64> = bars.iter().map(|b| b.close).collect();
+    let (more, band, panes) = indicator_parts(view, &closes, start);
+    lines.extend(more);
+    let count = lower_panes(view).len();
+    let bottoms = if count == 0 {
+        Vec::new()
+    } else {
+        std::iter::once(price_bottom(count))
+            .chain((0..count).map(|j| pane_bottom(j, count)))
+            .collect()
+    };
+    let drawing = Drawing {
+        lines: &lines,
+        band,
+        candles: (view.kind == ChartKind::Candles).then_some(window),
+        scale: if view.log { Scale::Log } else { Scale::Linear },
+        panes,
+        bottoms,
+    };
+    chart_html(&drawing, x_label)
+}
+
+/// The indicators of `view` from the window's `start`: lines over the prices (the
+/// EMAs, the bands' middle), the band, and the RSI and MACD panes.
+fn indicator_parts(
+    view: &ChartView,
+    closes: &[f64],
+    start: usize,
+) -> (Vec<Line>, Option<Band>, Vec<Pane>) {
+    let from = |v: Vec<Option<f64>>| v[start..].to_vec();
+    // An indicator's line, with fewer points than a price's; unnamed ones have no key.
+    let thin = |label: &str, class, values| Line {
+        label: label.to_string(),
+        class,
+        values: from(values),
+        thin: true,
+    };
+    let (mut lines, mut band, mut panes) = (Vec::new(), None, Vec::new());
+    for indicator in view.indicators() {
+        match indicator {
+            Indicator::Ema20 => lines.push(thin("EMA 20", "ema0", ema(closes, 20))),
+            Indicator::Ema50 => lines.push(thin("EMA 50", "ema1", ema(closes, 50))),
+            Indicator::Bollinger => {
+                let b = bollinger(closes, 20, 2.0);
+                lines.push(thin("", "bb-mid", b.middle));
+                band = Some(Band {
+                    class: "bb",
+                    upper: from(b.upper),
+                    lower: from(b.lower),
+                });
+            }
+            Indicator::Rsi => panes.push(Pane {
+                class: "rsi-pane",
+                name: "RSI 14",
+                lines: vec![thin("", "rsi", rsi(closes, 14))],
+                bars: Vec::new(),
+                fixed: Some(((0.0, 100.0), RSI_GUIDES.to_vec())),
+            }),
+            Indicator::Macd => {
+                let m = macd(closes, 12, 26, 9);
+                panes.push(Pane {
+                    class: "macd-pane",
+                    name: "MACD 12, 26, 9",
+                    lines: vec![thin("", "macd", m.macd), thin("", "signal", m.signal)],
+                    bars: from(m.histogram),
+                    fixed: None,
+                });
+            }
+        }
     }
-    let mut lines = price_lines(input, window);
-    lines.extend(averages);
-    chart_html(&lines, None, scale, x_label)
+    (lines, band, panes)
 }
 
 /// Each symbol's closes in % from the window's first day.
@@ -55,6 +134,7 @@ fn compared_lines(input: &ChartInput, start: usize) -> Vec<Line> {
             label,
             class: COMPARE_CLASSES[k % COMPARE_CLASSES.len()],
             values: rebased(&closes, start)[start..].to_vec(),
+            thin: false,
         })
         .collect()
 }
@@ -66,6 +146,7 @@ fn price_lines(input: &ChartInput, window: &[DailyBar]) -> Vec<Line> {
         label,
         class,
         values: window.iter().map(|b| Some(f(b))).collect(),
+        thin: false,
     };
     let mut lines = Vec::new();
     if input.line_open {
@@ -81,6 +162,7 @@ mod tests {
     use crate::chart::ssr::option::Compared;
     use crate::chart::view::ChartView;
     use crate::chart::view::Range;
+    use crate::ssr::svg::panes::PANE_BARS;
     use crate::ssr::svg::{PREVIEW_CANDLES, PREVIEW_POINTS};
     use chrono::NaiveDate;
     use store::Symbol;
@@ -211,6 +293,68 @@ mod tests {
             false,
         );
         assert!(log.contains(">100</span>"), "a round tick on a log axis");
+    }
+
+    #[test]
+    fn indicators_draw_over_the_prices_and_in_panes_placed_like_echarts_panes() {
+        let s = series(5000);
+        let view = ChartView {
+            kind: ChartKind::Candles,
+            ind: Indicator::ALL.to_vec(),
+            ..ChartView::default()
+        };
+        let html = preview(&s, &view, &[], false);
+        for part in [
+            "<polygon class=\"bb\"",
+            "<polyline class=\"bb-mid\"",
+            "<polyline class=\"ema0\"",
+            "<polyline class=\"ema1\"",
+            "class=\"plot lower-pane rsi-pane\"",
+            "class=\"plot lower-pane macd-pane\"",
+            "<polyline class=\"rsi\"",
+            "<polyline class=\"macd\"",
+            "<polyline class=\"signal\"",
+            ">RSI 14<",
+            ">MACD 12, 26, 9<",
+            ">30</span>",
+            ">70</span>",
+        ] {
+            assert!(html.contains(part), "{part}");
+        }
+        // Prices, volume, RSI, MACD: the bottoms of the option's grids.
+        let bottoms: Vec<String> = [
+            price_bottom(3),
+            pane_bottom(0, 3),
+            pane_bottom(1, 3),
+            pane_bottom(2, 3),
+        ]
+        .iter()
+        .map(|b| format!("style=\"bottom:{b}px\""))
+        .collect();
+        let mut at = 0;
+        for b in &bottoms {
+            at += html[at..]
+                .find(b.as_str())
+                .unwrap_or_else(|| panic!("{b} in order"));
+        }
+        assert!(
+            html.contains("class=\"key ema0\">EMA 20<") && html.contains("class=\"key bb\">BB<")
+        );
+        assert!(
+            !html.contains("class=\"key rsi\""),
+            "pane lines are named by their pane"
+        );
+        let bars = html
+            .split("macd-pane")
+            .nth(1)
+            .unwrap()
+            .matches("<rect")
+            .count();
+        assert!(bars <= PANE_BARS, "{bars} histogram bars");
+        assert!(html.len() < 90_000, "{} bytes", html.len());
+        // The dates stay under the lowest pane.
+        let last = html.rfind("class=\"plot").unwrap();
+        assert!(html[last..].contains("class=\"x\""));
     }
 
     #[test]

@@ -167,6 +167,8 @@ pub fn go(live: Live, search: &str, entry: Entry) {
             chart.ma,
             chart.compare,
             chart.scale,
+            chart.ind,
+            chart.markers,
         )
         .await;
         if LATEST.with(|l| l.get()) != n {
@@ -202,6 +204,8 @@ fn short_form(chart: ChartParams) -> ChartParams {
         ma: kept(chart.ma, ""),
         compare: kept(chart.compare, ""),
         scale: kept(chart.scale, ""),
+        ind: kept(chart.ind, ""),
+        markers: kept(chart.markers, "on"),
     }
 }
 

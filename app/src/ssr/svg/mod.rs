@@ -8,9 +8,11 @@
 //! 1000 × 1000 box stretched by CSS; labels are HTML placed in % over it.
 
 pub mod axis;
+pub mod panes;
 
 use crate::text::escape;
 use axis::{date_label_indices, ValueAxis};
+use panes::{Band, Pane};
 use store::DailyBar;
 
 /// Points per line after downsampling.
@@ -20,61 +22,136 @@ pub const PREVIEW_POINTS: usize = 800;
 /// last close, summed volume), as a wider time frame would show them.
 pub const PREVIEW_CANDLES: usize = 160;
 
-/// One line of a chart: its legend, its CSS class (the colour), its values, one per x
+/// One line of a chart: its legend (none when empty), its CSS class (the colour), its values, one per x
 /// position (`None` where it has none, as a moving average before its first window).
 pub struct Line {
     pub label: String,
     pub class: &'static str,
     pub values: Vec<Option<f64>>,
+    /// Drawn with [`THIN_POINTS`] (an indicator's line, a pane's), not [`PREVIEW_POINTS`].
+    pub thin: bool,
 }
 
+/// Points per indicator line after downsampling.
+pub const THIN_POINTS: usize = 400;
+
 /// How values map to heights.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub enum Scale {
+    #[default]
     Linear,
     Log,
     /// Linear, labelled in %.
     Percent,
 }
 
-const SVG_OPEN: &str =
+pub(crate) const SVG_OPEN: &str =
     r#"<svg viewBox="0 0 1000 1000" preserveAspectRatio="none" focusable="false">"#;
 
 /// Lines over a common x axis as SVG with a legend, a "nice" value axis and a handful
 /// of x labels (`x_label(i)` for position `i`); each line reduced to
 /// [`PREVIEW_POINTS`] points. Empty when there is nothing to draw.
 pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> String {
-    chart_html(lines, None, Scale::Linear, x_label)
+    chart_html(
+        &Drawing {
+            lines,
+            ..Drawing::default()
+        },
+        x_label,
+    )
 }
 
-/// [`line_chart_html`] with candles and a volume pane under them when `candles` is
-/// given (the x positions are then its days), on `scale`.
-pub fn chart_html(
-    lines: &[Line],
-    candles: Option<&[DailyBar]>,
-    scale: Scale,
-    x_label: impl Fn(usize) -> String,
-) -> String {
-    let Some(plot) = Plot::new(lines, candles, scale) else {
+/// What a chart draws: lines over the prices (and a band under them), candles with a
+/// volume pane under them when `candles` is given (the x positions are then its days),
+/// more panes under those, on `scale`.
+#[derive(Default)]
+pub struct Drawing<'a> {
+    pub lines: &'a [Line],
+    pub band: Option<Band>,
+    pub candles: Option<&'a [DailyBar]>,
+    pub scale: Scale,
+    pub panes: Vec<Pane>,
+    /// The price pane's bottom and each lower pane's (the volume first), in px from the
+    /// box's bottom, when there are lower panes (the stylesheet places one volume pane
+    /// by itself).
+    pub bottoms: Vec<i64>,
+}
+
+/// The [`Drawing`] as HTML and SVG (see [`line_chart_html`]).
+pub fn chart_html(drawing: &Drawing, x_label: impl Fn(usize) -> String) -> String {
+    let Drawing {
+        lines,
+        candles,
+        scale,
+        ..
+    } = *drawing;
+    let Some(plot) = Plot::new(lines, drawing.band.as_ref(), candles, scale) else {
         return String::new();
     };
     let mut html = String::with_capacity(24 * 1024);
-    legend(&mut html, lines, candles);
-    let pane = if candles.is_some() { " price-pane" } else { "" };
-    html.push_str(&format!(r#"<div class="plot{pane}">"#));
-    plot.price_svg(&mut html, lines);
+    legend(&mut html, lines, drawing.band.as_ref(), candles);
+    let lower = candles.is_some() || !drawing.panes.is_empty();
+    let bottom = |k: usize| {
+        drawing
+            .bottoms
+            .get(k)
+            .map(|b| format!(r#" style="bottom:{b}px""#))
+            .unwrap_or_default()
+    };
+    let pane = if lower { " price-pane" } else { "" };
+    html.push_str(&format!(r#"<div class="plot{pane}"{}>"#, bottom(0)));
+    plot.price_svg(&mut html, lines, drawing.band.as_ref());
     plot.value_labels(&mut html);
+    let mut k = 1;
     if plot.groups.is_some() {
-        html.push_str(r#"</div><div class="plot volume-pane">"#);
+        html.push_str(&format!(
+            r#"</div><div class="plot volume-pane"{}>"#,
+            bottom(k)
+        ));
         plot.volume_svg(&mut html);
+        k += 1;
+    }
+    for p in &drawing.panes {
+        html.push_str(&format!(
+            r#"</div><div class="plot lower-pane {}"{}>"#,
+            p.class,
+            bottom(k)
+        ));
+        p.html(&mut html, plot.n, |i| plot.x_of(i));
+        k += 1;
     }
     plot.date_labels(&mut html, x_label);
     html.push_str("</div>");
     html
 }
 
-/// The legend: the candles' and the volume's keys first, then each line's.
-fn legend(html: &mut String, lines: &[Line], candles: Option<&[DailyBar]>) {
+/// A line's points, `x,y x,y …`, reduced to `most` by LTTB.
+pub(crate) fn reduce(
+    values: &[Option<f64>],
+    most: usize,
+    x_of: &impl Fn(f64) -> f64,
+    y_of: &impl Fn(f64) -> f64,
+) -> String {
+    let points: Vec<lttb::DataPoint> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| lttb::DataPoint::new(x_of(i as f64), y_of(v))))
+        .collect();
+    let kept = if points.len() > most {
+        lttb::lttb(points, most)
+    } else {
+        points
+    };
+    let mut out = String::with_capacity(kept.len() * 11);
+    for p in kept {
+        out.push_str(&format!("{:.1},{:.1} ", p.x, p.y));
+    }
+    out.pop();
+    out
+}
+
+/// The legend: the candles' and the volume's keys first, then each line's, then the band's.
+fn legend(html: &mut String, lines: &[Line], band: Option<&Band>, candles: Option<&[DailyBar]>) {
     html.push_str(r#"<div class="legend">"#);
     if let Some(first) = candles.and_then(|c| c.first()) {
         html.push_str(&format!(
@@ -82,12 +159,15 @@ fn legend(html: &mut String, lines: &[Line], candles: Option<&[DailyBar]>) {
             escape(first.symbol.as_str())
         ));
     }
-    for line in lines {
+    for line in lines.iter().filter(|l| !l.label.is_empty()) {
         html.push_str(&format!(
             r#"<span class="key {}">{}</span>"#,
             line.class,
             escape(&line.label)
         ));
+    }
+    if let Some(band) = band {
+        html.push_str(&format!(r#"<span class="key {}">BB</span>"#, band.class));
     }
     html.push_str("</div>");
 }
@@ -104,7 +184,12 @@ struct Plot {
 
 impl Plot {
     /// `None` when there is nothing to draw.
-    fn new(lines: &[Line], candles: Option<&[DailyBar]>, scale: Scale) -> Option<Plot> {
+    fn new(
+        lines: &[Line],
+        band: Option<&Band>,
+        candles: Option<&[DailyBar]>,
+        scale: Scale,
+    ) -> Option<Plot> {
         let n = lines
             .iter()
             .map(|l| l.values.len())
@@ -119,6 +204,10 @@ impl Plot {
         let values = lines
             .iter()
             .flat_map(|l| l.values.iter().flatten().copied())
+            .chain(
+                band.iter()
+                    .flat_map(|b| b.upper.iter().chain(&b.lower).flatten().copied()),
+            )
             .chain(
                 groups
                     .iter()
@@ -148,27 +237,20 @@ impl Plot {
         1000.0 - self.axis.fraction(v) * 1000.0
     }
 
-    /// A line's points, `x,y x,y …`, reduced to [`PREVIEW_POINTS`].
-    fn points(&self, values: &[Option<f64>]) -> String {
-        let points: Vec<lttb::DataPoint> = values
+    /// A line's points, `x,y x,y …`, reduced to [`PREVIEW_POINTS`] (none ≤ 0 on a log
+    /// axis).
+    fn points(&self, line: &Line) -> String {
+        let drawable: Vec<Option<f64>> = line
+            .values
             .iter()
-            .enumerate()
-            .filter_map(|(i, v)| {
-                v.filter(|v| self.scale != Scale::Log || *v > 0.0)
-                    .map(|v| lttb::DataPoint::new(self.x_of(i as f64), self.y_of(v)))
-            })
+            .map(|v| v.filter(|v| self.scale != Scale::Log || *v > 0.0))
             .collect();
-        let kept = if points.len() > PREVIEW_POINTS {
-            lttb::lttb(points, PREVIEW_POINTS)
+        let most = if line.thin {
+            THIN_POINTS
         } else {
-            points
+            PREVIEW_POINTS
         };
-        let mut out = String::with_capacity(kept.len() * 11);
-        for p in kept {
-            out.push_str(&format!("{:.1},{:.1} ", p.x, p.y));
-        }
-        out.pop();
-        out
+        reduce(&drawable, most, &|i| self.x_of(i), &|v| self.y_of(v))
     }
 
     /// Each group's centre and the width of its candle or bar.
@@ -184,14 +266,17 @@ impl Plot {
             .collect()
     }
 
-    /// The price pane: grid lines, candles, then the lines over them.
-    fn price_svg(&self, html: &mut String, lines: &[Line]) {
+    /// The price pane: grid lines, the band, candles, then the lines over them.
+    fn price_svg(&self, html: &mut String, lines: &[Line], band: Option<&Band>) {
         html.push_str(SVG_OPEN);
         for tick in self.axis.ticks() {
             html.push_str(&format!(
                 r#"<line class="grid" x1="0" x2="1000" y1="{y:.1}" y2="{y:.1}"/>"#,
                 y = self.y_of(tick)
             ));
+        }
+        if let Some(band) = band {
+            band.svg(html, |i| self.x_of(i), |v| self.y_of(v));
         }
         for (x, width, g) in self.slots() {
             let (top, bottom) = (
@@ -211,7 +296,7 @@ impl Plot {
             html.push_str(&format!(
                 r#"<polyline class="{}" points="{}"/>"#,
                 line.class,
-                self.points(&line.values)
+                self.points(line)
             ));
         }
         html.push_str("</svg>");
