@@ -283,6 +283,47 @@ on_both_backends!(headlines_newest_first_and_by_coin, |store| {
     );
 });
 
+on_both_backends!(headlines_are_counted_and_read_by_utc_day, |store| {
+    // 2024-05-01 12:00 UTC less these hours: May 1 07:00, May 1 00:00 (the day's first
+    // instant), Apr 30 23:00, Apr 30 06:00, Apr 29 10:00; and an ethereum one on May 1.
+    let hs = vec![
+        headline(1, "bitcoin", 5),
+        headline(2, "bitcoin", 12),
+        headline(3, "bitcoin", 13),
+        headline(4, "bitcoin", 30),
+        headline(5, "bitcoin", 50),
+        headline(6, "ethereum", 6),
+    ];
+    store.upsert_headlines(&hs, "test").await.unwrap();
+    assert_eq!(
+        store.headline_days("bitcoin").await.unwrap(),
+        [
+            (day(2024, 4, 29), 1),
+            (day(2024, 4, 30), 2),
+            (day(2024, 5, 1), 2)
+        ]
+    );
+    assert!(store.headline_days("dogecoin").await.unwrap().is_empty());
+    let may1: Vec<String> = store
+        .headlines_on("bitcoin", day(2024, 5, 1), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.title)
+        .collect();
+    assert_eq!(
+        may1,
+        ["Story 1", "Story 2"],
+        "newest first, midnight included"
+    );
+    let apr30 = store
+        .headlines_on("bitcoin", day(2024, 4, 30), 1)
+        .await
+        .unwrap();
+    assert_eq!(apr30.len(), 1, "at most the limit");
+    assert_eq!(apr30[0].title, "Story 3");
+});
+
 on_both_backends!(latest_run_per_source, |store| {
     let t0 = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
     let record = |source: &'static str, minutes: i64, status: RunStatus| {

@@ -4,7 +4,7 @@
 
 use crate::chart::shown::Shown;
 use crate::chart::view::Range;
-use crate::chart::wire::CHART_ID;
+use crate::chart::wire::{CHART_ID, DAY_NEWS_ID};
 use leptos::prelude::*;
 
 /// Range buttons and the box ECharts draws in, over the server's drawing
@@ -45,5 +45,7 @@ pub fn ChartBox(shown: Shown, choose: Callback<Range>, children: Children) -> im
             {children()}
             <div id=CHART_ID class="chart-live" node_ref=surface></div>
         </div>
+        // A clicked news marker's headlines (filled by `hydrate/news.rs`).
+        <div id=DAY_NEWS_ID class="day-news" data-testid="day-news" aria-live="polite" hidden></div>
     }
 }

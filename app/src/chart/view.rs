@@ -357,6 +357,11 @@ impl ChartView {
         !self.compare.is_empty()
     }
 
+    /// Candles are drawn when asked for, unless comparing (which draws % lines).
+    pub fn draws_candles(&self) -> bool {
+        self.kind == ChartKind::Candles && !self.comparing()
+    }
+
     /// This view with `symbol` added to or removed from the compared ones.
     pub fn toggled_compare(&self, symbol: &str) -> ChartView {
         let mut view = self.clone();

@@ -77,11 +77,13 @@ pub mod palette {
     pub const RSI: Hue = hue("#6929c4", "#a56eff");
     pub const MACD: Hue = hue("#0043ce", "#78a9ff");
     pub const SIGNAL: Hue = hue("#a2191f", "#ff8389");
+    /// The news markers (white counts on them).
+    pub const NEWS: Hue = hue("#4d5358", "#7d848a");
     /// The main symbol, then each compared one.
     pub const COMPARE: [Hue; 5] = [CLOSE, OPEN, MA[1], MA[0], MA[2]];
     /// Every colour the option may hold.
-    pub const ALL: [Hue; 13] = [
-        OPEN, CLOSE, UP, DOWN, MA[0], MA[1], MA[2], EMA[0], EMA[1], BAND, RSI, MACD, SIGNAL,
+    pub const ALL: [Hue; 14] = [
+        OPEN, CLOSE, UP, DOWN, MA[0], MA[1], MA[2], EMA[0], EMA[1], BAND, RSI, MACD, SIGNAL, NEWS,
     ];
 }
 
@@ -101,6 +103,26 @@ pub struct ChartData {
     /// (candles, the open line); otherwise the tooltip asks
     /// [`crate::chart::api::get_bar_details`] for them the first time it shows.
     pub details_at: Option<usize>,
+    /// The news coin whose headlines the markers count, when they are drawn: the
+    /// tooltip and a tapped marker ask [`crate::chart::api::get_day_headlines`] for a
+    /// day's titles.
+    pub news: Option<String>,
+}
+
+/// The element under the chart that lists a clicked marker's headlines.
+pub const DAY_NEWS_ID: &str = "day-news";
+
+/// The id of the markers' series: each item `[date, y, headlines that day]`.
+pub const NEWS_ID: &str = "news";
+
+/// A headline as a marker's day lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayHeadline {
+    pub title: String,
+    /// Only http(s) links are links; otherwise `None`.
+    pub link: Option<String>,
+    /// `08:15` (UTC).
+    pub time: String,
 }
 
 /// The open, high, low and volume of every day of a symbol, oldest first (the

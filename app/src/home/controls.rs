@@ -15,14 +15,15 @@ use store::Symbol;
 #[derive(Clone, Copy)]
 pub struct Scripted(pub Signal<bool>);
 
-/// The form: symbol, chart kind, averages, log scale, compare, and `children` ("Copy
-/// link").
+/// The form: symbol, chart kind, averages, indicators, log scale, the news markers
+/// (when the symbol has a news coin), compare, and `children` ("Copy link").
 #[component]
 pub fn ChartForm<C: IntoView + 'static>(
     symbols: Vec<Symbol>,
     selected: Option<Symbol>,
     search: Option<String>,
     view: ChartView,
+    news: bool,
     children: TypedChildren<C>,
 ) -> impl IntoView {
     let comparing = view.comparing();
@@ -36,6 +37,7 @@ pub fn ChartForm<C: IntoView + 'static>(
                 <input type="checkbox" name="scale" value="log" checked=view.log prop:checked=view.log data-testid="chart-log" />
                 "Log"
             </label>
+            {news.then(|| view! { <MarkersField off=view.markers_off /> })}
             <CompareField symbols selected search=search.clone() view=view.clone() />
             {search.map(|q| view! { <input type="hidden" name="q" value=q /> })}
             <RangeField range=view.range />
@@ -141,6 +143,19 @@ fn IndicatorFields(ind: Vec<Indicator>) -> impl IntoView {
                 })
                 .collect_view()}
         </fieldset>
+    }
+}
+
+/// "News" on the chart: a box, ticked by default. Unticked, the form sends only the
+/// hidden `markers=off`; ticked, `on` after it, which the server reads (the last one).
+#[component]
+fn MarkersField(off: bool) -> impl IntoView {
+    view! {
+        <label class="field check" title="Mark the days with headlines on the chart">
+            <input type="hidden" name="markers" value="off" />
+            <input type="checkbox" name="markers" value="on" checked=!off prop:checked=!off data-testid="chart-markers" />
+            "News"
+        </label>
     }
 }
 

@@ -23,8 +23,10 @@ pub fn Header<C: IntoView + 'static>(
         prices_csv,
         stats,
         view: chart_view,
+        coin,
         ..
     } = dashboard;
+    let news = coin.is_some();
     let range = chart_view.range;
     view! {
         {demo.then(|| view! {
@@ -34,7 +36,7 @@ pub fn Header<C: IntoView + 'static>(
             </p>
         })}
         <div class="toolbar">
-            <ChartForm symbols selected search view=chart_view>{children.into_inner()()}</ChartForm>
+            <ChartForm symbols selected search view=chart_view news>{children.into_inner()()}</ChartForm>
             {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}
         </div>
         <p class="sr-summary" data-testid="chart-summary">{summary}</p>

@@ -5,6 +5,7 @@ use super::data::Dashboard;
 use super::news::HeadlineRow;
 use super::stats::KeyStats;
 use crate::chart::change::{percent_change, Direction};
+use crate::chart::ssr::news::News;
 use crate::chart::ssr::option::{chart_data, ChartInput, Compared};
 use crate::chart::ssr::preview::chart_preview_html;
 use crate::chart::ssr::series::start_index;
@@ -51,12 +52,13 @@ pub async fn load_dashboard(
         .and_then(|s| settings.coin_for(s.as_str()))
         .map(str::to_string);
     let news = NewsWindow::new(query, settings, coin.clone());
-    let (bars, mut headlines) = load_bars_and_headlines(store, selected.as_ref(), &news).await?;
     let main = selected.as_ref().map(Symbol::as_str);
-    let (mut view, problems) = ChartView::parse(&query.chart, well_formed, main);
-    for problem in problems {
-        verdict.malformed(problem);
-    }
+    let mut view = parsed_view(&query.chart, main, &mut verdict);
+    let marked = marked_coin(coin.as_deref(), main, &view);
+    let ((bars, mut headlines), news_days) = tokio::try_join!(
+        load_bars_and_headlines(store, selected.as_ref(), &news),
+        headline_days(store, marked)
+    )?;
     let compared_symbols = keep_compared(&mut view, &symbols, &mut verdict);
     let compared_bars = load_compared(store, &compared_symbols, &bars).await?;
     let compared: Vec<Compared> = compared_symbols
@@ -66,8 +68,9 @@ pub async fn load_dashboard(
         .collect();
     let more_news = news.more(headlines.len(), settings);
     headlines.truncate(news.shown as usize);
+    let news_days = marked.map(|coin| News::on(coin, &news_days));
     let (chart, summary, preview) = match &selected {
-        Some(symbol) => chart_parts(symbol, &bars, &view, &compared, settings),
+        Some(symbol) => chart_parts(symbol, &bars, &view, &compared, news_days, settings),
         None => (None, None, String::new()),
     };
     let dashboard = Dashboard {
@@ -122,6 +125,21 @@ fn pick_symbol(
             None
         }
     }
+}
+
+/// The coin whose headline days the chart marks: the symbol's, unless `markers=off` or
+/// comparing.
+fn marked_coin<'a>(coin: Option<&'a str>, main: Option<&str>, view: &ChartView) -> Option<&'a str> {
+    coin.filter(|_| main.is_some() && !view.markers_off && !view.comparing())
+}
+
+/// The chart's view the URL asks for; a notice (400) for each bad value, left out.
+fn parsed_view(params: &ChartParams, main: Option<&str>, verdict: &mut Verdict) -> ChartView {
+    let (view, problems) = ChartView::parse(params, well_formed, main);
+    for problem in problems {
+        verdict.malformed(problem);
+    }
+    view
 }
 
 /// A compared symbol as the chart's view takes it: upper case, or why not.
@@ -186,6 +204,17 @@ async fn load_bars_and_headlines(
     .map_err(unavailable)
 }
 
+/// How many headlines `coin` has on each day, when there is a coin to mark.
+async fn headline_days(
+    store: &Store,
+    coin: Option<&str>,
+) -> Result<Vec<(chrono::NaiveDate, u32)>, AppError> {
+    match coin {
+        Some(coin) => store.headline_days(coin).await.map_err(unavailable),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// The compared symbols that have prices; a notice (404) for each other one, which the
 /// view drops.
 fn keep_compared(view: &mut ChartView, symbols: &[Symbol], verdict: &mut Verdict) -> Vec<Symbol> {
@@ -226,6 +255,7 @@ fn chart_parts(
     bars: &[DailyBar],
     view: &ChartView,
     compared: &[Compared],
+    news: Option<News>,
     settings: &DashboardSettings,
 ) -> (Option<ChartData>, Option<String>, String) {
     let input = ChartInput {
@@ -234,6 +264,7 @@ fn chart_parts(
         view,
         compared,
         line_open: settings.line_open,
+        news,
     };
     let chart = (!bars.is_empty()).then(|| chart_data(&input));
     (

@@ -174,6 +174,51 @@ impl Store {
         Ok(rows.into_iter().map(headline).collect())
     }
 
+    /// How many headlines `coin` has on each day (UTC) that has any, oldest first: the
+    /// chart's news markers. One query; the days are counted here (the two databases
+    /// store the time differently).
+    pub async fn headline_days(&self, coin: &str) -> Result<Vec<(NaiveDate, u32)>> {
+        let times: Vec<DateTime<Utc>> = with_conn!(self, |conn| sqlx::query_scalar(
+            "SELECT published_at FROM headlines WHERE coin = $1 ORDER BY published_at"
+        )
+        .bind(coin)
+        .persistent(self.persistent())
+        .fetch_all(&mut *conn)
+        .await?);
+        let mut days: Vec<(NaiveDate, u32)> = Vec::new();
+        for day in times.iter().map(DateTime::date_naive) {
+            match days.last_mut() {
+                Some((last, n)) if *last == day => *n += 1,
+                _ => days.push((day, 1)),
+            }
+        }
+        Ok(days)
+    }
+
+    /// `coin`'s headlines of one day (UTC), newest first, at most `limit`.
+    pub async fn headlines_on(
+        &self,
+        coin: &str,
+        day: NaiveDate,
+        limit: u32,
+    ) -> Result<Vec<Headline>> {
+        let start = day.and_time(chrono::NaiveTime::MIN).and_utc();
+        let end = start + chrono::Duration::days(1);
+        let rows: Vec<HeadlineRow> = with_conn!(self, |conn| sqlx::query_as(
+            "SELECT url, coin, published_at, title FROM headlines \
+             WHERE coin = $1 AND published_at >= $2 AND published_at < $3 \
+             ORDER BY published_at DESC, url LIMIT $4"
+        )
+        .bind(coin)
+        .bind(start)
+        .bind(end)
+        .bind(i64::from(limit))
+        .persistent(self.persistent())
+        .fetch_all(&mut *conn)
+        .await?);
+        Ok(rows.into_iter().map(headline).collect())
+    }
+
     /// Every headline `filter` lets through, newest first, read a page at a time (see
     /// [`spawn_pages`]).
     pub fn stream_headlines(&self, filter: &HeadlineFilter) -> RowStream<Headline> {

@@ -28,6 +28,18 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn dispose(this: &Instance);
 
+    /// The instance's renderer, whose events are every click on the canvas.
+    pub type Zr;
+
+    #[wasm_bindgen(method, js_name = getZr)]
+    pub fn zr(this: &Instance) -> Zr;
+
+    #[wasm_bindgen(method)]
+    pub fn on(this: &Zr, event: &str, handler: &js_sys::Function);
+
+    #[wasm_bindgen(method, js_name = convertFromPixel)]
+    pub fn from_pixel(this: &Instance, finder: &JsValue, point: &JsValue) -> JsValue;
+
     #[wasm_bindgen(method, js_name = dispatchAction)]
     pub fn dispatch_action(this: &Instance, action: &JsValue);
 }

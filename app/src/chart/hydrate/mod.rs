@@ -5,7 +5,9 @@
 
 mod echarts;
 mod js;
+mod news;
 mod option;
+mod tip;
 mod tooltip;
 
 use crate::chart::shown::Shown;
@@ -119,8 +121,14 @@ fn draw(
         } else {
             JsValue::NULL
         };
-        echarts::init(el, &theme)
+        let instance = echarts::init(el, &theme);
+        // A click or tap on a marked day lists its headlines under the chart.
+        let on_click = Closure::<dyn Fn(JsValue)>::new(news::clicked);
+        instance.zr().on("click", on_click.as_ref().unchecked_ref());
+        on_click.forget();
+        instance
     });
+    news::drawn(data.news.as_deref());
     // An indicator's pane makes the box taller (see `ChartBox`): the surface follows.
     if f64::from(el.client_height()) != instance.height() {
         instance.resize();

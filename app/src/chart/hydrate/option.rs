@@ -38,6 +38,7 @@ pub fn option_for(symbol: &str, data: &ChartData, range: Range, dark: bool) -> O
     set_window(&option, start, data.end as f64)?;
     rebase_compared(&option, start)?;
     let rows: Array = get(&get(&option, "dataset"), "source").dyn_into().ok()?;
+    super::news::remember(&option, &rows);
     let tooltip = formatter(symbol, rows, data.details_at);
     set(&get(&option, "tooltip"), "formatter", tooltip.as_ref());
     FORMATTER.with(|f| *f.borrow_mut() = Some(tooltip));

@@ -4,13 +4,13 @@
 //! for once per symbol and ingest ([`crate::chart::api::get_bar_details`]), and the
 //! tooltip shows its day again when they come.
 
-use super::echarts;
-use super::js::{fixed, get, number_at, set};
+use super::js::{fixed, get, number_at};
+use super::tip::{show_last_tip_again, tip_showing, LAST_TIP};
 use crate::chart::api::get_bar_details;
 use crate::chart::change::{percent_change, Direction};
-use crate::chart::wire::{column, detail, CHART_ID, COMPARE_ID, IND_ID};
+use crate::chart::wire::{column, detail, COMPARE_ID, IND_ID};
 use crate::text::escape;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -34,8 +34,6 @@ enum Details {
 thread_local! {
     static DETAILS: std::cell::RefCell<Option<(DetailsKey, Details)>> =
         const { std::cell::RefCell::new(None) };
-    /// The day the tooltip showed last (where it shows again when the details come).
-    static LAST_TIP: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
 /// The formatter of a drawing of `symbol`: its dataset's `rows`, where they carry the
@@ -73,8 +71,14 @@ fn tooltip_html(
     let row = rows.get(index);
     let details = day_details(&row, index, details_at, key);
     let mut html = day_html(&row, rows, index, details);
+    let date = Reflect::get_u32(&row, column::DATE as u32)
+        .ok()
+        .and_then(|d| d.as_string());
     for p in params.iter() {
         html.push_str(&series_html(&p).unwrap_or_default());
+        if let Some((day, count)) = super::news::marker_of(&p, date.as_deref()) {
+            html.push_str(&super::news::tip_html(&day, count));
+        }
     }
     html.push_str("</div>");
     html
@@ -226,22 +230,6 @@ fn ask_details(key: DetailsKey) {
     });
 }
 
-/// Writes the last day's tooltip again. ECharts keeps a tooltip whose day has not
-/// changed as it is: hide it first, so the same day is written again.
-fn show_last_tip_again() {
-    let Some(instance) = echarts::current() else {
-        return;
-    };
-    let hide = Object::new();
-    set(&hide, "type", &"hideTip".into());
-    instance.dispatch_action(&hide);
-    let action = Object::new();
-    set(&action, "type", &"showTip".into());
-    set(&action, "seriesIndex", &0.into());
-    set(&action, "dataIndex", &LAST_TIP.with(|t| t.get()).into());
-    instance.dispatch_action(&action);
-}
-
 /// The days' details of `symbol` through the server-function client (`POST
 /// /api/bar_details`), as a JavaScript array of `[open, high, low, volume]` rows, when
 /// they are those of the day `last` (the chart's last row). `None` when it failed.
@@ -264,18 +252,4 @@ async fn fetch_details(symbol: &str, last: &str) -> Option<Array> {
             })
             .collect(),
     )
-}
-
-/// Whether the tooltip is on the screen now (ECharts hides it with `visibility`).
-fn tip_showing() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector(&format!("#{CHART_ID} .tip"))
-                .ok()
-                .flatten()
-        })
-        .and_then(|tip| tip.parent_element())
-        .and_then(|box_| box_.get_attribute("style"))
-        .is_some_and(|style| !style.contains("visibility: hidden"))
 }

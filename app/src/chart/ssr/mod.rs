@@ -2,6 +2,7 @@
 //! with charming ([`option`]) and the drawing of the first paint ([`preview`]).
 
 pub mod indicators;
+pub mod news;
 pub mod option;
 pub mod panes;
 pub mod preview;

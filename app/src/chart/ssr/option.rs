@@ -20,15 +20,15 @@
 //! falling days' on top in theirs), not from a `visualMap`: the page's ECharts build
 //! carries no visual map (6.5 KB brotli).
 
+use crate::chart::ssr::news::{self, News};
+use crate::chart::ssr::panes::line;
 use crate::chart::ssr::series::{aligned_closes, closes, moving_average, start_index, tidy};
 use crate::chart::ssr::{indicators, panes};
-use crate::chart::view::{ChartKind, ChartView, Range, MA_PERIODS};
-use crate::chart::wire::palette::{self, Hue};
+use crate::chart::view::{ChartView, Range, MA_PERIODS};
+use crate::chart::wire::palette;
 use crate::chart::wire::{column, detail, BarDetails, ChartData, OptionJson, COMPARE_ID};
 use charming::component::{DataZoom, DataZoomType, Legend};
-use charming::element::{
-    AxisPointer, AxisPointerType, DimensionEncode, ItemStyle, LineStyle, Sampling, Tooltip, Trigger,
-};
+use charming::element::{AxisPointer, AxisPointerType, DimensionEncode, Tooltip, Trigger};
 use charming::series::{Bar, Line};
 use charming::Chart;
 use serde_json::{json, Value};
@@ -42,8 +42,8 @@ pub fn details_at(view: &ChartView, line_open: bool) -> Option<usize> {
 }
 
 /// Candles are drawn when asked for, unless comparing (which draws % lines).
-pub fn draws_candles(view: &ChartView) -> bool {
-    view.kind == ChartKind::Candles && !view.comparing()
+fn draws_candles(view: &ChartView) -> bool {
+    view.draws_candles()
 }
 
 /// How many columns of lines the rows carry after the close: the averages, then the
@@ -76,6 +76,8 @@ pub struct ChartInput<'a> {
     pub compared: &'a [Compared<'a>],
     /// Draw the open beside the close in line mode (`line_open` in `Leptos.toml`).
     pub line_open: bool,
+    /// The symbol's news coin and its headline days, when it has one: markers.
+    pub news: Option<News<'a>>,
 }
 
 impl ChartInput<'_> {
@@ -102,6 +104,7 @@ pub fn chart_data(input: &ChartInput) -> ChartData {
             .collect(),
         end: input.bars.len().saturating_sub(1),
         details_at: details_at(input.view, input.line_open),
+        news: news::drawn(input.news, input.view).map(|n| n.coin.to_string()),
     }
 }
 
@@ -145,6 +148,11 @@ pub fn chart_option(input: &ChartInput) -> Value {
     option["dataset"] = json!({ "source": dataset(input.bars, &lines, details) });
     extend(&mut option, details.filter(|_| candles));
     panes::extend(&mut option, &columns, &lower);
+    news::extend(
+        &mut option,
+        news::marks(input.news, view, input.bars),
+        input.bars,
+    );
     option
 }
 
@@ -244,16 +252,6 @@ pub fn bar_details(bars: &[DailyBar]) -> BarDetails {
     }
 }
 
-/// A line series without markers, in `hue`, thinned to the pixels by ECharts.
-pub fn line(name: &str, hue: Hue) -> Line {
-    Line::new()
-        .name(name)
-        .show_symbol(false)
-        .sampling(Sampling::Lttb)
-        .line_style(LineStyle::new().color(hue.light).width(1.5))
-        .item_style(ItemStyle::new().color(hue.light))
-}
-
 /// The dataset's rows (see [`crate::chart::wire::column`] and `detail`): the date, the
 /// close, the averages' and indicators' `lines`, and the day's own columns from
 /// `details` when it is given.
@@ -327,7 +325,7 @@ fn extend(option: &mut Value, candles_at: Option<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::chart::view::Range;
+    use crate::chart::view::{ChartKind, Range};
     use chrono::NaiveDate;
 
     fn bars(symbol: &str, first: (i32, u32, u32), closes: &[f64]) -> Vec<DailyBar> {
@@ -354,6 +352,7 @@ mod tests {
             view,
             compared,
             line_open: false,
+            news: None,
         })
     }
 
@@ -395,6 +394,7 @@ mod tests {
             view: &view,
             compared: &[],
             line_open: true,
+            news: None,
         });
         assert_eq!(
             series_types(&o),
@@ -521,6 +521,7 @@ mod tests {
             view: &view,
             compared: &[],
             line_open: false,
+            news: None,
         });
         let rows2 = o2["dataset"]["source"].as_array().unwrap();
         assert_eq!(rows2[0][at + detail::VOLUME], json!(500));

@@ -9,14 +9,13 @@
 //! tooltip reads.
 
 use crate::chart::ssr::indicators;
-use crate::chart::ssr::option::{draws_candles, line};
 use crate::chart::view::{ChartView, Indicator};
 use crate::chart::wire::palette::{self, Hue};
 use crate::chart::wire::{column, IND_ID};
 use charming::component::{Axis, Grid};
 use charming::element::{
-    AreaStyle, AxisLabel, AxisType, DimensionEncode, LineStyle, LineStyleType, NameLocation,
-    SplitLine,
+    AreaStyle, AxisLabel, AxisType, DimensionEncode, ItemStyle, LineStyle, LineStyleType,
+    NameLocation, Sampling, SplitLine,
 };
 use charming::series::Line;
 use charming::Chart;
@@ -44,7 +43,7 @@ pub const RSI_GUIDES: [f64; 2] = [30.0, 70.0];
 /// The panes under the prices for `view`, top to bottom.
 pub fn lower_panes(view: &ChartView) -> Vec<LowerPane> {
     let mut panes = Vec::new();
-    if draws_candles(view) {
+    if view.draws_candles() {
         panes.push(LowerPane::Volume);
     }
     for indicator in view.indicators() {
@@ -122,7 +121,7 @@ pub fn layout(chart: Chart, bars: &[DailyBar], view: &ChartView, panes: &[LowerP
 fn x_axis(bars: &[DailyBar], view: &ChartView, grid: usize, labelled: bool) -> Axis {
     let mut x = Axis::new()
         .type_(AxisType::Category)
-        .boundary_gap(draws_candles(view));
+        .boundary_gap(view.draws_candles());
     if grid > 0 {
         x = x.grid_index(grid as f64);
     }
@@ -172,6 +171,16 @@ fn pane_axis(pane: LowerPane, grid: usize) -> Axis {
             .name("MACD 12, 26, 9")
             .name_location(NameLocation::End),
     }
+}
+
+/// A line series without markers, in `hue`, thinned to the pixels by ECharts.
+pub fn line(name: &str, hue: Hue) -> Line {
+    Line::new()
+        .name(name)
+        .show_symbol(false)
+        .sampling(Sampling::Lttb)
+        .line_style(LineStyle::new().color(hue.light).width(1.5))
+        .item_style(ItemStyle::new().color(hue.light))
 }
 
 /// The indicators' lines: the EMAs and the bands over the prices (in the legend), RSI
@@ -318,6 +327,7 @@ mod tests {
             view,
             compared: &[],
             line_open: false,
+            news: None,
         })
     }
 

@@ -9,6 +9,7 @@
 
 use crate::chart::change::rebased;
 use crate::chart::ssr::indicators::{bollinger, ema, macd, rsi};
+use crate::chart::ssr::news;
 use crate::chart::ssr::option::ChartInput;
 use crate::chart::ssr::panes::{lower_panes, pane_bottom, price_bottom, RSI_GUIDES};
 use crate::chart::ssr::series::{moving_average, start_index};
@@ -69,6 +70,11 @@ pub fn chart_preview_html(input: &ChartInput) -> String {
         scale: if view.log { Scale::Log } else { Scale::Linear },
         panes,
         bottoms,
+        marks: news::marks(input.news, view, bars)
+            .into_iter()
+            .filter(|m| m.at >= start)
+            .map(|m| (m.at - start, m.price, m.count))
+            .collect(),
     };
     chart_html(&drawing, x_label)
 }
@@ -197,6 +203,7 @@ mod tests {
             view,
             compared,
             line_open,
+            news: None,
         })
     }
 

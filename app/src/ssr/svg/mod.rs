@@ -75,6 +75,8 @@ pub struct Drawing<'a> {
     /// box's bottom, when there are lower panes (the stylesheet places one volume pane
     /// by itself).
     pub bottoms: Vec<i64>,
+    /// Markers over the prices: the x position, the value it sits on, the number in it.
+    pub marks: Vec<(usize, f64, u32)>,
 }
 
 /// The [`Drawing`] as HTML and SVG (see [`line_chart_html`]).
@@ -102,6 +104,7 @@ pub fn chart_html(drawing: &Drawing, x_label: impl Fn(usize) -> String) -> Strin
     html.push_str(&format!(r#"<div class="plot{pane}"{}>"#, bottom(0)));
     plot.price_svg(&mut html, lines, drawing.band.as_ref());
     plot.value_labels(&mut html);
+    plot.marks(&mut html, &drawing.marks);
     let mut k = 1;
     if plot.groups.is_some() {
         html.push_str(&format!(
@@ -300,6 +303,19 @@ impl Plot {
             ));
         }
         html.push_str("</svg>");
+    }
+
+    /// The markers, placed in % over the plot: a badge with the day's number in it, its
+    /// point on the value, the count in words for a pointer's hover.
+    fn marks(&self, html: &mut String, marks: &[(usize, f64, u32)]) {
+        for (i, value, count) in marks {
+            let words = if *count == 1 { "headline" } else { "headlines" };
+            html.push_str(&format!(
+                r#"<span class="marker" style="left:{:.2}%;top:{:.2}%" title="{count} {words}">{count}</span>"#,
+                self.x_of(*i as f64) / 10.0,
+                self.y_of(*value) / 10.0,
+            ));
+        }
     }
 
     /// The value axis' labels, beside its grid lines.
