@@ -49,7 +49,8 @@ pub type QueryParam = (&'static str, bool);
 /// URL with the page computed for it).
 pub fn query_params(path: &str) -> &'static [QueryParam] {
     match path {
-        "/" => home::QUERY,
+        // The chart as a picture takes exactly what `/` takes.
+        "/" | "/chart.png" | "/chart.svg" => home::QUERY,
         "/markets" => markets::QUERY,
         "/weather" => weather::QUERY,
         "/runs" => runs::QUERY,

@@ -13,6 +13,7 @@ pub mod health;
 pub mod lambda;
 pub mod limits;
 pub mod page_cache;
+pub mod picture;
 pub mod serve;
 pub mod startup;
 pub mod telemetry;

@@ -302,16 +302,18 @@ fn page_query(path: &str, query: Option<&str>) -> Vec<(&'static str, Vec<String>
         .collect()
 }
 
-/// GET (and HEAD) pages (paths that do not name a file) and server-function calls.
+/// GET (and HEAD) pages (paths that do not name a file, and the chart's pictures,
+/// which read a page's parameters) and server-function calls.
 fn is_cacheable_request(request: &Request) -> bool {
     let path = request.uri().path();
     match *request.method() {
         Method::GET | Method::HEAD => {
-            !path.starts_with("/pkg/")
+            let page = !path.starts_with("/pkg/")
                 && !path
                     .rsplit('/')
                     .next()
-                    .is_some_and(|name| name.contains('.'))
+                    .is_some_and(|name| name.contains('.'));
+            page || !app::query_params(path).is_empty()
         }
         Method::POST => path.starts_with("/api/"),
         _ => false,
@@ -386,17 +388,24 @@ async fn read_answer(body: Body, max: usize) -> Result<Bytes, Option<Uncacheable
     }
 }
 
-/// The content type of an answer that may be kept, and whether it is HTML: a page or
-/// a server function's JSON, 200 or a reader's mistake (400, 404), no cookie, not
-/// compressed yet.
+/// The content type of an answer that may be kept, and whether it is HTML: a page, a
+/// server function's JSON or a chart's picture (with its refusal in text), 200 or a
+/// reader's mistake (400, 404), no cookie, not compressed yet.
 fn keepable(parts: &axum::http::response::Parts) -> Option<(HeaderValue, bool)> {
     let content_type = parts.headers.get(header::CONTENT_TYPE)?;
     let is_html = content_type.as_bytes().starts_with(b"text/html");
-    let is_json = content_type.as_bytes().starts_with(b"application/json");
+    let kept = [
+        &b"application/json"[..],
+        b"image/png",
+        b"image/svg+xml",
+        b"text/plain",
+    ]
+    .iter()
+    .any(|t| content_type.as_bytes().starts_with(t));
     let keepable = matches!(
         parts.status,
         StatusCode::OK | StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND
-    ) && (is_html || is_json)
+    ) && (is_html || kept)
         && !parts.headers.contains_key(header::SET_COOKIE)
         && !parts.headers.contains_key(header::CONTENT_ENCODING);
     keepable.then(|| (content_type.clone(), is_html))

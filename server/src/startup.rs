@@ -185,6 +185,7 @@ fn router(state: AppState, limits: &ServerSettings, page_cache: PageCache) -> Ro
             move || shell(shell_options.clone()),
         )
         .merge(crate::downloads::routes())
+        .merge(crate::picture::routes())
         .fallback_service(assets)
         .layer(axum::middleware::from_fn(check_server_fn_body))
         .layer(TimeoutLayer::with_status_code(

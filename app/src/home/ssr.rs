@@ -7,6 +7,7 @@ use super::stats::KeyStats;
 use crate::chart::change::{percent_change, Direction};
 use crate::chart::ssr::news::News;
 use crate::chart::ssr::option::{chart_data, ChartInput, Compared};
+use crate::chart::ssr::picture::picture_svg;
 use crate::chart::ssr::preview::chart_preview_html;
 use crate::chart::ssr::series::start_index;
 use crate::chart::view::{ChartParams, ChartView, Range};
@@ -31,6 +32,92 @@ pub struct DashboardQuery {
     pub news: Option<String>,
     /// `range`, `chart`, `ma`, `compare`, `scale`: see [`crate::chart::view`].
     pub chart: ChartParams,
+}
+
+impl DashboardQuery {
+    /// The query of a URL, as decoded pairs, as the page reads it: the last value of a
+    /// parameter given twice, every value of those that may repeat, joined (see
+    /// [`ChartParams::from_query`]).
+    pub fn from_pairs(pairs: &[(String, String)]) -> DashboardQuery {
+        let last = |key: &str| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        };
+        let joined = |key: &str| {
+            let all: Vec<&str> = pairs
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+                .collect();
+            (!all.is_empty()).then(|| all.join(","))
+        };
+        DashboardQuery {
+            symbol: last("symbol"),
+            q: last("q"),
+            news: last("news"),
+            chart: ChartParams {
+                range: last("range"),
+                chart: last("chart"),
+                ma: joined("ma"),
+                compare: joined("compare"),
+                scale: last("scale"),
+                ind: joined("ind"),
+                markers: last("markers"),
+            },
+        }
+    }
+}
+
+/// The chart of `query` as a picture (`chart/ssr/picture.rs`): its SVG, or why not in
+/// the page's words, with the status that fits (400 a bad value, 404 no prices).
+pub async fn load_picture(
+    state: &AppState,
+    query: &DashboardQuery,
+) -> Result<(Result<String, String>, StatusCode), AppError> {
+    let (store, settings) = (&state.store, &*state.settings);
+    let symbols = store.symbols().await.map_err(unavailable)?;
+    let mut verdict = Verdict::default();
+    let selected = pick_symbol(query.symbol.as_deref(), &symbols, settings, &mut verdict);
+    let main = selected.as_ref().map(Symbol::as_str);
+    let mut view = parsed_view(&query.chart, main, &mut verdict);
+    let compared_symbols = keep_compared(&mut view, &symbols, &mut verdict);
+    if let Some(notice) = verdict.notice() {
+        return Ok((Err(notice), verdict.status()));
+    }
+    let Some(symbol) = selected.as_ref() else {
+        return Ok((
+            Err("There are no prices yet.".into()),
+            StatusCode::NOT_FOUND,
+        ));
+    };
+    let marked = marked_coin(settings.coin_for(symbol.as_str()), main, &view);
+    let bars = async {
+        store
+            .daily_bars(symbol, None, None)
+            .await
+            .map_err(unavailable)
+    };
+    let (bars, days) = tokio::try_join!(bars, headline_days(store, marked))?;
+    let compared_bars = load_compared(store, &compared_symbols, &bars).await?;
+    let compared = pair_compared(&compared_symbols, &compared_bars);
+    let input = ChartInput {
+        symbol,
+        bars: &bars,
+        view: &view,
+        compared: &compared,
+        line_open: settings.line_open,
+        news: marked.map(|coin| News::on(coin, &days)),
+    };
+    Ok(match picture_svg(&input) {
+        Some(svg) => (Ok(svg), StatusCode::OK),
+        None => (
+            Err(format!("There are no prices for {symbol}.")),
+            StatusCode::NOT_FOUND,
+        ),
+    })
 }
 
 /// The most headlines one page lists, however often "more" was pressed.
@@ -61,11 +148,7 @@ pub async fn load_dashboard(
     )?;
     let compared_symbols = keep_compared(&mut view, &symbols, &mut verdict);
     let compared_bars = load_compared(store, &compared_symbols, &bars).await?;
-    let compared: Vec<Compared> = compared_symbols
-        .iter()
-        .zip(&compared_bars)
-        .map(|(symbol, bars)| Compared { symbol, bars })
-        .collect();
+    let compared = pair_compared(&compared_symbols, &compared_bars);
     let more_news = news.more(headlines.len(), settings);
     headlines.truncate(news.shown as usize);
     let news_days = marked.map(|coin| News::on(coin, &news_days));
@@ -202,6 +285,15 @@ async fn load_bars_and_headlines(
         None => listed.await.map(|headlines| (Vec::new(), headlines)),
     }
     .map_err(unavailable)
+}
+
+/// Each compared symbol with its days.
+fn pair_compared<'a>(symbols: &'a [Symbol], bars: &'a [Vec<DailyBar>]) -> Vec<Compared<'a>> {
+    symbols
+        .iter()
+        .zip(bars)
+        .map(|(symbol, bars)| Compared { symbol, bars })
+        .collect()
 }
 
 /// How many headlines `coin` has on each day, when there is a coin to mark.

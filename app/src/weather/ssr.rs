@@ -109,7 +109,7 @@ fn city_row(w: &WeatherObservation, unit: Unit, now: DateTime<Utc>) -> CityRow {
 /// The city's temperatures as an SVG line chart.
 fn history_chart(city: &str, history: &[WeatherObservation], unit: Unit) -> String {
     line_chart_html(
-        &[Line {
+        vec![Line {
             label: format!("{city} ({})", unit.symbol()),
             class: "temp",
             values: history.iter().map(|w| Some(value(w, unit))).collect(),

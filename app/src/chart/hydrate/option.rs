@@ -3,10 +3,10 @@
 //! % change from the window's first day, the tooltip, short labels on a log axis.
 
 use super::js::{coarse_pointer, get, set};
-use super::tooltip::{formatter, Formatter};
+use super::tooltip::{formatter, Formatter, RowLine};
 use crate::chart::change::rebased;
 use crate::chart::view::Range;
-use crate::chart::wire::{palette, ChartData, COMPARE_ID};
+use crate::chart::wire::{palette, ChartData, COMPARE_ID, IND_ID};
 use js_sys::{Array, Object, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -39,11 +39,54 @@ pub fn option_for(symbol: &str, data: &ChartData, range: Range, dark: bool) -> O
     rebase_compared(&option, start)?;
     let rows: Array = get(&get(&option, "dataset"), "source").dyn_into().ok()?;
     super::news::remember(&option, &rows);
-    let tooltip = formatter(symbol, rows, data.details_at);
+    let tooltip = formatter(symbol, rows, data.details_at, row_lines(&option));
     set(&get(&option, "tooltip"), "formatter", tooltip.as_ref());
     FORMATTER.with(|f| *f.borrow_mut() = Some(tooltip));
     label_log_axes(&option);
     Some(option)
+}
+
+/// The lines the tooltip reads from the day's row: each series drawn from a dataset
+/// column (`encode.y` a number) that is an average ("MA …") or an indicator (its id
+/// starts with [`IND_ID`]), in the series' order, named as the legend names them (the
+/// bands and MACD's parts by their part).
+fn row_lines(option: &JsValue) -> Vec<RowLine> {
+    let Ok(series) = get(option, "series").dyn_into::<Array>() else {
+        return Vec::new();
+    };
+    series
+        .iter()
+        .filter_map(|s| {
+            let name = get(&s, "name").as_string().unwrap_or_default();
+            let id = get(&s, "id").as_string().unwrap_or_default();
+            let part = id.strip_prefix(IND_ID);
+            if part.is_none() && !name.starts_with("MA ") {
+                return None;
+            }
+            let dim = get(&get(&s, "encode"), "y").as_f64()? as usize;
+            let label = match part {
+                Some("bb-upper") => "BB upper".to_string(),
+                Some("bb-middle") => "BB middle".to_string(),
+                Some("bb-lower") => "BB lower".to_string(),
+                Some(p) if p.starts_with("hist") => "Histogram".to_string(),
+                _ => name,
+            };
+            let style = get(
+                &s,
+                if part.is_some_and(|p| p.starts_with("hist")) {
+                    "itemStyle"
+                } else {
+                    "lineStyle"
+                },
+            );
+            Some(RowLine {
+                label,
+                color: get(&style, "color").as_string().unwrap_or_default(),
+                dim,
+                upper: part == Some("bb-upper"),
+            })
+        })
+        .collect()
 }
 
 /// The option's text with each light colour swapped for its dark twin when `dark`.

@@ -8,7 +8,7 @@ use super::js::{fixed, get, number_at};
 use super::tip::{show_last_tip_again, tip_showing, LAST_TIP};
 use crate::chart::api::get_bar_details;
 use crate::chart::change::{percent_change, Direction};
-use crate::chart::wire::{column, detail, COMPARE_ID, IND_ID};
+use crate::chart::wire::{column, detail, COMPARE_ID};
 use crate::text::escape;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
@@ -38,7 +38,12 @@ thread_local! {
 
 /// The formatter of a drawing of `symbol`: its dataset's `rows`, where they carry the
 /// days' own columns (`details_at`), if they do.
-pub fn formatter(symbol: &str, rows: Array, details_at: Option<usize>) -> Formatter {
+pub fn formatter(
+    symbol: &str,
+    rows: Array,
+    details_at: Option<usize>,
+    lines: Vec<RowLine>,
+) -> Formatter {
     let last_date = rows
         .get(rows.length().saturating_sub(1))
         .dyn_into::<Array>()
@@ -47,8 +52,35 @@ pub fn formatter(symbol: &str, rows: Array, details_at: Option<usize>) -> Format
         .unwrap_or_default();
     let key = (symbol.to_string(), last_date);
     Formatter::new(move |params: JsValue| {
-        JsValue::from_str(&tooltip_html(&params, &rows, details_at, &key))
+        JsValue::from_str(&tooltip_html(&params, &rows, details_at, &lines, &key))
     })
+}
+
+/// A line the tooltip reads from the day's row, whether ECharts drew a point of it on
+/// that day or not (it thins each line to the pixels): an average's or an indicator's.
+pub struct RowLine {
+    pub label: String,
+    pub color: String,
+    /// Its column; for the upper band, the column of the band's width, the lower band
+    /// being the column before it (see `chart/wire.rs`'s `IND_ID`).
+    pub dim: usize,
+    pub upper: bool,
+}
+
+impl RowLine {
+    /// The line's value on `row`, with its colour's dot, as a tooltip line.
+    fn html(&self, row: &JsValue) -> Option<String> {
+        let mut value = number_at(row, self.dim)?;
+        if self.upper {
+            value += number_at(row, self.dim.checked_sub(1)?)?;
+        }
+        Some(format!(
+            r#"<div><span class="dot" style="background:{}"></span>{} {}</div>"#,
+            escape(&self.color),
+            escape(&self.label),
+            fixed(value, 2)
+        ))
+    }
 }
 
 /// The tooltip of the day ECharts names in `params` (one entry per series).
@@ -56,6 +88,7 @@ fn tooltip_html(
     params: &JsValue,
     rows: &Array,
     details_at: Option<usize>,
+    lines: &[RowLine],
     key: &DetailsKey,
 ) -> String {
     let params: Array = if Array::is_array(params) {
@@ -74,8 +107,11 @@ fn tooltip_html(
     let date = Reflect::get_u32(&row, column::DATE as u32)
         .ok()
         .and_then(|d| d.as_string());
+    for line in lines {
+        html.push_str(&line.html(&row).unwrap_or_default());
+    }
     for p in params.iter() {
-        html.push_str(&series_html(&p).unwrap_or_default());
+        html.push_str(&compared_html(&p).unwrap_or_default());
         if let Some((day, count)) = super::news::marker_of(&p, date.as_deref()) {
             html.push_str(&super::news::tip_html(&day, count));
         }
@@ -126,45 +162,20 @@ fn day_html(row: &JsValue, rows: &Array, index: u32, details: Option<[f64; 4]>) 
     html
 }
 
-/// An average's, an indicator's or a compared symbol's line, for one of ECharts' params.
-fn series_html(p: &JsValue) -> Option<String> {
+/// A compared symbol's line (its own data, in % from the window's first day), for one
+/// of ECharts' params.
+fn compared_html(p: &JsValue) -> Option<String> {
+    let id = get(p, "seriesId").as_string()?;
+    id.strip_prefix(COMPARE_ID)?;
+    let value = get(p, "value").as_f64()?;
     let name = get(p, "seriesName").as_string().unwrap_or_default();
-    let id = get(p, "seriesId").as_string().unwrap_or_default();
-    let compared = id.starts_with(COMPARE_ID);
-    let indicator = id.strip_prefix(IND_ID);
-    if !(compared || indicator.is_some() || name.starts_with("MA ")) {
-        return None;
-    }
-    // A line of its own data has a number; one drawn from the dataset, the row (its
-    // value is at the dimension `encode.y` names).
-    let raw = get(p, "value");
-    let y = Reflect::get_u32(&get(&get(p, "encode"), "y"), 0)
-        .ok()
-        .and_then(|y| y.as_f64())
-        .map(|y| y as usize);
-    let mut value = raw.as_f64().or_else(|| number_at(&raw, y?))?;
-    let label = match indicator {
-        // The upper band is stacked on the lower: its column holds the band's width.
-        Some("bb-upper") => {
-            value += number_at(&raw, y? - 1)?;
-            "BB upper"
-        }
-        Some("bb-middle") => "BB middle",
-        Some("bb-lower") => "BB lower",
-        Some(hist) if hist.starts_with("hist") => "Histogram",
-        _ => name.as_str(),
-    };
     let marker = get(p, "marker").as_string().unwrap_or_default();
-    let shown = if compared {
-        format!(
-            "{}{} %",
-            if value > 0.0 { "+" } else { "" },
-            fixed(value, 2)
-        )
-    } else {
+    let sign = if value > 0.0 { "+" } else { "" };
+    Some(format!(
+        "<div>{marker}{} {sign}{} %</div>",
+        escape(&name),
         fixed(value, 2)
-    };
-    Some(format!("<div>{marker}{} {shown}</div>", escape(label)))
+    ))
 }
 
 /// `[open, high, low, volume]` read from `row` starting at `from`.

@@ -5,5 +5,6 @@ pub mod indicators;
 pub mod news;
 pub mod option;
 pub mod panes;
+pub mod picture;
 pub mod preview;
 pub mod series;

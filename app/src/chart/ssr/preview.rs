@@ -25,21 +25,29 @@ const COMPARE_CLASSES: [&str; 5] = ["cmp0", "cmp1", "cmp2", "cmp3", "cmp4"];
 /// kind, averages, indicators and compared symbols, its scale); empty when there is
 /// nothing to draw.
 pub fn chart_preview_html(input: &ChartInput) -> String {
+    match chart_drawing(input) {
+        Some((drawing, window)) => chart_html(&drawing, |i| window[i].date.to_string()),
+        None => String::new(),
+    }
+}
+
+/// What the chart shows first for `input`, and the days of its window (one x position
+/// each); `None` when there is nothing to draw. The page's preview and the chart's
+/// picture (`chart/ssr/picture.rs`) are drawn from it.
+pub fn chart_drawing<'a>(input: &ChartInput<'a>) -> Option<(Drawing<'a>, &'a [DailyBar])> {
     let (bars, view) = (input.bars, input.view);
     let start = start_index(view.range, bars);
     let window = &bars[start..];
     if window.is_empty() {
-        return String::new();
+        return None;
     }
-    let x_label = |i: usize| window[i].date.to_string();
     if view.comparing() {
-        let lines = compared_lines(input, start);
         let drawing = Drawing {
-            lines: &lines,
+            lines: compared_lines(input, start),
             scale: Scale::Percent,
             ..Drawing::default()
         };
-        return chart_html(&drawing, x_label);
+        return Some((drawing, window));
     }
     let mut lines = if view.kind == ChartKind::Candles {
         Vec::new()
@@ -55,28 +63,31 @@ pub fn chart_preview_html(input: &ChartInput) -> String {
     let closes: Vec<f64> = bars.iter().map(|b| b.close).collect();
     let (more, band, panes) = indicator_parts(view, &closes, start);
     lines.extend(more);
-    let count = lower_panes(view).len();
-    let bottoms = if count == 0 {
-        Vec::new()
-    } else {
-        std::iter::once(price_bottom(count))
-            .chain((0..count).map(|j| pane_bottom(j, count)))
-            .collect()
-    };
     let drawing = Drawing {
-        lines: &lines,
+        lines,
         band,
         candles: (view.kind == ChartKind::Candles).then_some(window),
         scale: if view.log { Scale::Log } else { Scale::Linear },
         panes,
-        bottoms,
+        bottoms: pane_bottoms(lower_panes(view).len()),
         marks: news::marks(input.news, view, bars)
             .into_iter()
             .filter(|m| m.at >= start)
             .map(|m| (m.at - start, m.price, m.count))
             .collect(),
     };
-    chart_html(&drawing, x_label)
+    Some((drawing, window))
+}
+
+/// The price pane's bottom and each lower pane's, as the option's grids have them
+/// (none without lower panes: the stylesheet's places).
+fn pane_bottoms(count: usize) -> Vec<i64> {
+    if count == 0 {
+        return Vec::new();
+    }
+    std::iter::once(price_bottom(count))
+        .chain((0..count).map(|j| pane_bottom(j, count)))
+        .collect()
 }
 
 /// The indicators of `view` from the window's `start`: lines over the prices (the

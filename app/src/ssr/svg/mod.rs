@@ -8,6 +8,7 @@
 //! 1000 × 1000 box stretched by CSS; labels are HTML placed in % over it.
 
 pub mod axis;
+pub mod image;
 pub mod panes;
 
 use crate::text::escape;
@@ -51,7 +52,7 @@ pub(crate) const SVG_OPEN: &str =
 /// Lines over a common x axis as SVG with a legend, a "nice" value axis and a handful
 /// of x labels (`x_label(i)` for position `i`); each line reduced to
 /// [`PREVIEW_POINTS`] points. Empty when there is nothing to draw.
-pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> String {
+pub fn line_chart_html(lines: Vec<Line>, x_label: impl Fn(usize) -> String) -> String {
     chart_html(
         &Drawing {
             lines,
@@ -66,7 +67,7 @@ pub fn line_chart_html(lines: &[Line], x_label: impl Fn(usize) -> String) -> Str
 /// more panes under those, on `scale`.
 #[derive(Default)]
 pub struct Drawing<'a> {
-    pub lines: &'a [Line],
+    pub lines: Vec<Line>,
     pub band: Option<Band>,
     pub candles: Option<&'a [DailyBar]>,
     pub scale: Scale,
@@ -81,12 +82,7 @@ pub struct Drawing<'a> {
 
 /// The [`Drawing`] as HTML and SVG (see [`line_chart_html`]).
 pub fn chart_html(drawing: &Drawing, x_label: impl Fn(usize) -> String) -> String {
-    let Drawing {
-        lines,
-        candles,
-        scale,
-        ..
-    } = *drawing;
+    let (lines, candles, scale) = (&drawing.lines, drawing.candles, drawing.scale);
     let Some(plot) = Plot::new(lines, drawing.band.as_ref(), candles, scale) else {
         return String::new();
     };
@@ -102,7 +98,7 @@ pub fn chart_html(drawing: &Drawing, x_label: impl Fn(usize) -> String) -> Strin
     };
     let pane = if lower { " price-pane" } else { "" };
     html.push_str(&format!(r#"<div class="plot{pane}"{}>"#, bottom(0)));
-    plot.price_svg(&mut html, lines, drawing.band.as_ref());
+    plot.price_svg(&mut html, SVG_OPEN, lines, drawing.band.as_ref());
     plot.value_labels(&mut html);
     plot.marks(&mut html, &drawing.marks);
     let mut k = 1;
@@ -111,7 +107,7 @@ pub fn chart_html(drawing: &Drawing, x_label: impl Fn(usize) -> String) -> Strin
             r#"</div><div class="plot volume-pane"{}>"#,
             bottom(k)
         ));
-        plot.volume_svg(&mut html);
+        plot.volume_svg(&mut html, SVG_OPEN, 1000.0);
         k += 1;
     }
     for p in &drawing.panes {
@@ -183,6 +179,9 @@ struct Plot {
     axis: ValueAxis,
     /// The groups and how many days each stands for.
     groups: Option<(Vec<Group>, f64)>,
+    /// The price pane's height in the drawing's units (1000 on the page, stretched by
+    /// CSS; the image's pane is 1000 wide and as high as its shape).
+    h: f64,
 }
 
 impl Plot {
@@ -225,6 +224,7 @@ impl Plot {
             scale,
             axis: ValueAxis::new(lo, hi, scale),
             groups,
+            h: 1000.0,
         })
     }
 
@@ -237,7 +237,7 @@ impl Plot {
     }
 
     fn y_of(&self, v: f64) -> f64 {
-        1000.0 - self.axis.fraction(v) * 1000.0
+        self.h - self.axis.fraction(v) * self.h
     }
 
     /// A line's points, `x,y x,y …`, reduced to [`PREVIEW_POINTS`] (none ≤ 0 on a log
@@ -270,8 +270,8 @@ impl Plot {
     }
 
     /// The price pane: grid lines, the band, candles, then the lines over them.
-    fn price_svg(&self, html: &mut String, lines: &[Line], band: Option<&Band>) {
-        html.push_str(SVG_OPEN);
+    fn price_svg(&self, html: &mut String, open: &str, lines: &[Line], band: Option<&Band>) {
+        html.push_str(open);
         for tick in self.axis.ticks() {
             html.push_str(&format!(
                 r#"<line class="grid" x1="0" x2="1000" y1="{y:.1}" y2="{y:.1}"/>"#,
@@ -313,7 +313,7 @@ impl Plot {
             html.push_str(&format!(
                 r#"<span class="marker" style="left:{:.2}%;top:{:.2}%" title="{count} {words}">{count}</span>"#,
                 self.x_of(*i as f64) / 10.0,
-                self.y_of(*value) / 10.0,
+                self.y_of(*value) / self.h * 100.0,
             ));
         }
     }
@@ -323,20 +323,21 @@ impl Plot {
         for tick in self.axis.ticks() {
             html.push_str(&format!(
                 r#"<span class="y" style="top:{:.2}%">{}</span>"#,
-                self.y_of(tick) / 10.0,
+                self.y_of(tick) / self.h * 100.0,
                 self.axis.label(tick)
             ));
         }
     }
 
     /// The volume pane under candles: one bar per group, the highest full height.
-    fn volume_svg(&self, html: &mut String) {
-        html.push_str(SVG_OPEN);
+    /// `open` starts its SVG, `full` is its height in the SVG's units.
+    fn volume_svg(&self, html: &mut String, open: &str, full: f64) {
+        html.push_str(open);
         let slots = self.slots();
         let most = slots.iter().map(|(_, _, g)| g.volume).fold(0.0, f64::max);
         for (x, width, g) in slots {
             let h = if most > 0.0 {
-                g.volume / most * 1000.0
+                g.volume / most * full
             } else {
                 0.0
             };
@@ -344,7 +345,7 @@ impl Plot {
                 r#"<rect class="{}" x="{:.1}" y="{:.1}" width="{width:.1}" height="{h:.1}"/>"#,
                 g.class(),
                 x - width / 2.0,
-                1000.0 - h,
+                full - h,
             ));
         }
         html.push_str("</svg>");

@@ -32,6 +32,31 @@ pub const PANE_BARS: usize = 200;
 impl Pane {
     /// The pane over `n` x positions, its name and labels as HTML over it.
     pub fn html(&self, html: &mut String, n: usize, x_of: impl Fn(f64) -> f64) {
+        let (range, labelled) = self.svg(html, n, &x_of, SVG_OPEN, 1000.0);
+        html.push_str(&format!(
+            r#"<span class="pane-name">{}</span>"#,
+            escape(self.name)
+        ));
+        let nice = NiceAxis::new(range.0, range.1);
+        for value in labelled {
+            let top = 100.0 - (value - range.0) / (range.1 - range.0) * 100.0;
+            html.push_str(&format!(
+                r#"<span class="y" style="top:{top:.2}%">{}</span>"#,
+                nice.label(value)
+            ));
+        }
+    }
+
+    /// The pane's SVG (`open` starts it, `full` is its height in its units): guide
+    /// lines, histogram, lines. Returns its value range and the values to label.
+    pub fn svg(
+        &self,
+        html: &mut String,
+        n: usize,
+        x_of: &impl Fn(f64) -> f64,
+        open: &str,
+        full: f64,
+    ) -> ((f64, f64), Vec<f64>) {
         let values = self
             .lines
             .iter()
@@ -49,35 +74,24 @@ impl Pane {
             }
             None => ((0.0, 1.0), Vec::new()),
         };
-        let y_of = |v: f64| 1000.0 - (v - lo) / (hi - lo) * 1000.0;
-        html.push_str(SVG_OPEN);
+        let y_of = |v: f64| full - (v - lo) / (hi - lo) * full;
+        html.push_str(open);
         for guide in &labelled {
             html.push_str(&format!(
                 r#"<line class="grid" x1="0" x2="1000" y1="{y:.1}" y2="{y:.1}"/>"#,
                 y = y_of(*guide)
             ));
         }
-        self.bars_svg(html, n, &x_of, &y_of);
+        self.bars_svg(html, n, x_of, &y_of);
         for line in &self.lines {
             html.push_str(&format!(
                 r#"<polyline class="{}" points="{}"/>"#,
                 line.class,
-                reduce(&line.values, THIN_POINTS, &x_of, &y_of)
+                reduce(&line.values, THIN_POINTS, x_of, &y_of)
             ));
         }
         html.push_str("</svg>");
-        html.push_str(&format!(
-            r#"<span class="pane-name">{}</span>"#,
-            escape(self.name)
-        ));
-        let nice = NiceAxis::new(lo, hi);
-        for value in labelled {
-            html.push_str(&format!(
-                r#"<span class="y" style="top:{:.2}%">{}</span>"#,
-                y_of(value) / 10.0,
-                nice.label(value)
-            ));
-        }
+        ((lo, hi), labelled)
     }
 
     /// The histogram: at most [`PANE_BARS`] bars from the zero line.
