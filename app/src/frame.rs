@@ -97,6 +97,68 @@ pub fn CanonicalLink(href: Option<String>) -> impl IntoView {
     href.map(|href| view! { <leptos_meta::Link rel="canonical" href /> })
 }
 
+/// What a shared link to the page previews (Open Graph and Twitter cards): its title,
+/// its description, and, when the public base URL is set (`public_url`), the page's
+/// absolute URL and its picture's (a chart's `/chart.png`). Never built from the
+/// request's `Host`: a page kept in memory must not carry a client's header.
+#[component]
+pub fn PreviewMeta(
+    title: String,
+    description: String,
+    public_url: Option<String>,
+    /// The page's path and query (its canonical form), and its picture's.
+    path: Option<String>,
+    image: String,
+) -> impl IntoView {
+    use leptos_meta::Meta;
+    let absolute = |p: &str| public_url.as_ref().map(|base| format!("{base}{p}"));
+    let url = path.as_deref().and_then(absolute);
+    let image = absolute(&image);
+    view! {
+        <Meta name="description" content=description.clone() />
+        <Meta property="og:type" content="website" />
+        <Meta property="og:site_name" content="tickerboard" />
+        <Meta property="og:title" content=title.clone() />
+        <Meta property="og:description" content=description />
+        {url.map(|url| view! { <Meta property="og:url" content=url /> })}
+        {image.map(|image| view! {
+            <Meta property="og:image" content=image.clone() />
+            <Meta property="og:image:width" content="1200" />
+            <Meta property="og:image:height" content="630" />
+            <Meta name="twitter:image" content=image />
+        })}
+        <Meta name="twitter:card" content="summary_large_image" />
+        <Meta name="twitter:title" content=title />
+    }
+}
+
+/// The link preview of a page other than `/`: "Runs · tickerboard", what it shows,
+/// the picture of the default chart.
+#[component]
+pub fn PagePreview(
+    page: &'static str,
+    site: String,
+    description: &'static str,
+    public_url: Option<String>,
+    path: String,
+) -> impl IntoView {
+    view! {
+        <PreviewMeta
+            title=format!("{page} · {site}")
+            description=description.to_string()
+            public_url
+            path=Some(path)
+            image="/chart.png".to_string()
+        />
+    }
+}
+
+/// The picture of the chart a page's URL shows: `/chart.png` with the query of `href`
+/// (a `/` URL).
+pub fn picture_of(href: &str) -> String {
+    format!("/chart.png{}", href.strip_prefix('/').unwrap_or(""))
+}
+
 /// Why a parameter of the URL was not taken, in words for the reader.
 #[component]
 pub fn Notice(text: String) -> impl IntoView {

@@ -158,7 +158,17 @@ impl Settings {
         let _ = dotenvy::dotenv();
         let database = dashboard_database(DatabaseSettings::from_env()?);
         let path = std::env::var("TICKERBOARD_SETTINGS").unwrap_or_else(|_| "Leptos.toml".into());
-        let (dashboard, server) = read_settings_file(Path::new(&path))?;
+        let (mut dashboard, server) = read_settings_file(Path::new(&path))?;
+        if let Some(url) = std::env::var("TICKERBOARD_PUBLIC_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+        {
+            dashboard.public_url =
+                Some(public_url(&url).map_err(|message| ConfigError::Invalid {
+                    path: "TICKERBOARD_PUBLIC_URL".into(),
+                    message,
+                })?);
+        }
         Ok(Settings {
             database,
             dashboard,
@@ -204,13 +214,56 @@ pub fn read_settings_file(path: &Path) -> Result<(DashboardSettings, ServerSetti
         path: path.to_path_buf(),
         message,
     };
-    let file: File = toml::from_str(&text).map_err(|e| invalid(e.message().to_string()))?;
+    let mut file: File = toml::from_str(&text).map_err(|e| invalid(e.message().to_string()))?;
+    if let Some(url) = file.dashboard.public_url.take() {
+        file.dashboard.public_url = Some(public_url(&url).map_err(invalid)?);
+    }
     Ok((file.dashboard, file.server.limits().map_err(invalid)?))
+}
+
+/// The public base URL as link previews use it: absolute http(s), no query or
+/// fragment, without its trailing slash; otherwise why not.
+pub fn public_url(raw: &str) -> Result<String, String> {
+    let why = |what: &str| {
+        format!(
+            "public_url {what}: give the dashboard's address, e.g. https://tickerboard.example.com"
+        )
+    };
+    let url = url::Url::parse(raw.trim()).map_err(|e| why(&format!("is not a URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(why("must be an http(s) address with a host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(why("must not carry a query or a fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_public_url_is_an_absolute_address_without_its_slash() {
+        assert_eq!(
+            public_url("https://tickerboard.example.com/").unwrap(),
+            "https://tickerboard.example.com"
+        );
+        assert_eq!(
+            public_url(" http://a.b:8080/dash/ ").unwrap(),
+            "http://a.b:8080/dash"
+        );
+        for bad in [
+            "tickerboard.example.com",
+            "ftp://a.b",
+            "https://a.b/?x=1",
+            "https://a.b/#top",
+            "",
+        ] {
+            let why = public_url(bad).unwrap_err();
+            assert!(why.contains("e.g. https://"), "{bad}: {why}");
+        }
+    }
     use store::testing::TempDir;
 
     #[test]

@@ -48,6 +48,10 @@ pub struct Dashboard {
     pub demo: bool,
     /// Why the requested symbol is not shown, in words for the user.
     pub notice: Option<String>,
+    /// The public base URL (`public_url`), for the page's link preview. Not in the
+    /// server function's answer: only the page's head carries it.
+    #[serde(skip)]
+    pub public_url: Option<String>,
 }
 
 /// The page's own URL parameters in the server's words, for the answer `dashboard` to

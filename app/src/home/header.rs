@@ -1,7 +1,8 @@
 //! The top of the home island: the demo banner, the chart's controls and the CSV link,
 //! the chart's summary line and the key stats.
 
-use crate::frame::DownloadLink;
+use crate::chart::view::{home_href, PageParams};
+use crate::frame::{picture_of, DownloadLink};
 use crate::home::controls::ChartForm;
 use crate::home::data::Dashboard;
 use crate::home::stats::KeyStatsBlock;
@@ -27,6 +28,14 @@ pub fn Header<C: IntoView + 'static>(
         ..
     } = dashboard;
     let news = coin.is_some();
+    // The chart as it is now, as a picture (the same view's `/chart.png`).
+    let picture = selected.as_ref().map(|s| {
+        let page = PageParams {
+            symbol: Some(s.as_str()),
+            ..PageParams::default()
+        };
+        picture_of(&home_href(page, &chart_view))
+    });
     let range = chart_view.range;
     view! {
         {demo.then(|| view! {
@@ -38,6 +47,9 @@ pub fn Header<C: IntoView + 'static>(
         <div class="toolbar">
             <ChartForm symbols selected search view=chart_view news>{children.into_inner()()}</ChartForm>
             {prices_csv.map(|href| view! { <DownloadLink href label="Prices CSV" /> })}
+            {picture.map(|href| view! {
+                <a class="download" data-testid="download-png" href=href download="" rel="external">"PNG"</a>
+            })}
         </div>
         <p class="sr-summary" data-testid="chart-summary">{summary}</p>
         {stats.map(|stats| view! { <KeyStatsBlock stats range /> })}

@@ -24,7 +24,7 @@ pub mod stats;
 use crate::chart::view::{ChartParams, PageQuery};
 use crate::chart::wire::{script_json, DataScript, ANSWER_ID};
 use crate::chart::ChartPreview;
-use crate::frame::{loaded_page, CanonicalLink, PageHeader};
+use crate::frame::{loaded_page, picture_of, CanonicalLink, PageHeader, PreviewMeta};
 use api::get_dashboard;
 use data::{applied, Dashboard};
 use island::LiveHome;
@@ -93,6 +93,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn Home(dashboard: Dashboard, page: PageQuery) -> impl IntoView {
     let (page, canonical) = applied(&dashboard, &page);
+    let preview_meta = preview_meta(&dashboard, canonical.clone());
     let mut answer = dashboard;
     let preview = std::mem::take(&mut answer.preview);
     let json = script_json(&answer);
@@ -103,6 +104,7 @@ fn Home(dashboard: Dashboard, page: PageQuery) -> impl IntoView {
     provide_context(FirstAnswer(answer));
     view! {
         <CanonicalLink href=canonical />
+        {preview_meta}
         <PageHeader site page=None freshness notice=None />
         <LiveHome page>
             <ChartPreview html=preview />
@@ -110,4 +112,27 @@ fn Home(dashboard: Dashboard, page: PageQuery) -> impl IntoView {
         <DataScript id=ANSWER_ID json />
     }
     .into_any()
+}
+
+/// The link preview of the page at `canonical`: "IBM 143.20 ▲ 1.20 %", the chart's
+/// summary, the picture of the same view.
+fn preview_meta(dashboard: &Dashboard, canonical: Option<String>) -> impl IntoView {
+    let symbol = dashboard.selected.as_ref().map(|s| s.to_string());
+    let title = match (&symbol, &dashboard.stats) {
+        (Some(symbol), Some(stats)) => format!(
+            "{symbol} {} {} {}",
+            stats.last_close,
+            stats.direction.arrow(),
+            stats.change_pct
+        ),
+        _ => dashboard.title.clone(),
+    };
+    let description = dashboard
+        .summary
+        .clone()
+        .unwrap_or_else(|| "Stock and crypto prices with the news, updated daily.".into());
+    let image = picture_of(canonical.as_deref().unwrap_or("/"));
+    view! {
+        <PreviewMeta title description public_url=dashboard.public_url.clone() path=canonical image />
+    }
 }

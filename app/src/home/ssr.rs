@@ -177,6 +177,7 @@ pub async fn load_dashboard(
         more_news,
         demo,
         notice: verdict.notice(),
+        public_url: settings.public_url.clone(),
     };
     Ok((dashboard, verdict.status()))
 }

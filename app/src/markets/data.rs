@@ -137,6 +137,9 @@ pub struct MarketsView {
     pub canonical: String,
     pub freshness: Vec<SourceLine>,
     pub notice: Option<String>,
+    /// The public base URL (`public_url`), for the page's link preview.
+    #[serde(skip)]
+    pub public_url: Option<String>,
 }
 
 /// A column's heading: a plain link that sorts by it (the other way when it already does).

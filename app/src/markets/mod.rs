@@ -12,7 +12,7 @@ pub mod data;
 pub mod ssr;
 
 use crate::error::AppError;
-use crate::frame::{loaded_page, CanonicalLink, PageHeader};
+use crate::frame::{loaded_page, CanonicalLink, PageHeader, PagePreview};
 use data::{Change, ColumnHead, MarketRow, MarketsView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -59,6 +59,10 @@ pub fn MarketsPage() -> impl IntoView {
     loaded_page(markets, |view| view! { <MarketsBody view /> })
 }
 
+/// What `/markets` shows, for its link preview.
+const MARKETS_ABOUT: &str =
+    "Every symbol at a glance: returns over 1D to 1Y, the 52-week range, three months in a sparkline.";
+
 #[component]
 fn MarketsBody(view: MarketsView) -> impl IntoView {
     let MarketsView {
@@ -73,9 +77,11 @@ fn MarketsBody(view: MarketsView) -> impl IntoView {
         canonical,
         freshness,
         notice,
+        public_url,
     } = view;
     let empty = rows.is_empty();
     view! {
+        <PagePreview page="Markets" site=title.clone() description=MARKETS_ABOUT public_url path=canonical.clone() />
         <PageHeader site=title page=Some("Markets") freshness notice />
         <CanonicalLink href=Some(canonical) />
         {empty.then(|| view! {

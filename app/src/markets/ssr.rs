@@ -60,17 +60,10 @@ pub async fn load_markets(
         })
         .unwrap_or_default();
     let vs = vs.map(|s| s.as_str().to_string());
-    let canonical = if sorted {
-        markets_href(sort, dir, vs.as_deref(), &watchlist)
-    } else {
-        href(
-            "/markets",
-            &[("symbols", Some(&watchlist)), ("vs", vs.as_deref())],
-        )
-    };
     let view = MarketsView {
-        canonical,
+        canonical: canonical_of(sorted.then_some((sort, dir)), vs.as_deref(), &watchlist),
         title: state.settings.title.clone(),
+        public_url: state.settings.public_url.clone(),
         heads: heads(sorted.then_some((sort, dir)), vs.as_deref(), &watchlist),
         rows,
         symbols: by_symbol.keys().cloned().collect(),
@@ -130,6 +123,18 @@ fn group(bars: Vec<DailyBar>) -> BTreeMap<String, Vec<DailyBar>> {
             .push(bar);
     }
     out
+}
+
+/// This view's short URL: sorted, with its sort; in the watchlist's own order, without.
+fn canonical_of(
+    sorted: Option<(Column, SortDirection)>,
+    vs: Option<&str>,
+    watchlist: &str,
+) -> String {
+    match sorted {
+        Some((sort, dir)) => markets_href(sort, dir, vs, watchlist),
+        None => href("/markets", &[("symbols", Some(watchlist)), ("vs", vs)]),
+    }
 }
 
 /// `/markets` with these parameters, defaults left out: the one writer of its URLs. (A

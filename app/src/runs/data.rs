@@ -25,6 +25,9 @@ pub struct RunsView {
     pub older: Option<String>,
     pub freshness: Vec<SourceLine>,
     pub notice: Option<String>,
+    /// The public base URL (`public_url`), for the page's link preview.
+    #[serde(skip)]
+    pub public_url: Option<String>,
 }
 
 /// One run as the table shows it.

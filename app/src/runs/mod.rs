@@ -8,7 +8,7 @@ pub mod data;
 pub mod ssr;
 
 use crate::error::AppError;
-use crate::frame::{loaded_page, PageHeader};
+use crate::frame::{loaded_page, PageHeader, PagePreview};
 use data::{RunView, RunsView, STATUSES};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -43,6 +43,9 @@ pub fn RunsPage() -> impl IntoView {
     loaded_page(runs, |view| view! { <RunsBody view /> })
 }
 
+/// What `/runs` shows, for its link preview.
+const RUNS_ABOUT: &str = "Every ingest run: when, what it fetched and wrote, and why one failed.";
+
 #[component]
 fn RunsBody(view: RunsView) -> impl IntoView {
     let RunsView {
@@ -56,11 +59,13 @@ fn RunsBody(view: RunsView) -> impl IntoView {
         older,
         freshness,
         notice,
+        public_url,
     } = view;
     let empty = runs.is_empty();
     let filtered = source.is_some() || status.is_some();
     let statuses = STATUSES.map(String::from).to_vec();
     view! {
+        <PagePreview page="Runs" site=title.clone() description=RUNS_ABOUT public_url path="/runs".to_string() />
         <PageHeader site=title page=Some("Runs") freshness notice />
         <form method="get" action="/runs" class="runs-filter" data-testid="runs-filter">
             <FilterSelect id="run-source" name="source" label="Source" choices=sources chosen=source />

@@ -38,6 +38,7 @@ pub async fn load_runs(
     let link = |page: u32| page_href(filter.source.as_deref(), status.as_deref(), page);
     let view = RunsView {
         title: state.settings.title.clone(),
+        public_url: state.settings.public_url.clone(),
         runs: runs.iter().map(run_view).collect(),
         sources,
         newer: (page > 1).then(|| link(page - 1)),

@@ -20,6 +20,10 @@ pub struct DashboardSettings {
     pub stale_after_hours: BTreeMap<String, u32>,
     /// The line chart draws the open beside the close (the close alone otherwise).
     pub line_open: bool,
+    /// Where readers reach the dashboard (`https://tickerboard.example.com`, no
+    /// trailing slash): link previews carry absolute URLs made from it. Also
+    /// `TICKERBOARD_PUBLIC_URL`. Unset: previews without a picture or URL.
+    pub public_url: Option<String>,
 }
 
 /// How long a source may go without a successful run when `Leptos.toml` does not say:
@@ -38,6 +42,7 @@ impl Default for DashboardSettings {
             headlines: 20,
             stale_after_hours: BTreeMap::new(),
             line_open: false,
+            public_url: None,
         }
     }
 }

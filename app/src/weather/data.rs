@@ -61,6 +61,9 @@ pub struct WeatherView {
     pub csv: String,
     pub freshness: Vec<SourceLine>,
     pub notice: Option<String>,
+    /// The public base URL (`public_url`), for the page's link preview.
+    #[serde(skip)]
+    pub public_url: Option<String>,
 }
 
 /// One city's latest observation, as the table shows it.

@@ -9,7 +9,7 @@ pub mod data;
 pub mod ssr;
 
 use crate::error::AppError;
-use crate::frame::{loaded_page, DownloadLink, PageHeader};
+use crate::frame::{loaded_page, DownloadLink, PageHeader, PagePreview};
 use data::{CityRow, Unit, WeatherView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -41,6 +41,9 @@ pub fn WeatherPage() -> impl IntoView {
     loaded_page(weather, |view| view! { <WeatherBody view /> })
 }
 
+/// What `/weather` shows, for its link preview.
+const WEATHER_ABOUT: &str = "The latest weather of each city and its history, in °C or °F.";
+
 #[component]
 fn WeatherBody(view: WeatherView) -> impl IntoView {
     let WeatherView {
@@ -54,10 +57,12 @@ fn WeatherBody(view: WeatherView) -> impl IntoView {
         csv,
         freshness,
         notice,
+        public_url,
     } = view;
     let cities: Vec<String> = rows.iter().map(|r| r.city.clone()).collect();
     let empty = rows.is_empty();
     view! {
+        <PagePreview page="Weather" site=title.clone() description=WEATHER_ABOUT public_url path="/weather".to_string() />
         <PageHeader site=title page=Some("Weather") freshness notice />
         {empty.then(|| view! {
             <p class="banner" role="note" data-testid="weather-empty">

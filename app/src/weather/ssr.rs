@@ -30,6 +30,7 @@ pub async fn load_weather(
     let now = Utc::now();
     let view = WeatherView {
         title: state.settings.title.clone(),
+        public_url: state.settings.public_url.clone(),
         unit,
         rows: latest.iter().map(|w| city_row(w, unit, now)).collect(),
         other_unit: page(selected.as_deref(), unit.other()),

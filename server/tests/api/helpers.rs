@@ -140,6 +140,15 @@ pub fn test_settings() -> ServerSettings {
 
 /// [`spawn_app`] with other time and concurrency limits.
 pub async fn spawn_app_with(store: Store, limits: ServerSettings) -> TestApp {
+    spawn_configured(store, limits, DashboardSettings::default()).await
+}
+
+/// [`spawn_app`] with other limits and `[dashboard]` settings.
+pub async fn spawn_configured(
+    store: Store,
+    limits: ServerSettings,
+    dashboard: DashboardSettings,
+) -> TestApp {
     let turn = turn().await;
     let site = Arc::new(TempDir::new());
     std::fs::create_dir_all(site.path.join("pkg")).unwrap();
@@ -161,7 +170,7 @@ pub async fn spawn_app_with(store: Store, limits: ServerSettings) -> TestApp {
     let state = AppState {
         leptos_options,
         store: store.clone(),
-        settings: Arc::new(DashboardSettings::default()),
+        settings: Arc::new(dashboard),
     };
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -1,0 +1,88 @@
+//! Link previews over real HTTP: every page's head carries its Open Graph and Twitter
+//! tags; the absolute URLs come from `public_url` only (never from the request's
+//! `Host`), and without it the page has no absolute picture or URL.
+
+use crate::helpers::{spawn_configured, test_settings};
+use app::ssr::settings::DashboardSettings;
+use store::{demo, on_both_backends};
+
+/// The `content` of the meta tag whose `property` or `name` is `key`.
+fn meta<'a>(html: &'a str, key: &str) -> Option<&'a str> {
+    let at = html
+        .find(&format!(r#"property="{key}""#))
+        .or_else(|| html.find(&format!(r#"name="{key}""#)))?;
+    let start = html[..at].rfind("<meta")?;
+    let tag = &html[start..start + html[start..].find('>')?];
+    let content = &tag[tag.find("content=\"")? + 9..];
+    Some(&content[..content.find('"')?])
+}
+
+on_both_backends!(pages_carry_previews_with_the_public_url_only, |store| {
+    demo::seed(&store).await.unwrap();
+    let dashboard = DashboardSettings {
+        public_url: Some("https://tb.example.com".into()),
+        ..DashboardSettings::default()
+    };
+    let app = spawn_configured(store, test_settings(), dashboard).await;
+    let page = app
+        .response("/?symbol=IBM&range=1Y&ind=rsi", &[("Host", "evil.example")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let title = meta(&page, "og:title").expect("og:title");
+    assert!(
+        title.starts_with("IBM ") && title.ends_with(" %"),
+        "{title}"
+    );
+    assert!(
+        title.contains('▲') || title.contains('▼') || title.contains('–') || title.contains('→'),
+        "{title}"
+    );
+    assert_eq!(
+        meta(&page, "og:image"),
+        Some("https://tb.example.com/chart.png?symbol=IBM&amp;range=1Y&amp;ind=rsi")
+    );
+    assert_eq!(
+        meta(&page, "og:url"),
+        Some("https://tb.example.com/?symbol=IBM&amp;range=1Y&amp;ind=rsi")
+    );
+    assert_eq!(meta(&page, "twitter:card"), Some("summary_large_image"));
+    assert!(meta(&page, "og:description").is_some_and(|d| d.contains("IBM")));
+    assert!(
+        !page.contains("evil.example"),
+        "no client's Host in the page"
+    );
+    assert!(page.contains(r#"data-testid="download-png""#));
+    for (path, words) in [
+        ("/weather", "Weather"),
+        ("/runs", "Runs"),
+        ("/markets", "Markets"),
+    ] {
+        let (_, html) = app.get(path).await;
+        assert!(
+            meta(&html, "og:title").is_some_and(|t| t.starts_with(words)),
+            "{path}"
+        );
+        assert_eq!(
+            meta(&html, "og:image"),
+            Some("https://tb.example.com/chart.png"),
+            "{path}"
+        );
+        assert!(
+            meta(&html, "og:url")
+                .is_some_and(|u| u.starts_with(&format!("https://tb.example.com{path}"))),
+            "{path}"
+        );
+    }
+});
+
+on_both_backends!(without_a_public_url_there_is_no_absolute_address, |store| {
+    demo::seed(&store).await.unwrap();
+    let app = spawn_configured(store, test_settings(), DashboardSettings::default()).await;
+    let (_, page) = app.get("/?symbol=BTC").await;
+    assert!(meta(&page, "og:title").is_some_and(|t| t.starts_with("BTC ")));
+    assert_eq!(meta(&page, "og:image"), None);
+    assert_eq!(meta(&page, "og:url"), None);
+    assert_eq!(meta(&page, "twitter:card"), Some("summary_large_image"));
+});
