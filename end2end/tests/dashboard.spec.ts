@@ -76,7 +76,8 @@ test('picking another symbol redraws in place and updates the URL; reload and Ba
   await waitForDrawn(page, 'BTC');
   const drawn = await drawnOption(page);
   const btc = await serverSeries(page, 'BTC');
-  expect(drawn!.series.map((s: any) => s.name)).toEqual(['BTC close']);
+  // The close, and BTC's news markers (its coin has headlines).
+  expect(drawn!.series.map((s: any) => s.name)).toEqual(['BTC close', 'News']);
   expect(drawn!.rows).toBe(btc.close.length);
   expect(drawn!.lastClose).toBe(btc.close[btc.close.length - 1]);
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
