@@ -348,11 +348,15 @@ async fn compute(
         },
         (_, csp) => (body, csp),
     };
-    let cache_control = HeaderValue::from_static(if parts.status == StatusCode::OK && is_html {
-        SHARED_CACHE_POLICY
-    } else {
-        "no-cache"
-    });
+    // Pages and the chart's pictures may be shared by a CDN; JSON and refusals not.
+    let is_picture = content_type.as_bytes().starts_with(b"image/");
+    let cache_control = HeaderValue::from_static(
+        if parts.status == StatusCode::OK && (is_html || is_picture) {
+            SHARED_CACHE_POLICY
+        } else {
+            "no-cache"
+        },
+    );
     let to_compress = identity.clone();
     let (br, gzip) = tokio::task::spawn_blocking(move || compress(&to_compress))
         .await

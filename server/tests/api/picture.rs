@@ -18,6 +18,13 @@ on_both_backends!(each_view_is_a_picture_from_memory, |store| {
     let first = app.response(url, &[]).await;
     assert_eq!(first.status(), 200);
     assert_eq!(first.headers()["content-type"], "image/png");
+    assert!(
+        first.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("s-maxage"),
+        "a CDN may keep it as it keeps the page"
+    );
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
     let png = first.bytes().await.unwrap();
     assert_eq!(png_size(&png), (1200, 630));
