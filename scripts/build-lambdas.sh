@@ -45,7 +45,7 @@ with zipfile.ZipFile(out + ".part", "w", zipfile.ZIP_DEFLATED, compresslevel=9) 
             path = os.path.join(folder, name)
             # No gzip copies: every browser asks for brotli (and CloudFront forwards it);
             # anything else gets gzip made by the server's compression layer, once, as
-            # CloudFront then keeps it. That leaves room under 10 MB.
+            # CloudFront then keeps it. That leaves room under the target below.
             if name.endswith(".gz"):
                 continue
             # Already compressed: stored as it is.
@@ -58,5 +58,8 @@ echo "==> $arch zips"
 for zip in target/lambda/*/bootstrap.zip; do
   bytes=$(stat -c %s "$zip")
   awk -v z="$zip" -v b="$bytes" 'BEGIN { printf "%-40s %9d bytes (%.1f MB)\n", z, b, b / 1e6 }'
-  [ "$bytes" -le 10000000 ] || { echo "$zip is over the 10 MB target" >&2; exit 1; }
+  # Our own target, well under Lambda's limits (50 MB zipped, 250 MB unzipped): a
+  # function that grows past it should say why. 12 MB since the dashboard draws the
+  # chart as a PNG (resvg with text shaping: +1.2 MB zipped).
+  [ "$bytes" -le 12000000 ] || { echo "$zip is over the 12 MB target" >&2; exit 1; }
 done
