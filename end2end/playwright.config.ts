@@ -17,6 +17,9 @@ const chromium = {
 
 const port = process.env.E2E_PORT || '3000';
 export const baseURL = process.env.E2E_BASE_URL || `http://127.0.0.1:${port}`;
+/** Where the server's SQLite file is, when this config starts the server (a test
+ * ingests into it while a page is open); unknown for a server started elsewhere. */
+export const e2eWork = process.env.E2E_BASE_URL ? process.env.E2E_WORK : `/tmp/tickerboard-e2e-${port}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -33,10 +36,18 @@ export default defineConfig({
     trace: 'off',
   },
   projects: [
-    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } }, testIgnore: /updates\.spec\.ts/ },
     {
       name: 'phone',
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+      testIgnore: /updates\.spec\.ts/,
+    },
+    // Last, once both have run: an ingest replaces the demo data the others read.
+    {
+      name: 'updates',
+      use: { viewport: { width: 1280, height: 800 } },
+      testMatch: /updates\.spec\.ts/,
+      dependencies: ['desktop', 'phone'],
     },
   ],
   // scripts/test.sh builds the release site first; this starts the real server on it,
@@ -50,6 +61,6 @@ export default defineConfig({
         reuseExistingServer: false,
         stdout: 'pipe',
         stderr: 'pipe',
-        env: { E2E_PORT: port },
+        env: { E2E_PORT: port, E2E_WORK: e2eWork! },
       },
 });

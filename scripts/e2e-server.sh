@@ -3,7 +3,10 @@
 # fresh zero-setup SQLite file (so the demo data) in a temp dir, port E2E_PORT.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d /tmp/tickerboard-e2e.XXXXXX)
+# E2E_WORK: where the SQLite file goes (a test ingests into it while a page is open).
+work=${E2E_WORK:-$(mktemp -d /tmp/tickerboard-e2e.XXXXXX)}
+case $work in /tmp/?*) ;; *) echo "E2E_WORK must be a directory under /tmp" >&2; exit 2 ;; esac
+rm -rf "$work" && mkdir -p "$work"
 cp "$root/Leptos.toml" "$work/"
 cd "$work"
 unset DATABASE_URL

@@ -111,8 +111,8 @@ function ownerOf(url) {
   return owner && url.origin === location.origin && owner.dataset.owner === url.pathname ? owner : null;
 }
 
-function handOver(url, replace, record) {
-  dispatchEvent(new CustomEvent('tickerboard:go', { detail: { href: url.href, replace, record } }));
+function handOver(url, replace, record, refresh = false) {
+  dispatchEvent(new CustomEvent('tickerboard:go', { detail: { href: url.href, replace, record, refresh } }));
 }
 
 function setCanonical(href) {
@@ -207,5 +207,68 @@ function rememberWatchlist() {
 }
 rememberWatchlist();
 addEventListener('tickerboard:page', rememberWatchlist);
+
+/**
+ * Pages that update themselves. A visible tab asks `/data-version` every 30 s (and a
+ * hidden one when it shows again), with the ETag of the last answer: the server answers
+ * 304 from memory while nothing changed. When an ingest changed the data, the page
+ * shows it in place: `/`'s island asks its server function again for the same view
+ * (keeping the chart's zoom), any other page is fetched and morphed as on navigation
+ * (scroll and focus kept); a short notice says so. The first answer is the baseline.
+ */
+const CHECK_MS = 30_000;
+const data = { etag: null, version: null, checked: 0, busy: false };
+
+async function checkData() {
+  if (data.busy) return;
+  data.busy = true;
+  data.checked = Date.now();
+  try {
+    const response = await fetch('/data-version', {
+      headers: data.etag ? { 'If-None-Match': data.etag } : {},
+      cache: 'no-store',
+    });
+    if (response.status !== 200) return;
+    data.etag = response.headers.get('etag');
+    const { version } = await response.json();
+    const changed = data.version !== null && version !== data.version;
+    data.version = version;
+    if (changed) await refresh();
+  } catch (e) {
+    // Offline or the server away: the next check tries again.
+  } finally {
+    data.busy = false;
+  }
+}
+
+async function refresh() {
+  const url = new URL(location.href);
+  if (ownerOf(url)) handOver(url, true, false, true);
+  else await go(url, { record: false });
+  showUpdated();
+}
+
+function showUpdated() {
+  let note = document.querySelector('[data-testid="updated-note"]');
+  if (!note) {
+    note = document.createElement('div');
+    note.className = 'updated-note';
+    note.setAttribute('role', 'status');
+    note.dataset.testid = 'updated-note';
+    document.body.append(note);
+  }
+  const time = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  note.textContent = `Updated with new data at ${time}`;
+  clearTimeout(note.$$hide);
+  note.$$hide = setTimeout(() => note.remove(), 6000);
+}
+
+setTimeout(checkData, 1000);
+setInterval(() => {
+  if (document.visibilityState === 'visible') checkData();
+}, CHECK_MS);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && Date.now() - data.checked >= CHECK_MS) checkData();
+});
 
 window.tickerboard = { go: (href, options) => go(new URL(href, location.href), options) };

@@ -17,3 +17,4 @@ pub mod picture;
 pub mod serve;
 pub mod startup;
 pub mod telemetry;
+pub mod updates;

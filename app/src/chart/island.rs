@@ -7,6 +7,13 @@ use crate::chart::view::Range;
 use crate::chart::wire::{CHART_ID, DAY_NEWS_ID};
 use leptos::prelude::*;
 
+/// The next drawing keeps the reader's zoom (a page refreshing itself shows the same
+/// view with new data).
+pub fn keep_zoom_next() {
+    #[cfg(feature = "hydrate")]
+    super::hydrate::keep_zoom_next();
+}
+
 /// Range buttons and the box ECharts draws in, over the server's drawing
 /// (`children`). In the browser (`chart/hydrate/`) it hands the data's option to
 /// ECharts whenever `shown` changes and follows the window size; a range button

@@ -57,7 +57,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // (`async`: neither waits for the other; the chart draws when both are
                 // there), the in-place navigation deferred; both once, from our origin.
                 <script id=ECHARTS_SCRIPT_ID src="/echarts-5.6.0-4.min.js" async></script>
-                <script src="/nav-3.min.js" defer></script>
+                <script src="/nav-4.min.js" defer></script>
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>

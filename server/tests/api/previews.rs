@@ -1,6 +1,7 @@
 //! Link previews over real HTTP: every page's head carries its Open Graph and Twitter
 //! tags; the absolute URLs come from `public_url` only (never from the request's
-//! `Host`), and without it the page has no absolute picture or URL.
+//! `Host`), and without it the page has no absolute picture or URL. And what open pages
+//! ask to update themselves: `/data-version`, 304 until an ingest changes it.
 
 use crate::helpers::{spawn_configured, test_settings};
 use app::ssr::settings::DashboardSettings;
@@ -86,3 +87,28 @@ on_both_backends!(without_a_public_url_there_is_no_absolute_address, |store| {
     assert_eq!(meta(&page, "og:url"), None);
     assert_eq!(meta(&page, "twitter:card"), Some("summary_large_image"));
 });
+
+on_both_backends!(
+    the_data_version_is_304_until_an_ingest_changes_it,
+    |store| {
+        demo::seed(&store).await.unwrap();
+        let app = spawn_configured(store, test_settings(), DashboardSettings::default()).await;
+        let first = app.response("/data-version", &[]).await;
+        assert_eq!(first.status(), 200);
+        assert_eq!(first.headers()["content-type"], "application/json");
+        let etag = first.headers()["etag"].to_str().unwrap().to_string();
+        let body = first.text().await.unwrap();
+        assert!(body.starts_with(r#"{"version":""#), "{body}");
+        let again = app
+            .response("/data-version", &[("If-None-Match", &etag)])
+            .await;
+        assert_eq!(again.status(), 304, "nothing changed: from memory, no body");
+        // An ingest starts a run: the version changes within the server's data check.
+        app.store
+            .start_run("prices", "{}", chrono::Utc::now())
+            .await
+            .unwrap();
+        let (_, changed) = app.get_when("/data-version", |b| b != body).await;
+        assert_ne!(changed, body, "the new version");
+    }
+);

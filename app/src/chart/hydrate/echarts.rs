@@ -22,6 +22,9 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn resize(this: &Instance);
 
+    #[wasm_bindgen(method, js_name = getOption)]
+    pub fn get_option(this: &Instance) -> JsValue;
+
     #[wasm_bindgen(method, js_name = getHeight)]
     pub fn height(this: &Instance) -> f64;
 

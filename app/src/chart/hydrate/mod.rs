@@ -98,6 +98,44 @@ fn show(
     draw(el, existing, symbol.unwrap_or_default(), data, r);
 }
 
+thread_local! {
+    /// The next drawing keeps the reader's zoom: a refresh of the same view.
+    static KEEP_ZOOM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The next drawing keeps the zoom the reader has (the page refreshes itself after an
+/// ingest: the same view with a day more, say).
+pub fn keep_zoom_next() {
+    KEEP_ZOOM.with(|k| k.set(true));
+}
+
+/// The zoom `instance` shows: its first and last day, and whether the last is the
+/// data's last (then the window follows a new last day).
+fn zoom_of(instance: &Instance) -> Option<(f64, f64, bool)> {
+    let option = instance.get_option();
+    let zoom = js_sys::Reflect::get_u32(&js::get(&option, "dataZoom"), 0).ok()?;
+    let (start, end) = (
+        js::get(&zoom, "startValue").as_f64()?,
+        js::get(&zoom, "endValue").as_f64()?,
+    );
+    let rows = js::get(
+        &js_sys::Reflect::get_u32(&js::get(&option, "dataset"), 0).ok()?,
+        "source",
+    );
+    let last = f64::from(js_sys::Array::from(&rows).length()) - 1.0;
+    Some((start, end, end >= last))
+}
+
+/// Both zooms of `option` at `start..=end`.
+fn set_zoom(option: &JsValue, start: f64, end: f64) {
+    if let Ok(zooms) = js::get(option, "dataZoom").dyn_into::<js_sys::Array>() {
+        for zoom in zooms.iter() {
+            set(&zoom, "startValue", &start.into());
+            set(&zoom, "endValue", &end.into());
+        }
+    }
+}
+
 /// Draws `data` into the chart element `el`, replacing whatever it showed before.
 fn draw(
     el: &web_sys::Element,
@@ -111,6 +149,10 @@ fn draw(
         leptos::logging::error!("the chart's option could not be read");
         return;
     };
+    let kept = KEEP_ZOOM.with(|k| k.replace(false));
+    if let Some((start, end, at_last)) = existing.as_ref().filter(|_| kept).and_then(zoom_of) {
+        set_zoom(&option, start, if at_last { data.end as f64 } else { end });
+    }
     // notMerge: the new option replaces the old one, so no series of the previous
     // symbol lingers.
     let settings = Object::new();

@@ -73,7 +73,7 @@ fn handed_over(live: Live, ev: web_sys::Event) {
     } else {
         Entry::Push
     };
-    go(live, &url.search(), entry);
+    go(live, &url.search(), entry, field("refresh").is_truthy());
 }
 
 /// A control of the island's live form changed: the form as it would be sent, a new
@@ -111,7 +111,7 @@ pub fn changed(live: Live, ev: web_sys::Event) {
     } else {
         Entry::Replace
     };
-    go(live, &search, entry);
+    go(live, &search, entry, false);
 }
 
 /// A range button: the chart shows the window at once; the key stats, the forms'
@@ -131,7 +131,7 @@ fn show_range(live: Live, range: Range, entry: Entry) {
 /// what is shown, otherwise from `get_dashboard`'s answer. When the server refuses
 /// (a bad parameter, a symbol it does not know) or cannot answer, the page loads the
 /// ordinary way, and the server's page says why.
-pub fn go(live: Live, search: &str, entry: Entry) {
+pub fn go(live: Live, search: &str, entry: Entry, refresh: bool) {
     let search = search.trim_start_matches('?');
     let requested = if search.is_empty() {
         "/".to_string()
@@ -143,7 +143,7 @@ pub fn go(live: Live, search: &str, entry: Entry) {
         .get("range")
         .and_then(|r| Range::parse(&r))
         .unwrap_or_default();
-    if href_at(live, range) == requested {
+    if !refresh && href_at(live, range) == requested {
         return show_range(live, range, entry);
     }
     let given = |key: &str| params.get(key).filter(|v| !v.trim().is_empty());
@@ -175,7 +175,12 @@ pub fn go(live: Live, search: &str, entry: Entry) {
             return;
         }
         match answer {
-            Ok(dashboard) => show(live, dashboard, &asked, entry, &requested),
+            Ok(dashboard) => {
+                if refresh {
+                    crate::chart::island::keep_zoom_next();
+                }
+                show(live, dashboard, &asked, entry, &requested)
+            }
             Err(_) => {
                 let _ = window().location().assign(&requested);
             }
