@@ -271,4 +271,12 @@ document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible' && Date.now() - data.checked >= CHECK_MS) checkData();
 });
 
+// Installable, with the last pages offline: the service worker (/sw.js, written by the
+// server for this build) registers once the page has loaded, never before its first paint.
+if ('serviceWorker' in navigator) {
+  const register = () => navigator.serviceWorker.register('/sw.js').catch(() => {});
+  if (document.readyState === 'complete') register();
+  else addEventListener('load', register);
+}
+
 window.tickerboard = { go: (href, options) => go(new URL(href, location.href), options) };

@@ -12,6 +12,7 @@ pub mod headers;
 pub mod health;
 pub mod lambda;
 pub mod limits;
+pub mod offline;
 pub mod page_cache;
 pub mod picture;
 pub mod serve;

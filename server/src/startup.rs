@@ -187,6 +187,7 @@ fn router(state: AppState, limits: &ServerSettings, page_cache: PageCache) -> Ro
         .merge(crate::downloads::routes())
         .merge(crate::picture::routes())
         .merge(crate::updates::routes())
+        .merge(crate::offline::routes())
         .fallback_service(assets)
         .layer(axum::middleware::from_fn(check_server_fn_body))
         .layer(TimeoutLayer::with_status_code(

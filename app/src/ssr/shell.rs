@@ -45,8 +45,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
-                <meta name="description" content="Daily stock and crypto prices with the latest headlines." />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // Installable (the worker registers after the first paint, see nav.js).
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icon-192.png" />
+                <meta name="theme-color" media="(prefers-color-scheme: light)" content="#2456c9" />
+                <meta name="theme-color" media="(prefers-color-scheme: dark)" content="#0f1216" />
                 // Marks the page as scripted before first paint, so the no-JS-only controls
                 // never flash for people with JavaScript on.
                 <script nonce=leptos::nonce::use_nonce()>
@@ -56,8 +60,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // ECharts (a trimmed build, see frontend/js/) loads beside the WebAssembly
                 // (`async`: neither waits for the other; the chart draws when both are
                 // there), the in-place navigation deferred; both once, from our origin.
-                <script id=ECHARTS_SCRIPT_ID src="/echarts-5.6.0-4.min.js" async></script>
-                <script src="/nav-4.min.js" defer></script>
+                <script id=ECHARTS_SCRIPT_ID src=crate::ECHARTS_SCRIPT async></script>
+                <script src=crate::NAV_SCRIPT defer></script>
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>

@@ -112,3 +112,42 @@ on_both_backends!(
         assert_ne!(changed, body, "the new version");
     }
 );
+
+on_both_backends!(
+    the_worker_names_this_builds_assets_and_may_fetch_only_ours,
+    |store| {
+        let app = spawn_configured(store, test_settings(), DashboardSettings::default()).await;
+        let res = app.response("/sw.js", &[]).await;
+        assert_eq!(res.status(), 200);
+        assert!(res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript"));
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            csp.contains("connect-src 'self'") && csp.contains("default-src 'none'"),
+            "{csp}"
+        );
+        let body = res.text().await.unwrap();
+        assert!(body.starts_with("const VERSION = \""), "{}", &body[..80]);
+        for asset in [
+            "/pkg/tickerboard",
+            "/offline.html",
+            "/manifest.webmanifest",
+            app::NAV_SCRIPT,
+        ] {
+            assert!(
+                body.contains(&format!("\"{asset}")),
+                "{asset} in the worker's list"
+            );
+        }
+        assert!(
+            body.contains("self.addEventListener('fetch'"),
+            "the worker itself follows"
+        );
+    }
+);
