@@ -126,30 +126,35 @@ test('Back and Forward restore each view through the same state, without fetchin
   expect(errors).toEqual([]);
 });
 
-test('a change before the WebAssembly is ready loads its page as a form would', async ({ page }) => {
-  // Hold the WebAssembly until the change is made.
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  await page.route(/\.wasm$/, async (route) => {
-    await held;
-    await route.continue();
+test.describe('before hydration', () => {
+  // The service worker would hand the page the wasm from its cache, around the held route.
+  test.use({ serviceWorkers: 'block' });
+
+  test('a change before the WebAssembly is ready loads its page as a form would', async ({ page }) => {
+    // Hold the WebAssembly until the change is made.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/?symbol=IBM', { waitUntil: 'domcontentloaded' });
+    await expect(page.locator('[data-owner="/"]')).toHaveCount(1);
+    await expect(page.locator('[data-ready]')).toHaveCount(0);
+    await page.getByTestId('symbol-select').selectOption('MSFT');
+    await expect(page).toHaveURL(/\/\?symbol=MSFT$/);
+    // The server's page: its summary and its drawing, before any WebAssembly.
+    await expect(page.getByTestId('chart-summary')).toContainText(/^MSFT: /);
+    await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toBeVisible();
+    release();
+    await waitForDrawn(page, 'MSFT');
+    await waitForReady(page);
+    // From then on the island takes the changes.
+    const seen = recordRequests(page);
+    await page.getByTestId('symbol-select').selectOption('AAPL');
+    await waitForDrawn(page, 'AAPL');
+    expect(htmlRequests(seen)).toEqual([]);
   });
-  await page.goto('/?symbol=IBM', { waitUntil: 'domcontentloaded' });
-  await expect(page.locator('[data-owner="/"]')).toHaveCount(1);
-  await expect(page.locator('[data-ready]')).toHaveCount(0);
-  await page.getByTestId('symbol-select').selectOption('MSFT');
-  await expect(page).toHaveURL(/\/\?symbol=MSFT$/);
-  // The server's page: its summary and its drawing, before any WebAssembly.
-  await expect(page.getByTestId('chart-summary')).toContainText(/^MSFT: /);
-  await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toBeVisible();
-  release();
-  await waitForDrawn(page, 'MSFT');
-  await waitForReady(page);
-  // From then on the island takes the changes.
-  const seen = recordRequests(page);
-  await page.getByTestId('symbol-select').selectOption('AAPL');
-  await waitForDrawn(page, 'AAPL');
-  expect(htmlRequests(seen)).toEqual([]);
 });
 
 test('from another page and back, the island comes with the page and runs', async ({ page }) => {
