@@ -1,8 +1,8 @@
 // tickerboard's service worker, served by the server at /sw.js with two constants put in
 // front of this text (server/src/offline.rs): VERSION (the hashed assets' names, so a new
 // build is a new worker, which installs itself and drops the old copies) and ASSETS (the
-// files a page needs: the hashed script, wasm and stylesheet, ECharts, nav.js, the icons,
-// the offline page).
+// files a page needs: the hashed script, wasm and stylesheet, ECharts, nav.js, the
+// favicon, the manifest, the offline page).
 //
 // Pages (navigations): the network's answer when it comes within a few seconds, and a
 // copy of each page answered 200 kept; otherwise the last copy, with a banner saying the

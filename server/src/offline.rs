@@ -44,7 +44,9 @@ async fn worker(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// The build's version (its hashes, as `hash.txt` has them next to the binary, where
-/// Leptos reads them) and the files a page needs, by their paths.
+/// Leptos reads them) and the files a page needs, by their paths (not the icons: the
+/// browser fetches those itself when it installs the app, and a reader who never does
+/// need not download them).
 pub fn assets(options: &LeptosOptions) -> (String, Vec<String>) {
     let hashes = std::env::current_exe()
         .ok()
@@ -72,9 +74,6 @@ pub fn assets(options: &LeptosOptions) -> (String, Vec<String>) {
         app::NAV_SCRIPT.to_string(),
         "/favicon.svg".into(),
         "/manifest.webmanifest".into(),
-        "/icon-192.png".into(),
-        "/icon-512.png".into(),
-        "/icon-maskable-512.png".into(),
         "/offline.html".into(),
     ];
     (version, assets.to_vec())
