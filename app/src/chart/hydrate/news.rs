@@ -44,14 +44,14 @@ pub fn drawn(coin: Option<&str>) {
 
 /// A marker's `[date, price, count]` when `p` (one of ECharts' params) is one, for the
 /// day `date` (the axis tooltip offers a sparse series' nearest item on other days).
-pub fn marker_of(p: &JsValue, date: Option<&str>) -> Option<(String, u32)> {
+pub fn marker_of(p: &JsValue, date: &str) -> Option<(String, u32)> {
     if get(p, "seriesId").as_string().as_deref() != Some(NEWS_ID) {
         return None;
     }
     let value = get(p, "value");
     let day = Reflect::get_u32(&value, 0).ok()?.as_string()?;
     let count = Reflect::get_u32(&value, 2).ok()?.as_f64()? as u32;
-    (date.is_none_or(|d| d == day)).then_some((day, count))
+    (day == date).then_some((day, count))
 }
 
 /// The tooltip's lines for a marked day: the count, then the first titles (or

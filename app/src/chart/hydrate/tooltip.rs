@@ -112,7 +112,7 @@ fn tooltip_html(
     }
     for p in params.iter() {
         html.push_str(&compared_html(&p).unwrap_or_default());
-        if let Some((day, count)) = super::news::marker_of(&p, date.as_deref()) {
+        if let Some((day, count)) = date.as_deref().and_then(|d| super::news::marker_of(&p, d)) {
             html.push_str(&super::news::tip_html(&day, count));
         }
     }

@@ -38,12 +38,7 @@ use store::{DailyBar, Symbol};
 /// of them (candles, or the open line); `None` when the rows stop after the averages.
 pub fn details_at(view: &ChartView, line_open: bool) -> Option<usize> {
     let open_line = line_open && !view.comparing();
-    (draws_candles(view) || open_line).then(|| column::AVERAGES + lines_drawn(view))
-}
-
-/// Candles are drawn when asked for, unless comparing (which draws % lines).
-fn draws_candles(view: &ChartView) -> bool {
-    view.draws_candles()
+    (view.draws_candles() || open_line).then(|| column::AVERAGES + lines_drawn(view))
 }
 
 /// How many columns of lines the rows carry after the close: the averages, then the
@@ -113,7 +108,7 @@ pub fn chart_data(input: &ChartInput) -> ChartData {
 /// what charming cannot write.
 pub fn chart_option(input: &ChartInput) -> Value {
     let view = input.view;
-    let candles = draws_candles(view);
+    let candles = view.draws_candles();
     let lower = panes::lower_panes(view);
     let mut legend: Vec<String> = Vec::new();
     let chart = panes::layout(frame(lower.len()), input.bars, view, &lower);
@@ -211,7 +206,7 @@ fn compared_lines(mut chart: Chart, input: &ChartInput, legend: &mut Vec<String>
 fn price_lines(mut chart: Chart, input: &ChartInput, legend: &mut Vec<String>) -> Chart {
     let (symbol, view) = (input.symbol, input.view);
     let mut lines = Vec::new();
-    if !draws_candles(view) {
+    if !view.draws_candles() {
         if let Some(at) = details_at(view, input.line_open) {
             lines.push((format!("{symbol} open"), at + detail::OPEN, palette::OPEN));
         }

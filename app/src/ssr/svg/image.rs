@@ -196,13 +196,18 @@ fn text(svg: &mut String, x: f64, y: f64, anchor: &str, class: &str, words: &str
 }
 
 /// The picture's pixels as PNG, its text in `font` (a TrueType font's bytes: the
-/// family [`FONT_FAMILY`]).
-pub fn png(svg: &str, font: &[u8]) -> Result<Vec<u8>, String> {
+/// family [`FONT_FAMILY`]; read once, on the first picture, and kept).
+pub fn png(svg: &str, font: &'static [u8]) -> Result<Vec<u8>, String> {
     use resvg::{tiny_skia, usvg};
-    let mut fonts = usvg::fontdb::Database::new();
-    fonts.load_font_data(font.to_vec());
+    static FONTS: std::sync::OnceLock<std::sync::Arc<usvg::fontdb::Database>> =
+        std::sync::OnceLock::new();
+    let fonts = FONTS.get_or_init(|| {
+        let mut fonts = usvg::fontdb::Database::new();
+        fonts.load_font_data(font.to_vec());
+        std::sync::Arc::new(fonts)
+    });
     let options = usvg::Options {
-        fontdb: std::sync::Arc::new(fonts),
+        fontdb: fonts.clone(),
         font_family: FONT_FAMILY.to_string(),
         ..usvg::Options::default()
     };
