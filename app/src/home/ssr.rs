@@ -71,6 +71,89 @@ impl DashboardQuery {
     }
 }
 
+/// What a query asks the chart to show, checked against the symbols there are: the
+/// symbol, the view (each bad value left out, its notice in the verdict), the compared
+/// symbols that have prices, and the coin whose headline days it marks. `/` and its
+/// pictures read a query alike.
+struct Asked {
+    selected: Option<Symbol>,
+    view: ChartView,
+    compared: Vec<Symbol>,
+    marked: Option<String>,
+}
+
+impl Asked {
+    fn of(
+        query: &DashboardQuery,
+        symbols: &[Symbol],
+        settings: &DashboardSettings,
+        verdict: &mut Verdict,
+    ) -> Asked {
+        let selected = pick_symbol(query.symbol.as_deref(), symbols, settings, verdict);
+        let main = selected.as_ref().map(Symbol::as_str);
+        let mut view = parsed_view(&query.chart, main, verdict);
+        let compared = keep_compared(&mut view, symbols, verdict);
+        let coin = main.and_then(|s| settings.coin_for(s));
+        let marked = marked_coin(coin, main, &view).map(str::to_string);
+        Asked {
+            selected,
+            view,
+            compared,
+            marked,
+        }
+    }
+}
+
+/// The days the chart draws: the symbol's, each compared symbol's (none when the
+/// symbol has none), and the marked coin's headline counts per day.
+struct ChartDays {
+    bars: Vec<DailyBar>,
+    compared: Vec<Vec<DailyBar>>,
+    news_days: Vec<(chrono::NaiveDate, u32)>,
+}
+
+impl ChartDays {
+    async fn load(store: &Store, asked: &Asked) -> Result<ChartDays, AppError> {
+        let bars = async {
+            match &asked.selected {
+                Some(symbol) => store.daily_bars(symbol, None, None).await,
+                None => Ok(Vec::new()),
+            }
+            .map_err(unavailable)
+        };
+        let (bars, news_days) =
+            tokio::try_join!(bars, headline_days(store, asked.marked.as_deref()))?;
+        let compared = load_compared(store, &asked.compared, &bars).await?;
+        Ok(ChartDays {
+            bars,
+            compared,
+            news_days,
+        })
+    }
+
+    /// `f` of the chart's input for `symbol` over these days.
+    fn with_input<R>(
+        &self,
+        asked: &Asked,
+        symbol: &Symbol,
+        settings: &DashboardSettings,
+        f: impl FnOnce(&ChartInput) -> R,
+    ) -> R {
+        let compared = pair_compared(&asked.compared, &self.compared);
+        f(&ChartInput {
+            symbol,
+            bars: &self.bars,
+            view: &asked.view,
+            compared: &compared,
+            line_open: settings.line_open,
+            news: asked
+                .marked
+                .as_deref()
+                .map(|coin| News::on(coin, &self.news_days)),
+        })
+    }
+}
+
 /// The chart of `query` as a picture (`chart/ssr/picture.rs`): its SVG, or why not in
 /// the page's words, with the status that fits (400 a bad value, 404 no prices).
 pub async fn load_picture(
@@ -80,44 +163,26 @@ pub async fn load_picture(
     let (store, settings) = (&state.store, &*state.settings);
     let symbols = store.symbols().await.map_err(unavailable)?;
     let mut verdict = Verdict::default();
-    let selected = pick_symbol(query.symbol.as_deref(), &symbols, settings, &mut verdict);
-    let main = selected.as_ref().map(Symbol::as_str);
-    let mut view = parsed_view(&query.chart, main, &mut verdict);
-    let compared_symbols = keep_compared(&mut view, &symbols, &mut verdict);
+    let asked = Asked::of(query, &symbols, settings, &mut verdict);
     if let Some(notice) = verdict.notice() {
         return Ok((Err(notice), verdict.status()));
     }
-    let Some(symbol) = selected.as_ref() else {
+    let Some(symbol) = asked.selected.as_ref() else {
         return Ok((
             Err("There are no prices yet.".into()),
             StatusCode::NOT_FOUND,
         ));
     };
-    let marked = marked_coin(settings.coin_for(symbol.as_str()), main, &view);
-    let bars = async {
-        store
-            .daily_bars(symbol, None, None)
-            .await
-            .map_err(unavailable)
-    };
-    let (bars, days) = tokio::try_join!(bars, headline_days(store, marked))?;
-    let compared_bars = load_compared(store, &compared_symbols, &bars).await?;
-    let compared = pair_compared(&compared_symbols, &compared_bars);
-    let input = ChartInput {
-        symbol,
-        bars: &bars,
-        view: &view,
-        compared: &compared,
-        line_open: settings.line_open,
-        news: marked.map(|coin| News::on(coin, &days)),
-    };
-    Ok(match picture_svg(&input) {
-        Some(svg) => (Ok(svg), StatusCode::OK),
-        None => (
-            Err(format!("There are no prices for {symbol}.")),
-            StatusCode::NOT_FOUND,
-        ),
-    })
+    let days = ChartDays::load(store, &asked).await?;
+    Ok(
+        match days.with_input(&asked, symbol, settings, picture_svg) {
+            Some(svg) => (Ok(svg), StatusCode::OK),
+            None => (
+                Err(format!("There are no prices for {symbol}.")),
+                StatusCode::NOT_FOUND,
+            ),
+        },
+    )
 }
 
 /// The most headlines one page lists, however often "more" was pressed.
@@ -133,32 +198,29 @@ pub async fn load_dashboard(
     let (symbols, health, demo) =
         tokio::try_join!(store.symbols(), store.sources(), store.is_demo()).map_err(unavailable)?;
     let mut verdict = Verdict::default();
-    let selected = pick_symbol(query.symbol.as_deref(), &symbols, settings, &mut verdict);
-    let coin = selected
+    let asked = Asked::of(query, &symbols, settings, &mut verdict);
+    let coin = asked
+        .selected
         .as_ref()
         .and_then(|s| settings.coin_for(s.as_str()))
         .map(str::to_string);
     let news = NewsWindow::new(query, settings, coin.clone());
-    let main = selected.as_ref().map(Symbol::as_str);
-    let mut view = parsed_view(&query.chart, main, &mut verdict);
-    let marked = marked_coin(coin.as_deref(), main, &view);
-    let ((bars, mut headlines), news_days) = tokio::try_join!(
-        load_bars_and_headlines(store, selected.as_ref(), &news),
-        headline_days(store, marked)
-    )?;
-    let compared_symbols = keep_compared(&mut view, &symbols, &mut verdict);
-    let compared_bars = load_compared(store, &compared_symbols, &bars).await?;
-    let compared = pair_compared(&compared_symbols, &compared_bars);
+    let (days, mut headlines) = tokio::try_join!(ChartDays::load(store, &asked), async {
+        store
+            .headlines(&news.filter, news.shown + 1)
+            .await
+            .map_err(unavailable)
+    })?;
     let more_news = news.more(headlines.len(), settings);
     headlines.truncate(news.shown as usize);
-    let news_days = marked.map(|coin| News::on(coin, &news_days));
-    let (chart, summary, preview) = match &selected {
-        Some(symbol) => chart_parts(symbol, &bars, &view, &compared, news_days, settings),
+    let (chart, summary, preview) = match &asked.selected {
+        Some(symbol) => days.with_input(&asked, symbol, settings, chart_parts),
         None => (None, None, String::new()),
     };
+    let main = asked.selected.as_ref().map(Symbol::as_str);
     let dashboard = Dashboard {
         title: settings.title.clone(),
-        stats: key_stats(&bars),
+        stats: key_stats(&days.bars),
         prices_csv: main.map(|s| href("/prices.csv", &[("symbol", Some(s))])),
         headlines_csv: href(
             "/headlines.csv",
@@ -167,13 +229,13 @@ pub async fn load_dashboard(
         freshness: crate::freshness::ssr::source_lines(&health, settings, chrono::Utc::now()),
         headlines: headlines.iter().map(headline_row).collect(),
         symbols,
-        selected,
+        selected: asked.selected,
         chart,
         summary,
         preview,
         coin,
         search: news.search,
-        view,
+        view: asked.view,
         more_news,
         demo,
         notice: verdict.notice(),
@@ -273,21 +335,6 @@ impl NewsWindow {
     }
 }
 
-/// The selected symbol's days and the headlines (one more than shown: it tells
-/// whether there are more), at once.
-async fn load_bars_and_headlines(
-    store: &Store,
-    selected: Option<&Symbol>,
-    news: &NewsWindow,
-) -> Result<(Vec<DailyBar>, Vec<Headline>), AppError> {
-    let listed = store.headlines(&news.filter, news.shown + 1);
-    match selected {
-        Some(symbol) => tokio::try_join!(store.daily_bars(symbol, None, None), listed),
-        None => listed.await.map(|headlines| (Vec::new(), headlines)),
-    }
-    .map_err(unavailable)
-}
-
 /// Each compared symbol with its days.
 fn pair_compared<'a>(symbols: &'a [Symbol], bars: &'a [Vec<DailyBar>]) -> Vec<Compared<'a>> {
     symbols
@@ -343,27 +390,12 @@ async fn load_compared(
 
 /// The chart's data for ECharts, its one-line summary and the first paint's drawing
 /// (what ECharts will show first: the range's window).
-fn chart_parts(
-    symbol: &Symbol,
-    bars: &[DailyBar],
-    view: &ChartView,
-    compared: &[Compared],
-    news: Option<News>,
-    settings: &DashboardSettings,
-) -> (Option<ChartData>, Option<String>, String) {
-    let input = ChartInput {
-        symbol,
-        bars,
-        view,
-        compared,
-        line_open: settings.line_open,
-        news,
-    };
-    let chart = (!bars.is_empty()).then(|| chart_data(&input));
+fn chart_parts(input: &ChartInput) -> (Option<ChartData>, Option<String>, String) {
+    let chart = (!input.bars.is_empty()).then(|| chart_data(input));
     (
         chart,
-        Some(chart_summary(symbol, bars)),
-        chart_preview_html(&input),
+        Some(chart_summary(input.symbol, input.bars)),
+        chart_preview_html(input),
     )
 }
 

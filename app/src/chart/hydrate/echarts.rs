@@ -25,6 +25,9 @@ extern "C" {
     #[wasm_bindgen(method, js_name = getOption)]
     pub fn get_option(this: &Instance) -> JsValue;
 
+    #[wasm_bindgen(method, js_name = getWidth)]
+    pub fn width(this: &Instance) -> f64;
+
     #[wasm_bindgen(method, js_name = getHeight)]
     pub fn height(this: &Instance) -> f64;
 

@@ -1,5 +1,5 @@
 //! The chart's browser half: the chart box hands its data's option to ECharts (see
-//! [`option`]) whenever what it shows changes, follows the window size, and lets go of
+//! [`option`]) whenever what it shows changes, follows its box's size, and lets go of
 //! ECharts when the page it was on has been replaced (`public/nav.js`'s
 //! `tickerboard:page` event).
 
@@ -21,8 +21,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// Starts the chart box: a drawing whenever the symbol, the data or the range change,
-/// a resize with the window; when the box has left the page, it lets go of its ECharts
-/// instance and its listeners.
+/// a resize whenever the box's size changes (the window, or an indicator's pane: see
+/// `ChartBox`); when the box has left the page, it lets go of its ECharts instance and
+/// its listeners.
 pub fn attach(surface: NodeRef<leptos::html::Div>, shown: Shown) {
     Effect::new(move |_| {
         let (symbol, range) = (shown.symbol.get(), shown.range.get());
@@ -32,10 +33,21 @@ pub fn attach(surface: NodeRef<leptos::html::Div>, shown: Shown) {
             }
         });
     });
-    type Handles = std::rc::Rc<std::cell::RefCell<Vec<WindowListenerHandle>>>;
-    let handles: Handles = Default::default();
+    // The observer reads sizes after layout, so a drawing never forces one (a read of
+    // the box's height before `setOption` did, on every drawing).
+    let on_resize = Closure::<dyn Fn()>::new(resize);
+    let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+    on_resize.forget();
+    type Handle = std::rc::Rc<std::cell::RefCell<Option<WindowListenerHandle>>>;
+    let handle: Handle = Default::default();
+    let observing = observer.clone();
+    Effect::new(move |_| {
+        if let (Some(el), Some(observer)) = (surface.get(), observing.as_ref()) {
+            observer.observe(&el);
+        }
+    });
     let on_page = {
-        let handles = handles.clone();
+        let handle = handle.clone();
         move |_: web_sys::Event| {
             let Some(el) = surface.get_untracked() else {
                 return;
@@ -44,17 +56,16 @@ pub fn attach(surface: NodeRef<leptos::html::Div>, shown: Shown) {
                 if let Some(instance) = echarts::instance_of(&el) {
                     instance.dispose();
                 }
-                for handle in handles.borrow_mut().drain(..) {
-                    handle.remove();
+                if let Some(observer) = observer.as_ref() {
+                    observer.disconnect();
+                }
+                if let Some(listener) = handle.borrow_mut().take() {
+                    listener.remove();
                 }
             }
         }
     };
-    let page_listener = window_event_listener_untyped("tickerboard:page", on_page);
-    let resize_listener = window_event_listener(leptos::ev::resize, |_| resize());
-    handles
-        .borrow_mut()
-        .extend([page_listener, resize_listener]);
+    *handle.borrow_mut() = Some(window_event_listener_untyped("tickerboard:page", on_page));
 }
 
 /// The chart box around the surface: it carries `data-drawn` and the preview.
@@ -171,10 +182,6 @@ fn draw(
         instance
     });
     news::drawn(data.news.as_deref());
-    // An indicator's pane makes the box taller (see `ChartBox`): the surface follows.
-    if f64::from(el.client_height()) != instance.height() {
-        instance.resize();
-    }
     js::mark("tickerboard:option-ready");
     instance.set_option(&option, &settings);
     js::mark("tickerboard:echarts-set");
@@ -193,9 +200,15 @@ fn clear_preview(el: &web_sys::Element) {
     }
 }
 
-/// Follows the container's new size after a window resize.
+/// Follows the box's new size (the observer's callback, called after layout, so the
+/// size read here costs no layout). The first call, when observing starts, finds the
+/// size ECharts already has: no second drawing.
 fn resize() {
-    if let Some(instance) = echarts::current() {
+    let (Some(instance), Some(el)) = (echarts::current(), echarts::element()) else {
+        return;
+    };
+    let size = (f64::from(el.client_width()), f64::from(el.client_height()));
+    if size != (instance.width(), instance.height()) {
         instance.resize();
     }
 }

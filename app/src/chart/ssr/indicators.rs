@@ -12,17 +12,37 @@
 use crate::chart::ssr::series::tidy;
 use crate::chart::view::Indicator;
 
+/// An indicator's values over the closes, with its parameters (the one place that
+/// names them: the option's columns and the server's drawing both read these).
+pub enum Study {
+    /// EMA 20 or 50, RSI 14: one line.
+    Line(Vec<Option<f64>>),
+    /// Bollinger (20, 2σ).
+    Bands(Bands),
+    /// MACD (12, 26, 9).
+    Macd(Macd),
+}
+
+/// `indicator` computed over `closes` (oldest first).
+pub fn study(indicator: Indicator, closes: &[f64]) -> Study {
+    match indicator {
+        Indicator::Ema20 => Study::Line(ema(closes, 20)),
+        Indicator::Ema50 => Study::Line(ema(closes, 50)),
+        Indicator::Bollinger => Study::Bands(bollinger(closes, 20, 2.0)),
+        Indicator::Rsi => Study::Line(rsi(closes, 14)),
+        Indicator::Macd => Study::Macd(macd(closes, 12, 26, 9)),
+    }
+}
+
 /// The dataset columns `indicator` adds, in this order (see `chart/wire.rs`'s
 /// `column::INDICATOR_*`): EMA `[ema]`; Bollinger `[lower, upper − lower, middle]` (the
 /// band is the second stacked on the first); RSI `[rsi]`; MACD `[macd, signal,
 /// histogram ≥ 0, histogram < 0]` (each bar in its direction's colour).
 pub fn columns(indicator: Indicator, closes: &[f64]) -> Vec<Vec<Option<f64>>> {
     let tidied = |v: Vec<Option<f64>>| v.into_iter().map(|x| x.map(tidy)).collect();
-    match indicator {
-        Indicator::Ema20 => vec![tidied(ema(closes, 20))],
-        Indicator::Ema50 => vec![tidied(ema(closes, 50))],
-        Indicator::Bollinger => {
-            let b = bollinger(closes, 20, 2.0);
+    match study(indicator, closes) {
+        Study::Line(line) => vec![tidied(line)],
+        Study::Bands(b) => {
             let width = b
                 .upper
                 .iter()
@@ -31,9 +51,7 @@ pub fn columns(indicator: Indicator, closes: &[f64]) -> Vec<Vec<Option<f64>>> {
                 .collect();
             vec![tidied(b.lower), tidied(width), tidied(b.middle)]
         }
-        Indicator::Rsi => vec![tidied(rsi(closes, 14))],
-        Indicator::Macd => {
-            let m = macd(closes, 12, 26, 9);
+        Study::Macd(m) => {
             let side = |up: bool| {
                 m.histogram
                     .iter()

@@ -8,7 +8,7 @@
 //! log scale, in the same colours (light and dark, by CSS).
 
 use crate::chart::change::rebased;
-use crate::chart::ssr::indicators::{bollinger, ema, macd, rsi};
+use crate::chart::ssr::indicators::{study, Study};
 use crate::chart::ssr::news;
 use crate::chart::ssr::option::ChartInput;
 use crate::chart::ssr::panes::{lower_panes, pane_bottom, price_bottom, RSI_GUIDES};
@@ -107,11 +107,17 @@ fn indicator_parts(
     };
     let (mut lines, mut band, mut panes) = (Vec::new(), None, Vec::new());
     for indicator in view.indicators() {
-        match indicator {
-            Indicator::Ema20 => lines.push(thin("EMA 20", "ema0", ema(closes, 20))),
-            Indicator::Ema50 => lines.push(thin("EMA 50", "ema1", ema(closes, 50))),
-            Indicator::Bollinger => {
-                let b = bollinger(closes, 20, 2.0);
+        match (indicator, study(*indicator, closes)) {
+            (Indicator::Ema20, Study::Line(v)) => lines.push(thin("EMA 20", "ema0", v)),
+            (Indicator::Ema50, Study::Line(v)) => lines.push(thin("EMA 50", "ema1", v)),
+            (Indicator::Rsi, Study::Line(v)) => panes.push(Pane {
+                class: "rsi-pane",
+                name: "RSI 14",
+                lines: vec![thin("", "rsi", v)],
+                bars: Vec::new(),
+                fixed: Some(((0.0, 100.0), RSI_GUIDES.to_vec())),
+            }),
+            (_, Study::Bands(b)) => {
                 lines.push(thin("", "bb-mid", b.middle));
                 band = Some(Band {
                     class: "bb",
@@ -119,23 +125,14 @@ fn indicator_parts(
                     lower: from(b.lower),
                 });
             }
-            Indicator::Rsi => panes.push(Pane {
-                class: "rsi-pane",
-                name: "RSI 14",
-                lines: vec![thin("", "rsi", rsi(closes, 14))],
-                bars: Vec::new(),
-                fixed: Some(((0.0, 100.0), RSI_GUIDES.to_vec())),
+            (_, Study::Macd(m)) => panes.push(Pane {
+                class: "macd-pane",
+                name: "MACD 12, 26, 9",
+                lines: vec![thin("", "macd", m.macd), thin("", "signal", m.signal)],
+                bars: from(m.histogram),
+                fixed: None,
             }),
-            Indicator::Macd => {
-                let m = macd(closes, 12, 26, 9);
-                panes.push(Pane {
-                    class: "macd-pane",
-                    name: "MACD 12, 26, 9",
-                    lines: vec![thin("", "macd", m.macd), thin("", "signal", m.signal)],
-                    bars: from(m.histogram),
-                    fixed: None,
-                });
-            }
+            (_, Study::Line(_)) => {}
         }
     }
     (lines, band, panes)
