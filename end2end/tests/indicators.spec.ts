@@ -62,6 +62,8 @@ test('each indicator is a toggle, one POST, a URL, and its series in ECharts', a
   await expect(page.getByTestId('price-chart')).toHaveClass(/panes-2/);
   const after = (await page.getByTestId('price-chart').boundingBox())!.height;
   expect(after - before).toBeGreaterThan(150);
+  // ECharts follows its box (a ResizeObserver): its canvas is as tall as the surface.
+  await expect.poll(() => echartsFitsBox(page)).toBe(true);
   // The tooltip names each indicator's value of the day.
   const box = (await page.locator('#price-chart').boundingBox())!;
   await press(page, info.project.name === 'phone', box.width * 0.8, box.height * 0.3);
@@ -78,8 +80,18 @@ test('each indicator is a toggle, one POST, a URL, and its series in ECharts', a
   await expect(page).toHaveURL(/ind=ema20,ema50,bb$/);
   await expect(page.getByTestId('price-chart')).toHaveClass(/^chart$/);
   expect((await drawn(page))!.grids).toBe(1);
+  await expect.poll(() => echartsFitsBox(page)).toBe(true);
   expect(errors).toEqual([]);
 });
+
+/** Whether ECharts' size is its surface's (it draws into the whole box, no more). */
+async function echartsFitsBox(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const el = document.getElementById('price-chart')!;
+    const chart = (window as any).echarts.getInstanceByDom(el);
+    return !!chart && chart.getHeight() === el.clientHeight && chart.getWidth() === el.clientWidth;
+  });
+}
 
 test('a bad indicator is named in a notice with a 400, the good ones drawn', async ({ page }) => {
   const response = await page.goto('/?symbol=IBM&ind=rsi,sma9');
