@@ -40,7 +40,7 @@ use leptos_router::{
 /// The vendored scripts every page loads (`public/`, built by `frontend/js/`; the name
 /// changes with the content, so browsers keep them a year).
 pub const ECHARTS_SCRIPT: &str = "/echarts-5.6.0-4.min.js";
-pub const NAV_SCRIPT: &str = "/nav-5.min.js";
+pub const NAV_SCRIPT: &str = "/nav-6.min.js";
 
 /// A query parameter a page reads, and whether it may repeat (then every value is read,
 /// in order: a no-JS form sends one per ticked box); of one that does not, the page

@@ -126,26 +126,49 @@ test('Back and Forward restore each view through the same state, without fetchin
   expect(errors).toEqual([]);
 });
 
+/** Holds the WebAssembly back until the returned function is called. */
+async function holdWasm(page: Page) {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(/\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
+/** What ECharts shows on the page: the first series' colour, both zooms' windows,
+ * whether the tooltip has the WebAssembly's formatter. */
+async function echartsState(page: Page) {
+  return page.evaluate(() => {
+    const el = document.getElementById('price-chart')!;
+    const chart = (window as any).echarts?.getInstanceByDom(el);
+    if (!chart) return null;
+    const o = chart.getOption();
+    return {
+      color: o.series[0].lineStyle?.color,
+      zoom: o.dataZoom.map((z: any) => [z.startValue, z.endValue]),
+      formatter: typeof o.tooltip[0].formatter,
+      early: el.hasAttribute('data-early'),
+    };
+  });
+}
+
 test.describe('before hydration', () => {
   // The service worker would hand the page the wasm from its cache, around the held route.
   test.use({ serviceWorkers: 'block' });
 
   test('a change before the WebAssembly is ready loads its page as a form would', async ({ page }) => {
-    // Hold the WebAssembly until the change is made.
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    await page.route(/\.wasm$/, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdWasm(page);
     await page.goto('/?symbol=IBM', { waitUntil: 'domcontentloaded' });
     await expect(page.locator('[data-owner="/"]')).toHaveCount(1);
     await expect(page.locator('[data-ready]')).toHaveCount(0);
     await page.getByTestId('symbol-select').selectOption('MSFT');
     await expect(page).toHaveURL(/\/\?symbol=MSFT$/);
-    // The server's page: its summary and its drawing, before any WebAssembly.
+    // The server's page: its summary and its chart, before any WebAssembly (ECharts
+    // draws the page's option once it has run; the server's SVG until then).
     await expect(page.getByTestId('chart-summary')).toContainText(/^MSFT: /);
-    await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toBeVisible();
+    await expect(page.locator('[data-testid=price-chart] .chart-static svg, #price-chart canvas').first()).toBeVisible();
     release();
     await waitForDrawn(page, 'MSFT');
     await waitForReady(page);
@@ -154,6 +177,52 @@ test.describe('before hydration', () => {
     await page.getByTestId('symbol-select').selectOption('AAPL');
     await waitForDrawn(page, 'AAPL');
     expect(htmlRequests(seen)).toEqual([]);
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`ECharts draws the page's option before the WebAssembly, which takes it over (${scheme})`, async ({ page }) => {
+      const errors = collectErrors(page);
+      await page.emulateMedia({ colorScheme: scheme });
+      const release = await holdWasm(page);
+      await page.goto('/?symbol=IBM&range=1y');
+      // Drawn by the page's script: the server's option in the reader's colours, at the
+      // range's window, the server's SVG gone; ECharts' own tooltip, nothing hydrated.
+      await expect.poll(() => echartsState(page)).not.toBeNull();
+      const early = (await echartsState(page))!;
+      expect(early.early).toBe(true);
+      expect(early.color).toBe(scheme === 'dark' ? '#ffb454' : '#b3541e');
+      expect(early.formatter).not.toBe('function');
+      const [start, end] = early.zoom[0];
+      // A year of the demo's days (not all of them).
+      expect(start).toBeGreaterThan(0);
+      expect(end - start).toBeGreaterThan(200);
+      expect(end - start).toBeLessThan(400);
+      expect(early.zoom[1]).toEqual([start, end]);
+      await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toHaveCount(0);
+      await expect(page.getByTestId('price-chart')).not.toHaveAttribute('data-drawn', /./);
+      // The reader zooms before the WebAssembly has come.
+      await page.evaluate((s) => {
+        const chart = (window as any).echarts.getInstanceByDom(document.getElementById('price-chart'));
+        chart.dispatchAction({ type: 'dataZoom', startValue: s + 100, endValue: s + 150 });
+      }, start);
+      release();
+      await waitForDrawn(page, 'IBM');
+      await waitForReady(page);
+      // The WebAssembly's drawing: its tooltip, the same colours, the reader's zoom.
+      const taken = (await echartsState(page))!;
+      expect(taken).toEqual({ ...early, early: false, formatter: 'function', zoom: [[start + 100, start + 150], [start + 100, start + 150]] });
+      expect(errors).toEqual([]);
+    });
+  }
+
+  test('a compared view waits for the WebAssembly (its % change is computed there)', async ({ page }) => {
+    const release = await holdWasm(page);
+    await page.goto('/?symbol=IBM&compare=MSFT');
+    await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toBeVisible();
+    await page.waitForFunction(() => (window as any).echarts);
+    expect(await echartsState(page)).toBeNull();
+    release();
+    await waitForDrawn(page, 'IBM');
   });
 });
 

@@ -25,6 +25,10 @@
 // ordinary way, and its links and forms go through here, the island morphed with the
 // rest.
 import { Idiomorph } from 'idiomorph/dist/idiomorph.esm.js';
+import { drawEarly } from './early.js';
+
+// The chart of the page as first loaded, before the WebAssembly (early.js).
+drawEarly();
 
 let current = null;
 

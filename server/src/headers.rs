@@ -28,7 +28,7 @@ pub async fn security_headers(
     response
 }
 
-/// `/nav-5.min.js`, `/echarts-5.6.0-4.min.js`: a script of `public/` whose name ends in
+/// `/nav-6.min.js`, `/echarts-5.6.0-4.min.js`: a script of `public/` whose name ends in
 /// its version.
 fn is_versioned_script(path: &str) -> bool {
     let Some(name) = path
@@ -102,12 +102,12 @@ mod tests {
 
     #[test]
     fn the_vendored_scripts_are_versioned_by_name() {
-        assert!(is_versioned_script("/nav-5.min.js"));
+        assert!(is_versioned_script("/nav-6.min.js"));
         assert!(is_versioned_script("/echarts-5.6.0-4.min.js"));
         for other in [
             "/nav.min.js",
             "/nav-x.min.js",
-            "/a/nav-5.min.js",
+            "/a/nav-6.min.js",
             "/nav-3.js",
             "/favicon.svg",
             "/-3.min.js",

@@ -18,6 +18,11 @@ pub const ECHARTS_SCRIPT_ID: &str = "echarts-js";
 /// page's island reads when it hydrates.
 pub const ANSWER_ID: &str = "dashboard";
 
+/// The id of the page's JSON script with each colour the option may hold and its dark
+/// twin ([`palette::dark_twins`]): the first drawing, before the WebAssembly
+/// (`frontend/js/early.js`), swaps them as `chart/hydrate/option.rs` does.
+pub const DARK_ID: &str = "chart-dark";
+
 /// The columns of a dataset row: the date, the close, then the moving averages the
 /// view asks for, in its order (`null` before a period's first full window).
 pub mod column {
@@ -85,15 +90,25 @@ pub mod palette {
     pub const ALL: [Hue; 14] = [
         OPEN, CLOSE, UP, DOWN, MA[0], MA[1], MA[2], EMA[0], EMA[1], BAND, RSI, MACD, SIGNAL, NEWS,
     ];
+
+    /// Each colour of [`ALL`] and its dark twin, as JSON (`{"#2456c9": "#7aa2ff", …}`).
+    pub fn dark_twins() -> String {
+        let twins: serde_json::Map<String, serde_json::Value> = ALL
+            .iter()
+            .map(|h| (h.light.to_string(), h.dark.into()))
+            .collect();
+        super::script_json(&twins)
+    }
 }
 
 /// The chart, ready for ECharts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChartData {
     /// The ECharts option, built by charming on the server (see
-    /// [`crate::chart::ssr::option`]); the browser adds its scheme's colours, the
-    /// range's window, the tooltip and, when comparing, the % change from the window's
-    /// first day (see `chart/hydrate/option.rs`).
+    /// [`crate::chart::ssr::option`]), showing the view's range; the browser adds its
+    /// scheme's colours, the window of the range pressed, the tooltip and, when
+    /// comparing, the % change from the window's first day (see
+    /// `chart/hydrate/option.rs`; `frontend/js/early.js` draws it before that).
     pub option: OptionJson,
     /// The index of the first day of each range button's window, in `Range::ALL` order.
     pub range_starts: Vec<usize>,

@@ -22,7 +22,7 @@ pub mod ssr;
 pub mod stats;
 
 use crate::chart::view::{ChartParams, PageQuery};
-use crate::chart::wire::{script_json, DataScript, ANSWER_ID};
+use crate::chart::wire::{palette, script_json, DataScript, ANSWER_ID, DARK_ID};
 use crate::chart::ChartPreview;
 use crate::frame::{loaded_page, picture_of, CanonicalLink, PageHeader, PreviewMeta};
 use api::get_dashboard;
@@ -97,6 +97,7 @@ fn Home(dashboard: Dashboard, page: PageQuery) -> impl IntoView {
     let mut answer = dashboard;
     let preview = std::mem::take(&mut answer.preview);
     let json = script_json(&answer);
+    let dark = answer.chart.is_some().then(palette::dark_twins);
     let (site, freshness) = (answer.title.clone(), answer.freshness.clone());
     // The island on the server draws no chart (the preview is its drawing): the chart's
     // data goes to the browser in the script only, and is not copied again here.
@@ -110,6 +111,7 @@ fn Home(dashboard: Dashboard, page: PageQuery) -> impl IntoView {
             <ChartPreview html=preview />
         </LiveHome>
         <DataScript id=ANSWER_ID json />
+        {dark.map(|json| view! { <DataScript id=DARK_ID json /> })}
     }
     .into_any()
 }

@@ -256,7 +256,7 @@ fn site() -> TempDir {
         b"\x0b\x08\x80console.log('hi')\x03",
     )
     .unwrap();
-    std::fs::write(dir.path.join("site/nav-5.min.js"), "/* nav */").unwrap();
+    std::fs::write(dir.path.join("site/nav-6.min.js"), "/* nav */").unwrap();
     dir
 }
 

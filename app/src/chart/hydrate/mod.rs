@@ -160,7 +160,11 @@ fn draw(
         leptos::logging::error!("the chart's option could not be read");
         return;
     };
-    let kept = KEEP_ZOOM.with(|k| k.replace(false));
+    // The page's script drew the server's option before the WebAssembly started
+    // (`frontend/js/early.js`): this drawing takes its instance over, with the zoom the
+    // reader may have set meanwhile.
+    let early = el.has_attribute("data-early");
+    let kept = KEEP_ZOOM.with(|k| k.replace(false)) || early;
     if let Some((start, end, at_last)) = existing.as_ref().filter(|_| kept).and_then(zoom_of) {
         set_zoom(&option, start, if at_last { data.end as f64 } else { end });
     }
@@ -168,19 +172,22 @@ fn draw(
     // symbol lingers.
     let settings = Object::new();
     set(&settings, "notMerge", &JsValue::TRUE);
+    let fresh = existing.is_none() || early;
     let instance = existing.unwrap_or_else(|| {
         let theme = if dark {
             JsValue::from_str("dark")
         } else {
             JsValue::NULL
         };
-        let instance = echarts::init(el, &theme);
+        echarts::init(el, &theme)
+    });
+    if fresh {
+        let _ = el.remove_attribute("data-early");
         // A click or tap on a marked day lists its headlines under the chart.
         let on_click = Closure::<dyn Fn(JsValue)>::new(news::clicked);
         instance.zr().on("click", on_click.as_ref().unchecked_ref());
         on_click.forget();
-        instance
-    });
+    }
     news::drawn(data.news.as_deref());
     js::mark("tickerboard:option-ready");
     instance.set_option(&option, &settings);

@@ -111,7 +111,11 @@ pub fn chart_option(input: &ChartInput) -> Value {
     let candles = view.draws_candles();
     let lower = panes::lower_panes(view);
     let mut legend: Vec<String> = Vec::new();
-    let chart = panes::layout(frame(lower.len()), input.bars, view, &lower);
+    let window = (
+        start_index(view.range, input.bars),
+        input.bars.len().saturating_sub(1),
+    );
+    let chart = panes::layout(frame(lower.len(), window), input.bars, view, &lower);
     let chart = if candles {
         candle_series(chart, input.symbol, &mut legend)
     } else {
@@ -152,9 +156,12 @@ pub fn chart_option(input: &ChartInput) -> Value {
 }
 
 /// The tooltip (a crosshair over every series of the day) and the two zooms (wheel or
-/// pinch inside, a slider under), over the price pane and the `lower` panes.
-fn frame(lower: usize) -> Chart {
+/// pinch inside, a slider under), over the price pane and the `lower` panes, showing
+/// the days `window` (the view's range: the page draws the option before its
+/// WebAssembly has started, `frontend/js/early.js`).
+fn frame(lower: usize, window: (usize, usize)) -> Chart {
     let panes: Vec<i64> = (0..=lower as i64).collect();
+    let (start, end) = (window.0 as i64, window.1 as i64);
     Chart::new()
         .background_color("transparent")
         .tooltip(
@@ -165,12 +172,16 @@ fn frame(lower: usize) -> Chart {
         .data_zoom(
             DataZoom::new()
                 .type_(DataZoomType::Inside)
+                .start_value(start)
+                .end_value(end)
                 .x_axis_index(panes.clone()),
         )
         .data_zoom(
             DataZoom::new()
                 .type_(DataZoomType::Slider)
                 .bottom(8)
+                .start_value(start)
+                .end_value(end)
                 .x_axis_index(panes),
         )
 }
@@ -376,6 +387,32 @@ mod tests {
         assert_eq!(rows[0], json!(["2024-01-01", 10.0]));
         assert_eq!(details_at(&ChartView::default(), false), None);
         assert_eq!(o["yAxis"]["type"], json!("value"));
+    }
+
+    #[test]
+    fn both_zooms_show_the_window_of_the_views_range() {
+        let ibm = Symbol::parse("IBM").unwrap();
+        // 400 days to 2025-02-03: a year back starts on 2024-02-03, day 33.
+        let b = bars("IBM", (2024, 1, 1), &vec![10.0; 400]);
+        for (range, start) in [(Range::OneYear, 33), (Range::All, 0)] {
+            let view = ChartView {
+                range,
+                ..ChartView::default()
+            };
+            let o = chart_option(&ChartInput {
+                symbol: &ibm,
+                bars: &b,
+                view: &view,
+                compared: &[],
+                line_open: false,
+                news: None,
+            });
+            assert_eq!(start, start_index(range, &b));
+            for zoom in o["dataZoom"].as_array().unwrap() {
+                assert_eq!(zoom["startValue"], json!(start), "{range:?}");
+                assert_eq!(zoom["endValue"], json!(399), "{range:?}");
+            }
+        }
     }
 
     #[test]
