@@ -4,6 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A first run builds ~9 GB into target/ (debug, release, wasm, the Lambda zip) and
+# /tmp holds the throwaway Postgres: say so before a full disk fails a build or a
+# database write halfway through with a less clear message.
+free_gb=$(df -Pk . | awk 'NR == 2 { print int($4 / 1048576) }')
+if [ "${free_gb:-0}" -lt 12 ]; then
+  echo "warning: ${free_gb} GB free on $(df -P . | awk 'NR == 2 { print $6 }'); a first run needs ~12 GB" >&2
+fi
+
 bash scripts/setup.sh --test
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
