@@ -3,7 +3,7 @@
 // /api/dashboard); no page's HTML is fetched. Before it runs, and without JavaScript,
 // the same form and links load pages the ordinary way.
 import { test, expect, Page, Request } from '@playwright/test';
-import { collectErrors, waitForDrawn } from './helpers';
+import { collectErrors, drawnOption, waitForDrawn } from './helpers';
 
 /** Every request the page makes from now on: method, path and query, kind. */
 function recordRequests(page: Page) {
@@ -169,6 +169,9 @@ test.describe('before hydration', () => {
     // draws the page's option once it has run; the server's SVG until then).
     await expect(page.getByTestId('chart-summary')).toContainText(/^MSFT: /);
     await expect(page.locator('[data-testid=price-chart] .chart-static svg, #price-chart canvas').first()).toBeVisible();
+    // ECharts draws the new page's option too, still before the WebAssembly.
+    await expect.poll(async () => (await drawnOption(page))?.series[0]?.name).toBe('MSFT close');
+    await expect(page.getByTestId('price-chart')).not.toHaveAttribute('data-drawn', /./);
     release();
     await waitForDrawn(page, 'MSFT');
     await waitForReady(page);
@@ -214,6 +217,24 @@ test.describe('before hydration', () => {
       expect(errors).toEqual([]);
     });
   }
+
+  test('a page nav.js brings before the WebAssembly is drawn early too', async ({ page }) => {
+    const release = await holdWasm(page);
+    await page.goto('/?symbol=MSFT');
+    const chartId = () => page.evaluate(() => (window as any).echarts?.getInstanceByDom(document.getElementById('price-chart'))?.id);
+    await expect.poll(chartId).toBeTruthy();
+    const first = await chartId();
+    // A link before the island hydrates: nav.js fetches the page and morphs it in (the
+    // box gets the new page's SVG); the new page's option is drawn.
+    await page.getByRole('navigation').getByRole('link', { name: 'Prices' }).click();
+    await expect(page.getByTestId('chart-summary')).toContainText(/^IBM: /);
+    await expect.poll(chartId).not.toBe(first);
+    expect((await drawnOption(page))!.series[0].name).toBe('IBM close');
+    expect((await echartsState(page))!.early).toBe(true);
+    await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toHaveCount(0);
+    release();
+    await waitForDrawn(page, 'IBM');
+  });
 
   test('a compared view waits for the WebAssembly (its % change is computed there)', async ({ page }) => {
     const release = await holdWasm(page);

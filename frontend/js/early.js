@@ -65,8 +65,13 @@ function draw() {
   performance.mark('tickerboard:early-drawn');
 }
 
-/** Draws once ECharts has run: now, or when its script (`async`) has loaded. */
+/** Draws once ECharts has run: now, or when its script (`async`) has loaded; and again
+ * after `nav.js` has brought another page while the WebAssembly is not there yet (a
+ * change made before it, sent as a form: the morph gives the box the new page's SVG). */
 export function drawEarly() {
   if (window.echarts) draw();
   else document.getElementById(ECHARTS_SCRIPT_ID)?.addEventListener('load', draw, { once: true });
+  addEventListener('tickerboard:page', () => {
+    if (window.echarts) draw();
+  });
 }
