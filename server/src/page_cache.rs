@@ -65,6 +65,23 @@ struct Inner {
     generation: AtomicU64,
     /// The largest answer kept.
     max_entry: usize,
+    /// The store whose data version the cache follows ([`PageCache::watch`]).
+    store: std::sync::OnceLock<Store>,
+    /// The data version the kept answers start from: see [`Inner::baseline`].
+    baseline: tokio::sync::OnceCell<String>,
+}
+
+impl Inner {
+    /// The data version read once, by the first request that may keep an answer or by
+    /// the watcher, whichever comes first: no answer is kept before it, so an ingest
+    /// that lands after an answer was computed is always a change the watcher sees
+    /// (were the watcher's first read to come after that ingest, the stale answer would
+    /// stay until it aged out). `None` without a watcher, or while the database is away.
+    async fn baseline(&self) -> Option<String> {
+        let store = self.store.get()?;
+        let read = self.baseline.get_or_try_init(|| store.data_version());
+        read.await.ok().cloned()
+    }
 }
 
 /// Everything an answer depends on besides the data, as a digest: a key's size is
@@ -133,6 +150,8 @@ impl PageCache {
                 generation: AtomicU64::new(0),
                 max_entry: MAX_ENTRY_BYTES
                     .min(usize::try_from(max_bytes / 8).unwrap_or(usize::MAX)),
+                store: std::sync::OnceLock::new(),
+                baseline: tokio::sync::OnceCell::new(),
             })),
         }
     }
@@ -141,11 +160,15 @@ impl PageCache {
     /// changes. The task ends by itself once the cache is gone.
     pub fn watch(&self, store: Store, every: Duration) {
         let Some(inner) = &self.inner else { return };
+        let _ = inner.store.set(store.clone());
         let weak = Arc::downgrade(inner);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            let mut seen: Option<String> = None;
+            let mut seen: Option<String> = match weak.upgrade() {
+                Some(inner) => inner.baseline().await,
+                None => return,
+            };
             loop {
                 tick.tick().await;
                 let Some(inner) = weak.upgrade() else { break };
@@ -196,6 +219,7 @@ pub async fn serve_cached(
         Err(refusal) => return refusal.into_response(),
     };
     let is_post = parts.method == Method::POST;
+    inner.baseline().await;
     // A HEAD is answered from (or makes) the GET's entry; hyper sends no body for it.
     if parts.method == Method::HEAD {
         parts.method = Method::GET;
