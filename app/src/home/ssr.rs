@@ -79,6 +79,10 @@ struct Asked {
     selected: Option<Symbol>,
     view: ChartView,
     compared: Vec<Symbol>,
+    /// The symbol's news coin (`[dashboard.coins]`): the headlines it lists.
+    coin: Option<String>,
+    /// The coin whose headline days the chart marks (none while comparing, or
+    /// `markers=off`).
     marked: Option<String>,
 }
 
@@ -99,6 +103,7 @@ impl Asked {
             selected,
             view,
             compared,
+            coin: coin.map(str::to_string),
             marked,
         }
     }
@@ -199,11 +204,7 @@ pub async fn load_dashboard(
         tokio::try_join!(store.symbols(), store.sources(), store.is_demo()).map_err(unavailable)?;
     let mut verdict = Verdict::default();
     let asked = Asked::of(query, &symbols, settings, &mut verdict);
-    let coin = asked
-        .selected
-        .as_ref()
-        .and_then(|s| settings.coin_for(s.as_str()))
-        .map(str::to_string);
+    let coin = asked.coin.clone();
     let news = NewsWindow::new(query, settings, coin.clone());
     let (days, mut headlines) = tokio::try_join!(ChartDays::load(store, &asked), async {
         store
