@@ -181,6 +181,12 @@ fn draw(
         };
         echarts::init(el, &theme)
     });
+    if early {
+        // The box may have changed size since the page's script drew (the island's
+        // controls hydrated around it): follow it now rather than at the observer's
+        // next call, after this drawing.
+        resize();
+    }
     if fresh {
         let _ = el.remove_attribute("data-early");
         // A click or tap on a marked day lists its headlines under the chart.
