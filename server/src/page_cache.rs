@@ -5,10 +5,10 @@
 //! version and request, compressed once per encoding (brotli and gzip), and then sent
 //! from memory with a weak `ETag`, answering `If-None-Match` with 304.
 //!
-//! - **When the data changes.** [`Store::data_version`] is read every
-//!   `data_check_interval` (10 s by default) by a background task. A new version starts
-//!   a new generation of keys and drops every entry, so a finished ingest from any
-//!   process (CLI, Lambda) shows within that interval.
+//! - **When the data changes.** [`Store::data_version`] is read once before any answer
+//!   is kept, then every `data_check_interval` (10 s by default) by a background task.
+//!   A new version starts a new generation of keys and drops every entry, so a finished
+//!   ingest from any process (CLI, Lambda) shows within that interval.
 //! - **Words that age.** An entry also lives at most [`MAX_AGE`], so "updated 3 h ago"
 //!   is never more than a minute behind.
 //! - **Memory.** Entries are weighed by their bytes (all encodings) against

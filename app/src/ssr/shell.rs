@@ -58,8 +58,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 </script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 // ECharts (a trimmed build, see frontend/js/) loads beside the WebAssembly
-                // (`async`: neither waits for the other; the chart draws when both are
-                // there), the in-place navigation deferred; both once, from our origin.
+                // (`async`: neither waits for the other; nav.js's early.js draws the page's
+                // option once ECharts has run, and the WebAssembly takes that chart over),
+                // the in-place navigation deferred; both once, from our origin.
                 <script id=ECHARTS_SCRIPT_ID src=crate::ECHARTS_SCRIPT async></script>
                 <script src=crate::NAV_SCRIPT defer></script>
                 <HydrationScripts options islands=true />
