@@ -5,7 +5,7 @@
 //! "loading" meanwhile and shows its day again when they come.
 
 use super::js::get;
-use super::tip::{show_last_tip_again, tip_showing};
+use super::tip::{show_last_tip_again, tip_showing, LAST_TIP};
 use crate::chart::api::get_day_headlines;
 use crate::chart::wire::{DayHeadline, DAY_NEWS_ID, NEWS_ID};
 use crate::text::escape;
@@ -102,7 +102,9 @@ pub fn remember(option: &JsValue, rows: &Array) {
 }
 
 /// A click or tap on the chart (zrender's event, whatever it hit): on a marked day's
-/// column, the day's headlines as links under the chart.
+/// column, the day's headlines as links under the chart, and its tooltip. (ECharts shows
+/// an axis tooltip only for a press inside the grid: the last day's pin sits on the
+/// grid's right edge, and a tap on its right half would list the news without it.)
 pub fn clicked(event: JsValue) {
     let (Some(x), Some(y)) = (
         get(&event, "offsetX").as_f64(),
@@ -133,6 +135,10 @@ pub fn clicked(event: JsValue) {
     let Some((day, count)) = marked else {
         return;
     };
+    if !tip_showing() {
+        LAST_TIP.with(|t| t.set(index.round() as u32));
+        show_last_tip_again();
+    }
     let Some(coin) = COIN.with(|c| c.borrow().clone()) else {
         return;
     };
