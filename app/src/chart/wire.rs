@@ -18,6 +18,12 @@ pub const ECHARTS_SCRIPT_ID: &str = "echarts-js";
 /// page's island reads when it hydrates.
 pub const ANSWER_ID: &str = "dashboard";
 
+/// The id of the page's JSON script with its own URL parameters as the server applied
+/// them (`PageQuery`), which the home island starts from: read like the answer (one
+/// JSON reader in the WebAssembly, rather than island props, which Leptos reads with
+/// another).
+pub const PAGE_ID: &str = "page-query";
+
 /// The id of the page's JSON script with each colour the option may hold and its dark
 /// twin ([`palette::dark_twins`]): the first drawing, before the WebAssembly
 /// (`frontend/js/early.js`), swaps them as `chart/hydrate/option.rs` does.

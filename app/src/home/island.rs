@@ -18,13 +18,13 @@ use crate::home::news::NewsTable;
 use leptos::prelude::*;
 use store::Symbol;
 
-/// The dashboard below the page's header, at `page` (the URL's parameters as the server
-/// applied them), from the page's first answer. `children` is the server's drawing of
-/// the chart. The root says which path's state it keeps (`data-owner`) and, once
+/// The dashboard below the page's header, from the page's first answer and its URL
+/// parameters as the server applied them (no props: see `FirstAnswer`). `children` is
+/// the server's drawing of the chart. The root says which path's state it keeps (`data-owner`) and, once
 /// hydrated, `data-ready`: `public/nav.js` then hands it the navigations to that path.
 #[island]
-pub fn LiveHome(page: PageQuery, children: Children) -> impl IntoView {
-    let mut first = first_answer();
+pub fn LiveHome(children: Children) -> impl IntoView {
+    let (mut first, page) = first_answer();
     let live = Live {
         chart: RwSignal::new(first.chart.take()),
         dashboard: RwSignal::new(first),
@@ -63,10 +63,10 @@ pub fn LiveHome(page: PageQuery, children: Children) -> impl IntoView {
     }
 }
 
-/// The page's first answer: the server's context, the browser's `dashboard` script
-/// (the same answer, so hydration matches).
-fn first_answer() -> Dashboard {
-    let first = use_context::<FirstAnswer>().map(|f| f.0);
+/// The page's first answer and its parameters: the server's context, the browser's
+/// `dashboard` and `page-query` scripts (the same, so hydration matches).
+fn first_answer() -> (Dashboard, PageQuery) {
+    let first = use_context::<FirstAnswer>().map(|f| (f.0, f.1));
     #[cfg(feature = "hydrate")]
     let first = first.or_else(super::hydrate::first_answer);
     first.unwrap_or_default()

@@ -15,8 +15,8 @@ pub struct Live {
     pub ready: RwSignal<bool>,
 }
 
-/// The answer the page shows first, given to the island on the server (see
-/// `home/mod.rs`'s `Home`); the browser reads the same answer from the page's `dashboard`
-/// script.
+/// The answer the page shows first and the page's own URL parameters as the server
+/// applied them, given to the island on the server (see `home/mod.rs`'s `Home`); the
+/// browser reads the same from the page's `dashboard` and `page-query` scripts.
 #[derive(Clone)]
-pub struct FirstAnswer(pub Dashboard);
+pub struct FirstAnswer(pub Dashboard, pub PageQuery);

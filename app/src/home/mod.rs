@@ -22,7 +22,7 @@ pub mod ssr;
 pub mod stats;
 
 use crate::chart::view::{ChartParams, PageQuery};
-use crate::chart::wire::{palette, script_json, DataScript, ANSWER_ID, DARK_ID};
+use crate::chart::wire::{palette, script_json, DataScript, ANSWER_ID, DARK_ID, PAGE_ID};
 use crate::chart::ChartPreview;
 use crate::frame::{loaded_page, picture_of, CanonicalLink, PageHeader, PreviewMeta};
 use api::get_dashboard;
@@ -102,15 +102,17 @@ fn Home(dashboard: Dashboard, page: PageQuery) -> impl IntoView {
     // The island on the server draws no chart (the preview is its drawing): the chart's
     // data goes to the browser in the script only, and is not copied again here.
     answer.chart = None;
-    provide_context(FirstAnswer(answer));
+    let page_json = script_json(&page);
+    provide_context(FirstAnswer(answer, page));
     view! {
         <CanonicalLink href=canonical />
         {preview_meta}
         <PageHeader site page=None freshness notice=None />
-        <LiveHome page>
+        <LiveHome>
             <ChartPreview html=preview />
         </LiveHome>
         <DataScript id=ANSWER_ID json />
+        <DataScript id=PAGE_ID json=page_json />
         {dark.map(|json| view! { <DataScript id=DARK_ID json /> })}
     }
     .into_any()

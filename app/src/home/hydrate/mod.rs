@@ -9,7 +9,7 @@
 pub mod clipboard;
 
 use crate::chart::view::{home_href, ChartKind, ChartParams, ChartView, PageQuery, Range};
-use crate::chart::wire::ANSWER_ID;
+use crate::chart::wire::{ANSWER_ID, PAGE_ID};
 use crate::home::api::get_dashboard;
 use crate::home::data::{applied, Dashboard};
 use crate::home::live::Live;
@@ -34,10 +34,16 @@ thread_local! {
     static LATEST: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// The answer the page was rendered from: its `dashboard` script, read as the
-/// server-function client reads an answer (`serde_json::from_slice`, the same code).
-pub fn first_answer() -> Option<Dashboard> {
-    let text = document().get_element_by_id(ANSWER_ID)?.text_content()?;
+/// The answer the page was rendered from and the page's parameters: its `dashboard`
+/// and `page-query` scripts, read as the server-function client reads an answer
+/// (`serde_json::from_slice`, the same code).
+pub fn first_answer() -> Option<(Dashboard, PageQuery)> {
+    Some((script(ANSWER_ID)?, script(PAGE_ID)?))
+}
+
+/// The page's JSON script `id`, read.
+fn script<T: serde::de::DeserializeOwned>(id: &str) -> Option<T> {
+    let text = document().get_element_by_id(id)?.text_content()?;
     serde_json::from_slice(text.as_bytes()).ok()
 }
 
