@@ -1,5 +1,5 @@
 //! The home page's island and its server function, on both databases: the state the
-//! page hands the island (its props) is the answer `get_dashboard` gives for the same
+//! page hands the island (its JSON scripts) is the answer `get_dashboard` gives for the same
 //! URL, so a change in the browser and a page load show the same thing; the answer
 //! carries every part the island shows, and comes from memory once asked.
 
@@ -8,31 +8,15 @@ use app::chart::view::Range;
 use app::home::data::Dashboard;
 use store::on_both_backends;
 
-/// The answer the page hands its island: the JSON of its `dashboard` script.
-fn page_answer(html: &str) -> serde_json::Value {
+/// What the page hands its island in its JSON script `id`: the answer (`dashboard`),
+/// the page's parameters (`page-query`).
+fn page_script(html: &str, id: &str) -> serde_json::Value {
     let json = html
-        .split(r#"<script type="application/json" id="dashboard">"#)
+        .split(&format!(r#"<script type="application/json" id="{id}">"#))
         .nth(1)
         .and_then(|rest| rest.split("</script>").next())
-        .expect("the page carries its answer");
-    serde_json::from_str(json).expect("the answer is JSON")
-}
-
-/// The island's props in the page: `data-props`, unescaped.
-fn island_props(html: &str) -> serde_json::Value {
-    let props = html
-        .split("<leptos-island")
-        .nth(1)
-        .and_then(|island| island.split(r#"data-props=""#).nth(1))
-        .and_then(|rest| rest.split('"').next())
-        .expect("the island has props");
-    let json = props
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    serde_json::from_str(&json).expect("the props are JSON")
+        .unwrap_or_else(|| panic!("the page carries its {id} script"));
+    serde_json::from_str(json).expect("the script is JSON")
 }
 
 on_both_backends!(
@@ -71,12 +55,19 @@ on_both_backends!(
             .as_deref()
             .is_some_and(|s| s.starts_with("BTC: ")));
 
-        // The page hands the island that same answer, once (not again in its props).
-        assert_eq!(page_answer(&html), answer);
+        // The page hands the island that same answer, once, and its parameters; the
+        // island has no props (the WebAssembly reads both scripts with one JSON reader).
+        assert_eq!(page_script(&html, "dashboard"), answer);
         assert_eq!(
-            island_props(&html),
-            serde_json::json!({ "page": { "symbol": "BTC", "q": null, "news": null } })
+            page_script(&html, "page-query"),
+            serde_json::json!({ "symbol": "BTC", "q": null, "news": null })
         );
+        let island = html
+            .split("<leptos-island")
+            .nth(1)
+            .and_then(|rest| rest.split('>').next())
+            .expect("the island");
+        assert!(!island.contains("data-props"), "{island}");
         assert_eq!(
             html.matches(r#""option":"#).count(),
             1,
