@@ -67,20 +67,30 @@ struct Inner {
     max_entry: usize,
     /// The store whose data version the cache follows ([`PageCache::watch`]).
     store: std::sync::OnceLock<Store>,
-    /// The data version the kept answers start from: see [`Inner::baseline`].
-    baseline: tokio::sync::OnceCell<String>,
+    /// Whether the watcher has read the data version the kept answers start from:
+    /// `None` until its first attempt ends, then whether a read has succeeded. See
+    /// [`Inner::keeps_answers`].
+    baseline: tokio::sync::watch::Sender<Option<bool>>,
 }
 
 impl Inner {
-    /// The data version read once, by the first request that may keep an answer or by
-    /// the watcher, whichever comes first: no answer is kept before it, so an ingest
-    /// that lands after an answer was computed is always a change the watcher sees
-    /// (were the watcher's first read to come after that ingest, the stale answer would
-    /// stay until it aged out). `None` without a watcher, or while the database is away.
-    async fn baseline(&self) -> Option<String> {
-        let store = self.store.get()?;
-        let read = self.baseline.get_or_try_init(|| store.data_version());
-        read.await.ok().cloned()
+    /// Whether an answer computed now may be kept. Not before the watcher has read the
+    /// data version once: an ingest landing after an answer was computed is then
+    /// always a change the watcher sees (were its first read to come after that ingest,
+    /// the stale answer would stay until it aged out). A request waits for the
+    /// watcher's first attempt only; while the database has been away since the start,
+    /// answers are computed and not kept, and only the watcher asks again (a request
+    /// never waits for a data-version read of its own). Always true without a watcher.
+    async fn keeps_answers(&self) -> bool {
+        if self.store.get().is_none() {
+            return true;
+        }
+        let mut read = self.baseline.subscribe();
+        let keeps = match read.wait_for(Option::is_some).await {
+            Ok(known) => *known == Some(true),
+            Err(_) => false,
+        };
+        keeps
     }
 }
 
@@ -151,7 +161,7 @@ impl PageCache {
                 max_entry: MAX_ENTRY_BYTES
                     .min(usize::try_from(max_bytes / 8).unwrap_or(usize::MAX)),
                 store: std::sync::OnceLock::new(),
-                baseline: tokio::sync::OnceCell::new(),
+                baseline: tokio::sync::watch::Sender::new(None),
             })),
         }
     }
@@ -165,25 +175,28 @@ impl PageCache {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            let mut seen: Option<String> = match weak.upgrade() {
-                Some(inner) => inner.baseline().await,
-                None => return,
-            };
+            // The first tick is at once: the baseline every kept answer starts from.
+            let mut seen: Option<String> = None;
             loop {
                 tick.tick().await;
                 let Some(inner) = weak.upgrade() else { break };
-                match store.data_version().await {
-                    Ok(version) if seen.as_ref() != Some(&version) => {
+                let read = store.data_version().await;
+                match &read {
+                    Ok(version) if seen.as_ref() != Some(version) => {
                         if seen.is_some() {
                             inner.generation.fetch_add(1, Ordering::SeqCst);
                             inner.entries.invalidate_all();
                             tracing::info!("the data changed: cached pages dropped");
                         }
-                        seen = Some(version);
+                        seen = Some(version.clone());
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "checking the data version failed"),
                 }
+                let known = seen.is_some();
+                inner
+                    .baseline
+                    .send_if_modified(|b| b.replace(known) != Some(known));
             }
         });
     }
@@ -219,7 +232,9 @@ pub async fn serve_cached(
         Err(refusal) => return refusal.into_response(),
     };
     let is_post = parts.method == Method::POST;
-    inner.baseline().await;
+    if !inner.keeps_answers().await {
+        return next.run(Request::from_parts(parts, Body::from(body))).await;
+    }
     // A HEAD is answered from (or makes) the GET's entry; hyper sends no body for it.
     if parts.method == Method::HEAD {
         parts.method = Method::GET;

@@ -291,6 +291,9 @@ async fn no_database_password_reaches_the_page_or_the_api() {
 struct Relay {
     addr: SocketAddr,
     up: Arc<AtomicBool>,
+    /// New connections are held open and never answered (a host that stopped
+    /// answering, not one that refuses): a connect waits for its timeout.
+    stalled: Arc<AtomicBool>,
     generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
@@ -299,8 +302,9 @@ impl Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let up = Arc::new(AtomicBool::new(true));
+        let stalled = Arc::new(AtomicBool::new(false));
         let generation = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let (up2, gen2) = (up.clone(), generation.clone());
+        let (up2, stalled2, gen2) = (up.clone(), stalled.clone(), generation.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((mut client, _)) = listener.accept().await else {
@@ -308,6 +312,13 @@ impl Relay {
                 };
                 if !up2.load(Ordering::SeqCst) {
                     drop(client);
+                    continue;
+                }
+                if stalled2.load(Ordering::SeqCst) {
+                    tokio::spawn(async move {
+                        let _held = client;
+                        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                    });
                     continue;
                 }
                 let gen_at_start = gen2.load(Ordering::SeqCst);
@@ -331,8 +342,14 @@ impl Relay {
         Relay {
             addr,
             up,
+            stalled,
             generation,
         }
+    }
+
+    fn stall(&self) {
+        self.stalled.store(true, Ordering::SeqCst);
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     fn cut(&self) {
@@ -342,18 +359,19 @@ impl Relay {
 
     fn restore(&self) {
         self.up.store(true, Ordering::SeqCst);
+        self.stalled.store(false, Ordering::SeqCst);
     }
 }
 
-#[tokio::test]
-async fn database_lost_while_serving_shows_an_error_and_recovers() {
+/// A fresh Postgres database with the demo data, and a store reaching it through a
+/// [`Relay`], whose pool waits at most `acquire_timeout` for a connection.
+async fn relayed_demo_store(acquire_timeout: std::time::Duration) -> (Relay, Store) {
     let url = create_postgres_database().await;
     let direct = Store::connect(&url, &StoreOptions::default())
         .await
         .unwrap();
     direct.migrate().await.unwrap();
     demo::seed(&direct).await.unwrap();
-
     let pg_addr: SocketAddr = {
         let rest = url.split('@').nth(1).unwrap();
         rest.split('/').next().unwrap().parse().unwrap()
@@ -361,10 +379,15 @@ async fn database_lost_while_serving_shows_an_error_and_recovers() {
     let relay = Relay::start(pg_addr).await;
     let relayed = url.replace(&pg_addr.to_string(), &relay.addr.to_string());
     let options = StoreOptions {
-        acquire_timeout: std::time::Duration::from_secs(2),
+        acquire_timeout,
         ..Default::default()
     };
-    let store = Store::connect(&relayed, &options).await.unwrap();
+    (relay, Store::connect(&relayed, &options).await.unwrap())
+}
+
+#[tokio::test]
+async fn database_lost_while_serving_shows_an_error_and_recovers() {
+    let (relay, store) = relayed_demo_store(std::time::Duration::from_secs(2)).await;
     let app = spawn_app(store).await;
 
     let (status, _) = app.get("/?symbol=IBM").await;
@@ -397,6 +420,45 @@ async fn database_lost_while_serving_shows_an_error_and_recovers() {
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     assert!(recovered, "the page works again once the database is back");
+}
+
+#[tokio::test]
+async fn a_database_away_since_the_start_costs_a_page_its_own_wait_only() {
+    let wait = std::time::Duration::from_millis(1500);
+    let (relay, store) = relayed_demo_store(wait).await;
+    relay.stall();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Away (not answering) before the server's first read of the data version.
+    let app = spawn_app(store).await;
+    let (status, _) = app.get("/?symbol=MSFT").await;
+    assert_eq!(status, 503);
+    // Each page now waits for its own query only, not first for a data-version read
+    // (which the cache's watcher alone retries): one pool wait, not two.
+    for path in ["/?symbol=IBM", "/?symbol=BTC", "/?symbol=IBM"] {
+        let started = std::time::Instant::now();
+        let (status, html) = app.get(path).await;
+        let took = started.elapsed();
+        assert_eq!(status, 503, "{html}");
+        assert!(html.contains("database is not reachable"), "{html}");
+        assert!(
+            took < wait + wait / 2,
+            "{path} took {took:?}: more than one wait of {wait:?} for the database"
+        );
+    }
+    assert_eq!(app.page_cache.usage().await.0, 0, "no error page kept");
+
+    // Back: pages work and are kept again, once the watcher has read the version.
+    relay.restore();
+    let mut kept = false;
+    for _ in 0..40 {
+        let (status, _) = app.get("/?symbol=MSFT").await;
+        if status == 200 && app.page_cache.usage().await.0 > 0 {
+            kept = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(kept, "pages are kept again once the database is back");
 }
 
 on_both_backends!(every_response_carries_the_security_headers, |store| {
