@@ -4,6 +4,8 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // A panic's message in the console, in debug builds (`cargo leptos watch`): the
+    // release wasm traps at once, without one (`scripts/build-site.sh`).
     console_error_panic_hook::set_once();
     // For the benchmark's account of a cold load (`bench/browser.mjs`).
     if let Some(performance) = leptos::prelude::window().performance() {
