@@ -20,8 +20,9 @@ use store::Symbol;
 
 /// The dashboard below the page's header, from the page's first answer and its URL
 /// parameters as the server applied them (no props: see `FirstAnswer`). `children` is
-/// the server's drawing of the chart. The root says which path's state it keeps (`data-owner`) and, once
-/// hydrated, `data-ready`: `public/nav.js` then hands it the navigations to that path.
+/// the server's drawing of the chart. The root says which path's state it keeps
+/// (`data-owner`) and, once hydrated, `data-ready`: `public/nav.js` then hands it the
+/// navigations to that path.
 #[island]
 pub fn LiveHome(children: Children) -> impl IntoView {
     let (mut first, page) = first_answer();
@@ -66,7 +67,7 @@ pub fn LiveHome(children: Children) -> impl IntoView {
 /// The page's first answer and its parameters: the server's context, the browser's
 /// `dashboard` and `page-query` scripts (the same, so hydration matches).
 fn first_answer() -> (Dashboard, PageQuery) {
-    let first = use_context::<FirstAnswer>().map(|f| (f.0, f.1));
+    let first = use_context::<FirstAnswer>().map(|FirstAnswer(answer, page)| (answer, page));
     #[cfg(feature = "hydrate")]
     let first = first.or_else(super::hydrate::first_answer);
     first.unwrap_or_default()
