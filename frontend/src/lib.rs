@@ -6,6 +6,7 @@
 pub fn hydrate() {
     // A panic's message in the console, in debug builds (`cargo leptos watch`): the
     // release wasm traps at once, without one (`scripts/build-site.sh`).
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // For the benchmark's account of a cold load (`bench/browser.mjs`).
     if let Some(performance) = leptos::prelude::window().performance() {
