@@ -70,7 +70,7 @@ fi
 
 # The wasm is built by a pinned nightly (frontend/wasm-toolchain), its standard library
 # compiled with it (-Z build-std): a panic is an immediate trap (no panic machinery, no
-# messages), panic locations and `{:?}` formatting are left out. 159,002 → 141,123 B
+# messages), panic locations and `{:?}` formatting are left out. 159,002 → 140,712 B
 # brotli (README, "Speed"). The server, the tests and `cargo leptos watch` keep the
 # stable toolchain of rust-toolchain.toml. Installed once (minimal profile and rust-src:
 # ~10 s).

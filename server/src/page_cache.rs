@@ -180,15 +180,14 @@ impl PageCache {
             loop {
                 tick.tick().await;
                 let Some(inner) = weak.upgrade() else { break };
-                let read = store.data_version().await;
-                match &read {
-                    Ok(version) if seen.as_ref() != Some(version) => {
+                match store.data_version().await {
+                    Ok(version) if seen.as_ref() != Some(&version) => {
                         if seen.is_some() {
                             inner.generation.fetch_add(1, Ordering::SeqCst);
                             inner.entries.invalidate_all();
                             tracing::info!("the data changed: cached pages dropped");
                         }
-                        seen = Some(version.clone());
+                        seen = Some(version);
                     }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "checking the data version failed"),

@@ -5,6 +5,7 @@
 
 use crate::helpers::spawn_demo_app;
 use app::chart::view::Range;
+use app::chart::wire::{ANSWER_ID, PAGE_ID};
 use app::home::data::Dashboard;
 use store::on_both_backends;
 
@@ -57,9 +58,9 @@ on_both_backends!(
 
         // The page hands the island that same answer, once, and its parameters; the
         // island has no props (the WebAssembly reads both scripts with one JSON reader).
-        assert_eq!(page_script(&html, "dashboard"), answer);
+        assert_eq!(page_script(&html, ANSWER_ID), answer);
         assert_eq!(
-            page_script(&html, "page-query"),
+            page_script(&html, PAGE_ID),
             serde_json::json!({ "symbol": "BTC", "q": null, "news": null })
         );
         let island = html
