@@ -2,13 +2,22 @@
 //! HTTP status of a page with bad parameters is decided in one place on the server:
 //! [`crate::ssr::status`].
 
-use leptos::server_fn::codec::JsonEncoding;
+use crate::answer::AnswerEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// What can go wrong loading a page; the message is shown to the user as it is.
 /// Internal details (SQL errors, hosts) are logged on the server, never sent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    thiserror::Error,
+    serde_lite::Serialize,
+    serde_lite::Deserialize,
+)]
 pub enum AppError {
     #[error("The database is not reachable right now. This page recovers by itself as soon as it is back.")]
     DatabaseUnavailable,
@@ -17,7 +26,7 @@ pub enum AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = AnswerEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())

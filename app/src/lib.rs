@@ -9,7 +9,7 @@
 //! builds compile it, and the server renders it (pages are not hydrated).
 //!
 //! Reading order, each module using only those before it: [`text`] (URL and HTML
-//! text), [`error`], [`ssr`] (the shell, the state, the settings, the one status rule,
+//! text), [`answer`] (how answers reach the browser), [`error`], [`ssr`] (the shell, the state, the settings, the one status rule,
 //! the SVG charts), [`chart`] (the price chart, both halves), [`freshness`], [`frame`]
 //! (every page's chrome), the pages [`home`] (`/`), [`markets`], [`weather`], [`runs`], then [`App`]
 //! (the routes) below.
@@ -17,6 +17,7 @@
 // The home page's view types nest deeply (one island around the whole page body).
 #![recursion_limit = "256"]
 
+pub mod answer;
 pub mod chart;
 pub mod error;
 pub mod frame;
@@ -40,7 +41,7 @@ use leptos_router::{
 /// The vendored scripts every page loads (`public/`, built by `frontend/js/`; the name
 /// changes with the content, so browsers keep them a year).
 pub const ECHARTS_SCRIPT: &str = "/echarts-5.6.0-4.min.js";
-pub const NAV_SCRIPT: &str = "/nav-6.min.js";
+pub const NAV_SCRIPT: &str = "/nav-7.min.js";
 
 /// A query parameter a page reads, and whether it may repeat (then every value is read,
 /// in order: a no-JS form sends one per ticked box); of one that does not, the page

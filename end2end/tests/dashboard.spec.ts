@@ -6,7 +6,7 @@ import { collectErrors, drawnOption, waitForDrawn } from './helpers';
 async function serverSeries(page: Page, symbol: string) {
   const res = await page.request.post('/api/dashboard', { form: { symbol } });
   expect(res.ok()).toBeTruthy();
-  const option = (await res.json()).chart.option;
+  const option = JSON.parse((await res.json()).chart.option);
   const rows = option.dataset.source as any[][];
   return { dates: rows.map((r) => r[0] as string), close: rows.map((r) => r[1] as number) };
 }

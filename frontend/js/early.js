@@ -23,7 +23,9 @@ function pageOption(dark) {
   if (!script) return null;
   let option;
   try {
-    option = JSON.parse(script.textContent).chart?.option;
+    // The option travels as its JSON text (chart::wire::OptionJson).
+    const text = JSON.parse(script.textContent).chart?.option;
+    option = text ? JSON.parse(text) : null;
   } catch {
     return null;
   }

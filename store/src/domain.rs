@@ -67,6 +67,23 @@ impl Symbol {
     }
 }
 
+/// The browser's reader (`serde_lite`, see `app::wire`): a symbol travels as its text
+/// and is parsed again on the way in, as with serde.
+impl serde_lite::Serialize for Symbol {
+    fn serialize(&self) -> Result<serde_lite::Intermediate, serde_lite::Error> {
+        Ok(self.0.as_str().into())
+    }
+}
+
+impl serde_lite::Deserialize for Symbol {
+    fn deserialize(val: &serde_lite::Intermediate) -> Result<Self, serde_lite::Error> {
+        let text = val
+            .as_str()
+            .ok_or_else(|| serde_lite::Error::invalid_value_static("a symbol"))?;
+        Symbol::parse(text).map_err(serde_lite::Error::invalid_value)
+    }
+}
+
 /// A news coin as U.Today names its listing pages: `bitcoin`, `ethereum`, `shiba-inu`.
 ///
 /// It becomes a path segment (`/{coin}-news`), so parsing is the only way to get one:

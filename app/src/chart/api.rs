@@ -1,5 +1,6 @@
 //! The chart's own server function: the days' details a line chart's tooltip asks for.
 
+use crate::answer::Answer;
 use crate::chart::wire::BarDetails;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -8,10 +9,9 @@ use leptos::prelude::*;
 /// dataset's days): what a line chart's page leaves out until its tooltip shows. 400
 /// for a malformed symbol, 404 (and no rows) for one without prices.
 ///
-/// Reachable as `POST /api/bar_details` with a form body `symbol=IBM`; the browser
-/// calls it with `fetch` and reads the answer with `JSON.parse` (see
-/// `chart/hydrate/tooltip.rs`).
-#[server(endpoint = "bar_details")]
+/// Reachable as `POST /api/bar_details` with a form body `symbol=IBM`; the tooltip
+/// asks it through the server-function client (see `chart/hydrate/tooltip.rs`).
+#[server(endpoint = "bar_details", output = Answer)]
 pub async fn get_bar_details(symbol: String) -> Result<BarDetails, AppError> {
     use crate::chart::ssr::option::bar_details;
     use crate::ssr::state::AppState;
@@ -46,7 +46,7 @@ pub const DAY_HEADLINES: u32 = 20;
 /// malformed day or coin.
 ///
 /// Reachable as `POST /api/day_headlines` with a form body `coin=bitcoin&day=2026-11-27`.
-#[server(endpoint = "day_headlines")]
+#[server(endpoint = "day_headlines", output = Answer)]
 pub async fn get_day_headlines(
     coin: String,
     day: String,

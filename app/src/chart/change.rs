@@ -6,11 +6,24 @@
 use serde::{Deserialize, Serialize};
 
 /// Which way a change went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    serde_lite::Serialize,
+    serde_lite::Deserialize,
+)]
 pub enum Direction {
+    // Named one by one: serde_lite reads `rename`, not `rename_all`.
+    #[serde(rename = "up")]
     Up,
+    #[serde(rename = "down")]
     Down,
+    #[serde(rename = "flat")]
     Flat,
 }
 

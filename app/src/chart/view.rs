@@ -9,7 +9,18 @@ use crate::text::{echo, given, href};
 use serde::{Deserialize, Serialize};
 
 /// The range buttons above the chart.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    serde_lite::Serialize,
+    serde_lite::Deserialize,
+)]
 pub enum Range {
     OneMonth,
     SixMonths,
@@ -72,7 +83,17 @@ pub const MAX_COMPARE: usize = 4;
 /// The indicators a reader can add (`?ind=ema20,bb,rsi`, any subset), computed on the
 /// server (`chart/ssr/indicators.rs`): two exponential averages and Bollinger bands
 /// over the prices, RSI and MACD in panes of their own under them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    serde_lite::Serialize,
+    serde_lite::Deserialize,
+)]
 pub enum Indicator {
     Ema20,
     Ema50,
@@ -138,7 +159,18 @@ impl Indicator {
 }
 
 /// Line (the close; the open too when the owner asks) or candlesticks with volume.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    serde_lite::Serialize,
+    serde_lite::Deserialize,
+)]
 pub enum ChartKind {
     #[default]
     Line,
@@ -168,7 +200,16 @@ impl ChartKind {
 }
 
 /// The chart's state from the URL, every part of it valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    serde_lite::Serialize,
+    serde_lite::Deserialize,
+)]
 pub struct ChartView {
     pub range: Range,
     pub kind: ChartKind,
@@ -447,7 +488,16 @@ pub struct PageParams<'a> {
 }
 
 /// [`PageParams`], owned.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    serde_lite::Serialize,
+    serde_lite::Deserialize,
+)]
 pub struct PageQuery {
     pub symbol: Option<String>,
     pub q: Option<String>,

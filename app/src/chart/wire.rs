@@ -108,7 +108,9 @@ pub mod palette {
 }
 
 /// The chart, ready for ECharts.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
+)]
 pub struct ChartData {
     /// The ECharts option, built by charming on the server (see
     /// [`crate::chart::ssr::option`]), showing the view's range; the browser adds its
@@ -137,7 +139,9 @@ pub const DAY_NEWS_ID: &str = "day-news";
 pub const NEWS_ID: &str = "news";
 
 /// A headline as a marker's day lists it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
+)]
 pub struct DayHeadline {
     pub title: String,
     /// Only http(s) links are links; otherwise `None`.
@@ -149,34 +153,42 @@ pub struct DayHeadline {
 /// The open, high, low and volume of every day of a symbol, oldest first (the
 /// dataset's days): what a line chart's page leaves out until its tooltip shows. The
 /// browser checks `last` against its own last row.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
+)]
 pub struct BarDetails {
     pub last: Option<String>,
     /// `[open, high, low, volume]` per day.
     pub rows: Vec<(f64, f64, f64, i64)>,
 }
 
-/// JSON as the server wrote it, sent as JSON (not as a string holding JSON, whose every
-/// quote would be escaped again inside the page) and read back as text, which the
-/// browser hands to `JSON.parse`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// The ECharts option as JSON text, as the server wrote it. It travels as a string (a
+/// JSON tree would be read into the browser's answer type and written out again), and
+/// the browser hands the text to `JSON.parse`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct OptionJson(pub Box<serde_json::value::RawValue>);
+pub struct OptionJson(pub String);
 
 impl OptionJson {
     pub fn text(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// `value` written out once, to be sent as it is.
     pub fn from_value(value: &impl Serialize) -> Self {
-        OptionJson(serde_json::value::to_raw_value(value).expect("a JSON value is JSON"))
+        OptionJson(serde_json::to_string(value).expect("a JSON value is JSON"))
     }
 }
 
-impl PartialEq for OptionJson {
-    fn eq(&self, other: &Self) -> bool {
-        self.text() == other.text()
+impl serde_lite::Serialize for OptionJson {
+    fn serialize(&self) -> Result<serde_lite::Intermediate, serde_lite::Error> {
+        serde_lite::Serialize::serialize(&self.0)
+    }
+}
+
+impl serde_lite::Deserialize for OptionJson {
+    fn deserialize(val: &serde_lite::Intermediate) -> Result<Self, serde_lite::Error> {
+        <String as serde_lite::Deserialize>::deserialize(val).map(OptionJson)
     }
 }
 

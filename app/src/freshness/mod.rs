@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 /// One source's line: "prices updated 3 h ago", flagged when its last run failed or
 /// when it has not succeeded for longer than its schedule allows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
+)]
 pub struct SourceLine {
     /// The source's name, `None` for the "no data yet" line.
     pub source: Option<String>,

@@ -5,6 +5,7 @@
 // arguments (on both sides), which an attribute on the function does not reach.
 #![allow(clippy::too_many_arguments)]
 
+use crate::answer::Answer;
 use crate::error::AppError;
 use crate::home::data::Dashboard;
 use leptos::prelude::*;
@@ -13,7 +14,7 @@ use leptos::prelude::*;
 ///
 /// Also reachable as `POST /api/dashboard` with a form body `symbol=IBM` (and `q`,
 /// `news`, `range`, `chart`, `ma`, `compare`, `scale`, `ind`, `markers`).
-#[server(endpoint = "dashboard")]
+#[server(endpoint = "dashboard", output = Answer)]
 pub async fn get_dashboard(
     symbol: Option<String>,
     q: Option<String>,

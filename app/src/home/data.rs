@@ -11,7 +11,16 @@ use store::Symbol;
 /// Everything the page shows, as the browser needs it: words, links and the chart's
 /// ECharts option, all made on the server, so the WebAssembly carries no date library,
 /// no chart builder and no number formatting of its own.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    serde_lite::Serialize,
+    serde_lite::Deserialize,
+)]
 pub struct Dashboard {
     pub title: String,
     /// Every symbol in the database, for the select.

@@ -21,6 +21,7 @@ pub mod news;
 pub mod ssr;
 pub mod stats;
 
+use crate::answer::tree;
 use crate::chart::view::{ChartParams, PageQuery};
 use crate::chart::wire::{palette, script_json, DataScript, ANSWER_ID, DARK_ID, PAGE_ID};
 use crate::chart::ChartPreview;
@@ -96,13 +97,13 @@ fn Home(dashboard: Dashboard, page: PageQuery) -> impl IntoView {
     let preview_meta = preview_meta(&dashboard, canonical.clone());
     let mut answer = dashboard;
     let preview = std::mem::take(&mut answer.preview);
-    let json = script_json(&answer);
+    let json = script_json(&tree(&answer));
     let dark = answer.chart.is_some().then(palette::dark_twins);
     let (site, freshness) = (answer.title.clone(), answer.freshness.clone());
     // The island on the server draws no chart (the preview is its drawing): the chart's
     // data goes to the browser in the script only, and is not copied again here.
     answer.chart = None;
-    let page_json = script_json(&page);
+    let page_json = script_json(&tree(&page));
     provide_context(FirstAnswer(answer, page));
     view! {
         <CanonicalLink href=canonical />

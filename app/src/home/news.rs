@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use store::Symbol;
 
 /// A headline as the table shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
+)]
 pub struct HeadlineRow {
     pub title: String,
     /// Only http(s) links are links (see `store::Headline::has_web_url`); otherwise

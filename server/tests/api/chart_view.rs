@@ -2,7 +2,7 @@
 //! the controls, the ECharts option), and a bad value is a notice, its default and a
 //! 4xx, never a 500.
 
-use crate::helpers::spawn_demo_app;
+use crate::helpers::{option_of, spawn_demo_app};
 use store::on_both_backends;
 
 /// The server's drawing inside the chart box.
@@ -12,12 +12,6 @@ fn chart_box(html: &str) -> String {
         .and_then(|rest| rest.split(r#"id="price-chart""#).next())
         .expect("the chart box, then the ECharts surface")
         .to_string()
-}
-
-fn option_of(json: &serde_json::Value) -> serde_json::Value {
-    let option = json["chart"]["option"].clone();
-    assert!(option.is_object(), "the option comes as JSON");
-    option
 }
 
 fn series_of(option: &serde_json::Value) -> Vec<(String, String)> {
@@ -101,7 +95,7 @@ on_both_backends!(
         let (status, json) = app.dashboard_api_with("symbol=IBM&ma=50").await;
         assert_eq!(status, 200, "{json}");
         // The page carries what it draws: the date, the close, the average.
-        let rows = json["chart"]["option"]["dataset"]["source"]
+        let rows = option_of(&json)["dataset"]["source"]
             .as_array()
             .unwrap()
             .clone();

@@ -203,3 +203,13 @@ pub async fn spawn_demo_app_with(store: Store, limits: ServerSettings) -> TestAp
     demo::seed(&store).await.unwrap();
     spawn_app_with(store, limits).await
 }
+
+/// The ECharts option of a `get_dashboard` answer (it travels as its JSON text).
+pub fn option_of(json: &serde_json::Value) -> serde_json::Value {
+    let text = json["chart"]["option"]
+        .as_str()
+        .expect("the option comes as its JSON text");
+    let option: serde_json::Value = serde_json::from_str(text).expect("the option is JSON");
+    assert!(option.is_object(), "{option}");
+    option
+}

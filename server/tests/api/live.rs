@@ -34,7 +34,7 @@ on_both_backends!(
             answer.get("preview").is_none(),
             "the server's drawing is only in the page"
         );
-        let typed: Dashboard = serde_json::from_value(answer.clone()).expect("the island reads it");
+        let typed: Dashboard = app::answer::read(&answer.to_string()).expect("the island reads it");
         let chart = typed.chart.clone().expect("the chart's data");
         assert_eq!(chart.range_starts.len(), Range::ALL.len());
         assert_eq!(typed.view.range, Range::OneYear);

@@ -36,15 +36,15 @@ thread_local! {
 
 /// The answer the page was rendered from and the page's parameters: its `dashboard`
 /// and `page-query` scripts, read as the server-function client reads an answer
-/// (`serde_json::from_slice`, the same code).
+/// ([`crate::answer::read`], the same code).
 pub fn first_answer() -> Option<(Dashboard, PageQuery)> {
     Some((script(ANSWER_ID)?, script(PAGE_ID)?))
 }
 
 /// The page's JSON script `id`, read.
-fn script<T: serde::de::DeserializeOwned>(id: &str) -> Option<T> {
+fn script<T: serde_lite::Deserialize>(id: &str) -> Option<T> {
     let text = document().get_element_by_id(id)?.text_content()?;
-    serde_json::from_slice(text.as_bytes()).ok()
+    crate::answer::read(&text)
 }
 
 /// Starts the island: `data-ready` once hydrated, and the navigations `nav.js` hands
