@@ -220,4 +220,33 @@ mod tests {
         let back: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back["title"], hostile);
     }
+
+    /// `frontend/js/early.js` names the page's elements by these ids too, each line
+    /// `const NAME = '…'; // chart::wire::NAME`: each must be the constant's value.
+    #[test]
+    fn early_js_uses_the_same_ids() {
+        let early = include_str!("../../../frontend/js/early.js");
+        let ours = [
+            ("CHART_ID", CHART_ID),
+            ("ANSWER_ID", ANSWER_ID),
+            ("DARK_ID", DARK_ID),
+            ("ECHARTS_SCRIPT_ID", ECHARTS_SCRIPT_ID),
+            ("COMPARE_ID", COMPARE_ID),
+        ];
+        let named: Vec<&str> = early
+            .lines()
+            .filter_map(|line| line.split("// chart::wire::").nth(1))
+            .collect();
+        assert_eq!(named.len(), ours.len(), "early.js names {named:?}");
+        for (name, value) in ours {
+            let line = early
+                .lines()
+                .find(|l| l.ends_with(&format!("// chart::wire::{name}")))
+                .unwrap_or_else(|| panic!("early.js has no {name}"));
+            assert!(
+                line.starts_with(&format!("const {name} = '{value}';")),
+                "early.js: {line}"
+            );
+        }
+    }
 }
