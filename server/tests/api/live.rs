@@ -35,6 +35,8 @@ on_both_backends!(
             "the server's drawing is only in the page"
         );
         let typed: Dashboard = app::answer::read(&answer.to_string()).expect("the island reads it");
+        // serde (the server's `Resource`) writes the answer as serde_lite (the wire) does.
+        assert_eq!(serde_json::to_value(&typed).unwrap(), answer);
         let chart = typed.chart.clone().expect("the chart's data");
         assert_eq!(chart.range_starts.len(), Range::ALL.len());
         assert_eq!(typed.view.range, Range::OneYear);
