@@ -5,6 +5,7 @@
 use crate::answer::AnswerEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
+use serde_lite::{Deserialize as LiteDeserialize, Serialize as LiteSerialize};
 
 /// What can go wrong loading a page; the message is shown to the user as it is.
 /// Internal details (SQL errors, hosts) are logged on the server, never sent.
@@ -15,8 +16,8 @@ use serde::{Deserialize, Serialize};
     Serialize,
     Deserialize,
     thiserror::Error,
-    serde_lite::Serialize,
-    serde_lite::Deserialize,
+    LiteSerialize,
+    LiteDeserialize,
 )]
 pub enum AppError {
     #[error("The database is not reachable right now. This page recovers by itself as soon as it is back.")]

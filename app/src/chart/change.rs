@@ -4,18 +4,11 @@
 //! drawing use them; so do the browser's tooltip and compare lines.
 
 use serde::{Deserialize, Serialize};
+use serde_lite::{Deserialize as LiteDeserialize, Serialize as LiteSerialize};
 
 /// Which way a change went.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    serde_lite::Serialize,
-    serde_lite::Deserialize,
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, LiteSerialize, LiteDeserialize,
 )]
 pub enum Direction {
     // Named one by one: serde_lite reads `rename`, not `rename_all`.

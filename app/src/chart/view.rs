@@ -7,6 +7,7 @@
 
 use crate::text::{echo, given, href};
 use serde::{Deserialize, Serialize};
+use serde_lite::{Deserialize as LiteDeserialize, Serialize as LiteSerialize};
 
 /// The range buttons above the chart.
 #[derive(
@@ -16,10 +17,10 @@ use serde::{Deserialize, Serialize};
     Default,
     PartialEq,
     Eq,
-    serde::Serialize,
-    serde::Deserialize,
-    serde_lite::Serialize,
-    serde_lite::Deserialize,
+    Serialize,
+    Deserialize,
+    LiteSerialize,
+    LiteDeserialize,
 )]
 pub enum Range {
     OneMonth,
@@ -84,15 +85,7 @@ pub const MAX_COMPARE: usize = 4;
 /// server (`chart/ssr/indicators.rs`): two exponential averages and Bollinger bands
 /// over the prices, RSI and MACD in panes of their own under them.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    serde_lite::Serialize,
-    serde_lite::Deserialize,
+    Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, LiteSerialize, LiteDeserialize,
 )]
 pub enum Indicator {
     Ema20,
@@ -168,8 +161,8 @@ impl Indicator {
     Eq,
     Serialize,
     Deserialize,
-    serde_lite::Serialize,
-    serde_lite::Deserialize,
+    LiteSerialize,
+    LiteDeserialize,
 )]
 pub enum ChartKind {
     #[default]
@@ -201,14 +194,7 @@ impl ChartKind {
 
 /// The chart's state from the URL, every part of it valid.
 #[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    Deserialize,
-    serde_lite::Serialize,
-    serde_lite::Deserialize,
+    Clone, Debug, Default, PartialEq, Serialize, Deserialize, LiteSerialize, LiteDeserialize,
 )]
 pub struct ChartView {
     pub range: Range,
@@ -489,14 +475,7 @@ pub struct PageParams<'a> {
 
 /// [`PageParams`], owned.
 #[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    Deserialize,
-    serde_lite::Serialize,
-    serde_lite::Deserialize,
+    Clone, Debug, Default, PartialEq, Serialize, Deserialize, LiteSerialize, LiteDeserialize,
 )]
 pub struct PageQuery {
     pub symbol: Option<String>,

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_lite::{Deserialize as LiteDeserialize, Serialize as LiteSerialize};
 
 /// The element ECharts draws into.
 pub const CHART_ID: &str = "price-chart";
@@ -108,9 +109,7 @@ pub mod palette {
 }
 
 /// The chart, ready for ECharts.
-#[derive(
-    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
-)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, LiteSerialize, LiteDeserialize)]
 pub struct ChartData {
     /// The ECharts option, built by charming on the server (see
     /// [`crate::chart::ssr::option`]), showing the view's range; the browser adds its
@@ -139,9 +138,7 @@ pub const DAY_NEWS_ID: &str = "day-news";
 pub const NEWS_ID: &str = "news";
 
 /// A headline as a marker's day lists it.
-#[derive(
-    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
-)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, LiteSerialize, LiteDeserialize)]
 pub struct DayHeadline {
     pub title: String,
     /// Only http(s) links are links; otherwise `None`.
@@ -153,9 +150,7 @@ pub struct DayHeadline {
 /// The open, high, low and volume of every day of a symbol, oldest first (the
 /// dataset's days): what a line chart's page leaves out until its tooltip shows. The
 /// browser checks `last` against its own last row.
-#[derive(
-    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
-)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, LiteSerialize, LiteDeserialize)]
 pub struct BarDetails {
     pub last: Option<String>,
     /// `[open, high, low, volume]` per day.

@@ -7,12 +7,11 @@ pub mod ssr;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_lite::{Deserialize as LiteDeserialize, Serialize as LiteSerialize};
 
 /// One source's line: "prices updated 3 h ago", flagged when its last run failed or
 /// when it has not succeeded for longer than its schedule allows.
-#[derive(
-    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
-)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, LiteSerialize, LiteDeserialize)]
 pub struct SourceLine {
     /// The source's name, `None` for the "no data yet" line.
     pub source: Option<String>,

@@ -6,20 +6,14 @@ use crate::freshness::SourceLine;
 use crate::home::news::HeadlineRow;
 use crate::home::stats::KeyStats;
 use serde::{Deserialize, Serialize};
+use serde_lite::{Deserialize as LiteDeserialize, Serialize as LiteSerialize};
 use store::Symbol;
 
 /// Everything the page shows, as the browser needs it: words, links and the chart's
 /// ECharts option, all made on the server, so the WebAssembly carries no date library,
 /// no chart builder and no number formatting of its own.
 #[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    Deserialize,
-    serde_lite::Serialize,
-    serde_lite::Deserialize,
+    Clone, Debug, Default, PartialEq, Serialize, Deserialize, LiteSerialize, LiteDeserialize,
 )]
 pub struct Dashboard {
     pub title: String,

@@ -7,12 +7,11 @@ use crate::home::controls::RangeField;
 use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_lite::{Deserialize as LiteDeserialize, Serialize as LiteSerialize};
 use store::Symbol;
 
 /// A headline as the table shows it.
-#[derive(
-    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
-)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, LiteSerialize, LiteDeserialize)]
 pub struct HeadlineRow {
     pub title: String,
     /// Only http(s) links are links (see `store::Headline::has_web_url`); otherwise

@@ -5,11 +5,10 @@ use crate::chart::change::Direction;
 use crate::chart::view::Range;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_lite::{Deserialize as LiteDeserialize, Serialize as LiteSerialize};
 
 /// The key stats as shown (formatted on the server).
-#[derive(
-    Clone, Debug, PartialEq, Serialize, Deserialize, serde_lite::Serialize, serde_lite::Deserialize,
-)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, LiteSerialize, LiteDeserialize)]
 pub struct KeyStats {
     pub last_close: String,
     pub last_date: String,
