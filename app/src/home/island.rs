@@ -74,13 +74,12 @@ fn first_answer() -> (Dashboard, PageQuery) {
 }
 
 /// "Copy link": the page's URL (every control is in it) to the clipboard. Shown only
-/// where the Clipboard API exists (a secure page with JavaScript; see `hydrate/`).
+/// where the Clipboard API exists (a secure page with JavaScript): the page's first
+/// script marks the document `clip` before the first paint, and the stylesheet shows the
+/// button by that, so hydration moves nothing. The click is `hydrate/clipboard.rs`.
 #[component]
 pub fn CopyLink() -> impl IntoView {
-    let available = RwSignal::new(false);
     let copied = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| available.set(super::hydrate::clipboard::available()));
     let on_click = move |_| {
         #[cfg(feature = "hydrate")]
         super::hydrate::clipboard::copy_location(copied);
@@ -90,7 +89,6 @@ pub fn CopyLink() -> impl IntoView {
             type="button"
             class="copy-link"
             data-testid="copy-link"
-            hidden=move || !available.get()
             on:click=on_click
         >
             {move || if copied.get() { "Link copied" } else { "Copy link" }}

@@ -52,9 +52,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" media="(prefers-color-scheme: light)" content="#2456c9" />
                 <meta name="theme-color" media="(prefers-color-scheme: dark)" content="#0f1216" />
                 // Marks the page as scripted before first paint, so the no-JS-only controls
-                // never flash for people with JavaScript on.
+                // never flash for people with JavaScript on; `clip` where the Clipboard API
+                // is ("Copy link" is shown from the first frame, not moved in by hydration).
                 <script nonce=leptos::nonce::use_nonce()>
-                    "document.documentElement.classList.add('js')"
+                    "(function(c){c.add('js');if(navigator.clipboard)c.add('clip')})(document.documentElement.classList)"
                 </script>
                 <HashedStylesheet options=options.clone() id="leptos" />
                 // ECharts (a trimmed build, see frontend/js/) loads beside the WebAssembly

@@ -11,10 +11,6 @@ fn clipboard() -> Option<JsValue> {
         .filter(|c| !c.is_undefined() && !c.is_null())
 }
 
-pub fn available() -> bool {
-    clipboard().is_some()
-}
-
 /// Writes `location.href`; `copied` says so for two seconds.
 pub fn copy_location(copied: RwSignal<bool>) {
     let (Some(clipboard), Ok(href)) = (clipboard(), window().location().href()) else {
