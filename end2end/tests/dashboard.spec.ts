@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { collectErrors, drawnOption, waitForDrawn } from './helpers';
+import { collectErrors, drawnOption, layoutShifts, slowCpu, waitForDrawn, watchLayoutShifts } from './helpers';
 
 
 /** The series the server has for a symbol, from the ECharts option its server function builds. */
@@ -38,32 +38,25 @@ test('the chart is drawn from the server-rendered data, with zoom', async ({ pag
 
 test('the chart is in the first paint, and ECharts takes over without moving anything', async ({ page }, info) => {
   const errors = collectErrors(page);
-  // Sums every layout shift of the page's life (CLS), and notes whether the server's
-  // drawing was there before any script of the page ran.
+  // Every layout shift of the page's life (CLS), on a slow phone's CPU; and whether the
+  // server's drawing was there before any script of the page ran.
+  await watchLayoutShifts(page);
+  await slowCpu(page);
   await page.addInitScript(() => {
     const w = window as any;
-    w.__cls = 0;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as any[]) if (!e.hadRecentInput) w.__cls += e.value;
-    }).observe({ type: 'layout-shift', buffered: true });
     document.addEventListener('readystatechange', () => {
       if (document.readyState === 'interactive' && w.__previewLines === undefined) {
         w.__previewLines = document.querySelectorAll('[data-testid=price-chart] .chart-static polyline').length;
       }
     });
   });
-  // A slow phone's CPU: the WebAssembly hydrates well after the first paint, so whatever
-  // it shows or hides then is a shift this measures (on a fast machine it can land before
-  // the first frame and hide one).
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   await page.goto('/');
   expect(await page.evaluate(() => (window as any).__previewLines)).toBe(1);
   await waitForDrawn(page, 'IBM');
   await expect(page.locator('[data-testid=price-chart] .chart-static svg')).toHaveCount(0);
   await page.waitForTimeout(500);
-  const cls = await page.evaluate(() => (window as any).__cls);
-  expect(cls, `CLS on ${info.project.name}`).toBeLessThanOrEqual(0.01);
+  const { cls, moved } = await layoutShifts(page);
+  expect(cls, `CLS on ${info.project.name}: ${moved.join(', ')}`).toBeLessThanOrEqual(0.01);
   expect(errors).toEqual([]);
 });
 

@@ -38,3 +38,38 @@ export function collectErrors(page: Page) {
 export async function waitForDrawn(page: Page, symbol: string) {
   await expect(page.getByTestId('price-chart')).toHaveAttribute('data-drawn', new RegExp(`^${symbol} `));
 }
+
+/** Sums every layout shift of the page's life (CLS), and notes what moved and where;
+ * read it with `layoutShifts`. Call before `goto`. */
+export async function watchLayoutShifts(page: Page) {
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__cls = 0;
+    w.__moved = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as any[]) {
+        if (e.hadRecentInput) continue;
+        w.__cls += e.value;
+        for (const s of e.sources ?? []) {
+          const n = s.node as Element | null;
+          const id = n?.getAttribute?.('data-testid');
+          const name = n ? `${n.nodeName}${id ? `[${id}]` : ''}` : '?';
+          w.__moved.push(`${name} ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)}`);
+        }
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+}
+
+/** The CLS so far, and what moved (see `watchLayoutShifts`). */
+export async function layoutShifts(page: Page): Promise<{ cls: number; moved: string[] }> {
+  return page.evaluate(() => ({ cls: (window as any).__cls, moved: (window as any).__moved }));
+}
+
+/** A mid-range phone's CPU (four times slower): the scripts, the WebAssembly above all,
+ * land well after the first paint, so whatever they show, hide or resize is a layout
+ * shift (on a fast machine they can land before the first frame and hide one). */
+export async function slowCpu(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+}
